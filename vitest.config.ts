@@ -1,0 +1,23 @@
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vitest/config';
+
+const src = (pkg: string, file = 'index.ts') =>
+  fileURLToPath(new URL(`./packages/${pkg}/src/${file}`, import.meta.url));
+
+export default defineConfig({
+  resolve: {
+    // Tests run against the TypeScript sources; child-process tests use the built dist.
+    alias: [
+      { find: /^@mosaicstack\/telemetry-semconv$/, replacement: src('semconv') },
+      { find: /^@mosaicstack\/telemetry-exporter$/, replacement: src('exporter') },
+      { find: /^@mosaicstack\/telemetry-devserver$/, replacement: src('devserver') },
+    ],
+  },
+  test: {
+    include: ['packages/*/test/**/*.test.ts', 'test/**/*.test.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 30_000,
+    unstubEnvs: true,
+    pool: 'forks',
+  },
+});
