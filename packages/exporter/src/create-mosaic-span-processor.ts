@@ -1,0 +1,49 @@
+import { createBatchSpanProcessor } from './create-batch-span-processor.js';
+import { logger } from './diag-logger.js';
+import { MosaicSpanExporter, type MosaicSpanExporterInternals } from './mosaic-span-exporter.js';
+import { MosaicSpanProcessor } from './mosaic-span-processor.js';
+import { NOOP_SPAN_PROCESSOR } from './noop-span-processor.js';
+import type { SpanProcessorLike } from './otel-types.js';
+import { reportConfig } from './report-config.js';
+import { resolveConfig } from './resolve-config.js';
+import { retryBudgetMs } from './retry-budget.js';
+import type { TaskUsageStore } from './task-usage.js';
+import type { MosaicTelemetryConfig } from './types.js';
+
+/** How many requests of `batchSize` the batch processor hands the exporter at once. */
+const REQUESTS_PER_EXPORT = 4;
+/** Head room of the BSP's export timeout over the exporter's own retry budget. */
+const EXPORT_TIMEOUT_SLACK_MS = 5000;
+
+/**
+ * The one-line integration: a span processor that reports finished task spans to a Mosaic
+ * Telemetry server. Register it next to your other processors. When telemetry is off, or the
+ * config is invalid (each problem is logged once), it returns a no-op processor and never throws.
+ */
+export function createMosaicSpanProcessor(
+  config?: MosaicTelemetryConfig,
+  internals: Pick<MosaicSpanExporterInternals, 'retryBaseDelayMs'> = {},
+): SpanProcessorLike {
+  try {
+    const resolved = resolveConfig(config);
+    if (!reportConfig(resolved)) return NOOP_SPAN_PROCESSOR;
+    const usage: TaskUsageStore = new WeakMap();
+    const exporter = new MosaicSpanExporter(undefined, { ...internals, resolved, usage });
+    // A BSP batch of several requests lets the exporter send them concurrently (DESIGN 8b).
+    const maxExportBatchSize = Math.min(
+      resolved.maxQueueSize,
+      resolved.batchSize * REQUESTS_PER_EXPORT,
+    );
+    const rounds = Math.ceil(maxExportBatchSize / resolved.batchSize / 2);
+    const batch = createBatchSpanProcessor(exporter, {
+      maxQueueSize: resolved.maxQueueSize,
+      maxExportBatchSize,
+      scheduledDelayMillis: resolved.submitIntervalMs,
+      exportTimeoutMillis: rounds * retryBudgetMs(resolved) + EXPORT_TIMEOUT_SLACK_MS,
+    });
+    return new MosaicSpanProcessor(batch, exporter);
+  } catch (error) {
+    logger.error(`Mosaic telemetry runs disabled: ${String(error)}`);
+    return NOOP_SPAN_PROCESSOR;
+  }
+}

@@ -1,0 +1,291 @@
+import type { TaskCompletionEvent } from '@mosaicstack/telemetry-semconv';
+import { CarryOverBuffer } from './carry-over-buffer.js';
+import { deliveryError } from './delivery-error.js';
+import { logger } from './diag-logger.js';
+import { createHttpTransport, type Transport } from './http-transport.js';
+import {
+  ExportResultCode,
+  type ExportResultLike,
+  type ReadableSpanLike,
+  type SpanExporterLike,
+} from './otel-types.js';
+import { readBatchResponse } from './read-batch-response.js';
+import { reportConfig } from './report-config.js';
+import { resolveConfig } from './resolve-config.js';
+import { retryBudgetMs } from './retry-budget.js';
+import { createRetryingTransport } from './retrying-transport.js';
+import { createSelfMetrics, type SelfMetrics } from './self-metrics.js';
+import { spanToEvent } from './span-to-event.js';
+import type { TaskUsageStore } from './task-usage.js';
+import type { MosaicDeliveryError, MosaicTelemetryConfig, ResolvedMosaicConfig } from './types.js';
+import { USER_AGENT } from './version.js';
+
+const EVENTS_PATH = '/v1/events/batch';
+/** Requests of one export sent at once: enough to hide loopback latency, small enough to be polite. */
+const REQUEST_CONCURRENCY = 2;
+
+/** Wiring the processor and tests hand the exporter; not part of the public options. */
+export interface MosaicSpanExporterInternals {
+  /** An already resolved (and reported) config, instead of resolving `config` again. */
+  readonly resolved?: ResolvedMosaicConfig;
+  /** Usage the processor folded into task spans. */
+  readonly usage?: TaskUsageStore;
+  /** First backoff ceiling of the retries, in ms. @default 1000 */
+  readonly retryBaseDelayMs?: number;
+}
+
+type ChunkOutcome = 'delivered' | 'carried' | 'lost';
+
+/**
+ * An OTel `SpanExporter` that turns task spans into schema-1.0 events and submits them to
+ * `POST /v1/events/batch` in requests of at most `batchSize`, with retries, partial-success
+ * handling and a bounded carry-over of events that could not be delivered yet. It never throws:
+ * failures go to the result callback, `onError` and OTel `diag`. `export()` is re-entrant.
+ */
+export class MosaicSpanExporter implements SpanExporterLike {
+  private readonly config: ResolvedMosaicConfig;
+  private readonly usage: TaskUsageStore | undefined;
+  private readonly transport: Transport | undefined;
+  private readonly carryOver: CarryOverBuffer;
+  private readonly metrics: SelfMetrics = createSelfMetrics();
+  private readonly pending = new Set<Promise<unknown>>();
+  private readonly correctedKeys = new Set<string>();
+  private isShutdown = false;
+
+  constructor(config?: MosaicTelemetryConfig, internals: MosaicSpanExporterInternals = {}) {
+    const resolved = internals.resolved ?? resolveConfig(config);
+    if (internals.resolved === undefined) reportConfig(resolved);
+    this.config = resolved;
+    this.usage = internals.usage;
+    this.carryOver = new CarryOverBuffer(resolved.maxQueueSize);
+    this.transport =
+      resolved.enabled && !resolved.dryRun
+        ? createRetryingTransport(
+            createHttpTransport({
+              serverUrl: resolved.serverUrl,
+              apiKey: resolved.apiKey,
+              userAgent: USER_AGENT,
+            }),
+            {
+              maxRetries: resolved.maxRetries,
+              ...(internals.retryBaseDelayMs === undefined
+                ? {}
+                : { baseDelayMs: internals.retryBaseDelayMs }),
+            },
+          )
+        : undefined;
+  }
+
+  /** Events waiting in the carry-over buffer for the next export. */
+  get carryOverSize(): number {
+    return this.carryOver.size;
+  }
+
+  export(spans: ReadableSpanLike[], resultCallback: (result: ExportResultLike) => void): void {
+    if (this.isShutdown) {
+      resultCallback({ code: ExportResultCode.FAILED, error: new Error('exporter is shut down') });
+      return;
+    }
+    if (!this.config.enabled) {
+      resultCallback({ code: ExportResultCode.SUCCESS });
+      return;
+    }
+    this.track(
+      this.deliver(this.convert(spans)).then(
+        (result) => safeCall(() => resultCallback(result)),
+        (error: unknown) =>
+          safeCall(() => resultCallback({ code: ExportResultCode.FAILED, error: asError(error) })),
+      ),
+    );
+  }
+
+  /** Waits for exports in flight, then delivers the carry-over buffer. */
+  async forceFlush(): Promise<void> {
+    await this.settle();
+    if (this.carryOver.size > 0 && this.config.enabled) await this.deliver([]);
+  }
+
+  /** Flushes as `forceFlush` does, then closes the connections; later exports fail. */
+  async shutdown(): Promise<void> {
+    if (this.isShutdown) return;
+    await this.forceFlush();
+    this.isShutdown = true;
+    this.transport?.close();
+  }
+
+  private convert(spans: readonly ReadableSpanLike[]): TaskCompletionEvent[] {
+    const events: TaskCompletionEvent[] = [];
+    let corrections = 0;
+    const onCorrection = (key: string) => {
+      corrections++;
+      if (!this.correctedKeys.has(key)) {
+        this.correctedKeys.add(key);
+        logger.debug(`corrected a bad value of ${key} (logged once per key)`);
+      }
+    };
+    for (const span of spans) {
+      try {
+        events.push(
+          spanToEvent(span, {
+            instanceId: this.config.instanceId,
+            harness: this.config.harness,
+            usage: this.usage?.get(span),
+            onCorrection,
+          }),
+        );
+      } catch (error) {
+        // A span whose very structure is broken (not its attribute values) cannot become an event.
+        this.metrics.events('dropped', 1);
+        logger.debug(`dropped a span that could not be read: ${asError(error).message}`);
+      }
+    }
+    this.metrics.events('corrected', corrections);
+    return events;
+  }
+
+  private async deliver(fresh: TaskCompletionEvent[]): Promise<ExportResultLike> {
+    const started = performance.now();
+    const events = this.carryOver.size > 0 ? [...this.carryOver.drain(), ...fresh] : fresh;
+    if (events.length === 0) return { code: ExportResultCode.SUCCESS };
+    const { batchSize, requestTimeoutMs } = this.config;
+    const chunks: TaskCompletionEvent[][] = [];
+    for (let i = 0; i < events.length; i += batchSize) chunks.push(events.slice(i, i + batchSize));
+
+    const outcomes: ChunkOutcome[] = [];
+    let next = 0;
+    const worker = async () => {
+      while (next < chunks.length) {
+        const chunk = chunks[next++] as TaskCompletionEvent[];
+        outcomes.push(await this.sendChunk(chunk, requestTimeoutMs));
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(REQUEST_CONCURRENCY, chunks.length) }, worker));
+    this.metrics.exportDuration((performance.now() - started) / 1000);
+
+    if (outcomes.every((o) => o === 'delivered')) return { code: ExportResultCode.SUCCESS };
+    const carried = outcomes.includes('carried');
+    return {
+      code: ExportResultCode.FAILED,
+      error: new Error(
+        carried
+          ? `Mosaic telemetry delivery failed; ${this.carryOver.size} events kept for the next export`
+          : 'Mosaic telemetry delivery failed; events were not accepted',
+      ),
+    };
+  }
+
+  private async sendChunk(chunk: TaskCompletionEvent[], timeoutMs: number): Promise<ChunkOutcome> {
+    const body = `{"events":${JSON.stringify(chunk)}}`;
+    if (this.config.dryRun || this.transport === undefined) {
+      logger.info(
+        `dry run: POST ${this.config.serverUrl}${EVENTS_PATH} (Authorization: Bearer [REDACTED]) ${body}`,
+      );
+      return 'delivered';
+    }
+    const deadline = Date.now() + retryBudgetMs(this.config);
+    const result = await this.transport.send(EVENTS_PATH, body, timeoutMs, deadline);
+
+    if (result.status === 'success') {
+      const verdict = readBatchResponse(
+        result.body,
+        chunk.map((e) => e.event_id),
+      );
+      if (verdict === undefined) {
+        // A 200 we cannot read: we do not know what was stored, so resend later (idempotent).
+        return this.carry(
+          chunk,
+          deliveryError(
+            'retries-exhausted',
+            'unreadable response to a batch',
+            chunk.length,
+            result.statusCode,
+          ),
+        );
+      }
+      this.metrics.events('accepted', verdict.accepted + verdict.duplicates);
+      if (verdict.rejected.length > 0) {
+        this.metrics.events('rejected', verdict.rejected.length);
+        const first = verdict.rejected[0];
+        this.report(
+          deliveryError(
+            'rejected',
+            `server rejected ${verdict.rejected.length} of ${chunk.length} events (first: ${first?.error})`,
+            verdict.rejected.length,
+            result.statusCode,
+          ),
+        );
+      }
+      return 'delivered';
+    }
+    if (result.status === 'retryable') {
+      return this.carry(
+        chunk,
+        deliveryError(
+          'retries-exhausted',
+          `delivery failed after retries: ${result.error.message}`,
+          chunk.length,
+          result.statusCode,
+        ),
+      );
+    }
+    // 400, 401, 403 and other client errors: resending the same request cannot succeed.
+    this.metrics.events('rejected', chunk.length);
+    const status = result.statusCode;
+    this.report(
+      deliveryError(
+        status === 403 || status === 401 ? 'forbidden' : 'bad-request',
+        status === 403 || status === 401
+          ? `server refused the batch (${status}): check that apiKey and instanceId belong together; ${chunk.length} events not delivered`
+          : `server rejected the batch: ${result.error.message}; ${chunk.length} events not delivered`,
+        chunk.length,
+        status,
+      ),
+    );
+    return 'lost';
+  }
+
+  private carry(chunk: TaskCompletionEvent[], error: MosaicDeliveryError): ChunkOutcome {
+    this.metrics.events('failed', chunk.length);
+    this.report(error);
+    const dropped = this.carryOver.add(chunk);
+    if (dropped > 0) {
+      this.metrics.events('dropped', dropped);
+      this.report(
+        deliveryError(
+          'dropped',
+          `carry-over buffer full: dropped the ${dropped} oldest events`,
+          dropped,
+        ),
+      );
+      return 'lost';
+    }
+    return 'carried';
+  }
+
+  private report(error: MosaicDeliveryError): void {
+    logger.warn(error.message);
+    const onError = this.config.onError;
+    if (onError !== undefined) safeCall(() => onError(error));
+  }
+
+  private track(promise: Promise<unknown>): void {
+    this.pending.add(promise);
+    void promise.finally(() => this.pending.delete(promise));
+  }
+
+  private async settle(): Promise<void> {
+    while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
+  }
+}
+
+function safeCall(fn: () => void): void {
+  try {
+    fn();
+  } catch (error) {
+    logger.error(`a callback threw: ${asError(error).message}`);
+  }
+}
+
+function asError(value: unknown): Error {
+  return value instanceof Error ? value : new Error(String(value));
+}

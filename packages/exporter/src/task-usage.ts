@@ -1,0 +1,19 @@
+import type { Provider } from '@mosaicstack/telemetry-semconv';
+
+/** Model-call usage folded into a task from the spans beneath it. */
+export interface TaskUsage {
+  inputTokens: number;
+  outputTokens: number;
+  /** Model of the calls; the first one seen wins. */
+  model: string | undefined;
+  /** Provider of the calls; the first one seen wins. */
+  provider: Provider | undefined;
+  /** Model calls counted. */
+  calls: number;
+}
+
+/**
+ * Folded usage per task span, written by the processor and read by the exporter. Keyed weakly so
+ * a span the exporter never sees is simply collected; the span itself is never written to.
+ */
+export type TaskUsageStore = WeakMap<object, TaskUsage>;
