@@ -1,0 +1,152 @@
+import { validateTaskCompletionEvent } from '@mosaicstack/telemetry-semconv';
+import { DiagLogLevel } from '@opentelemetry/api';
+import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { captureDiag } from '../../../test/support/captured-diag.js';
+import { testConfig } from '../../../test/support/finished-spans.js';
+import {
+  acceptAll,
+  type RecordingServer,
+  startRecordingServer,
+} from '../../../test/support/recording-server.js';
+import { createMosaicSpanProcessor } from '../src/create-mosaic-span-processor.js';
+import { NOOP_SPAN_PROCESSOR } from '../src/noop-span-processor.js';
+
+const events = (server: RecordingServer) =>
+  server.requests.flatMap(
+    (r) => (JSON.parse(r.body) as { events: Array<Record<string, unknown>> }).events,
+  );
+
+describe('createMosaicSpanProcessor', () => {
+  let server: RecordingServer;
+  beforeEach(async () => {
+    server = await startRecordingServer();
+  });
+  afterEach(async () => {
+    await server.close();
+  });
+
+  describe('when enabled', () => {
+    it('delivers task spans only, each a valid event, on forceFlush', async () => {
+      const provider = new BasicTracerProvider({
+        spanProcessors: [createMosaicSpanProcessor(testConfig(server.url))],
+      });
+      const tracer = provider.getTracer('app');
+      for (let i = 0; i < 5; i++) {
+        tracer.startSpan('GET /health').end();
+        tracer.startSpan('task', { attributes: { 'mosaic.task.type': 'testing' } }).end();
+      }
+      await provider.forceFlush();
+      const sent = events(server);
+      expect(sent).toHaveLength(5);
+      for (const e of sent) expect(validateTaskCompletionEvent(e)).toEqual([]);
+      await provider.shutdown();
+    });
+
+    it('exports a span that became a task only after it started', async () => {
+      const provider = new BasicTracerProvider({
+        spanProcessors: [createMosaicSpanProcessor(testConfig(server.url))],
+      });
+      const span = provider.getTracer('app').startSpan('late');
+      span.setAttribute('mosaic.task.type', 'planning');
+      span.end();
+      await provider.forceFlush();
+      expect(events(server).map((e) => e.task_type)).toEqual(['planning']);
+      await provider.shutdown();
+    });
+
+    it('delivers everything queued on shutdown, in requests of at most 100', async () => {
+      const provider = new BasicTracerProvider({
+        spanProcessors: [
+          createMosaicSpanProcessor({ ...testConfig(server.url), maxQueueSize: 2000 }),
+        ],
+      });
+      const tracer = provider.getTracer('app');
+      for (let i = 0; i < 1234; i++) {
+        tracer.startSpan('task', { attributes: { 'mosaic.task.type': 'implementation' } }).end();
+      }
+      await provider.shutdown();
+      expect(new Set(events(server).map((e) => e.event_id)).size).toBe(1234);
+      expect(
+        Math.max(
+          ...server.requests.map(
+            (r) => (JSON.parse(r.body) as { events: unknown[] }).events.length,
+          ),
+        ),
+      ).toBe(100);
+    });
+
+    it('delivers the carry-over on the next forceFlush once the server is back', async () => {
+      let up = false;
+      server.respondWith((req) => (up ? acceptAll(req) : { status: 503 }));
+      const provider = new BasicTracerProvider({
+        spanProcessors: [
+          createMosaicSpanProcessor(
+            { ...testConfig(server.url), maxRetries: 0 },
+            { retryBaseDelayMs: 10 },
+          ),
+        ],
+      });
+      const tracer = provider.getTracer('app');
+      for (let i = 0; i < 3; i++)
+        tracer.startSpan('task', { attributes: { 'mosaic.task.type': 'testing' } }).end();
+      await provider.forceFlush();
+      expect(server.requests).toHaveLength(1);
+      up = true;
+      await provider.forceFlush();
+      expect(server.requests).toHaveLength(2);
+      expect(
+        (JSON.parse(server.requests[1]?.body ?? '') as { events: unknown[] }).events,
+      ).toHaveLength(3);
+      await provider.shutdown();
+    });
+
+    it('never throws into the host when the server is unreachable', async () => {
+      const url = server.url;
+      await server.close();
+      const provider = new BasicTracerProvider({
+        spanProcessors: [createMosaicSpanProcessor({ ...testConfig(url), maxRetries: 0 })],
+      });
+      provider
+        .getTracer('app')
+        .startSpan('task', { attributes: { 'mosaic.task.type': 'testing' } })
+        .end();
+      await expect(provider.forceFlush()).resolves.toBeUndefined();
+      await expect(provider.shutdown()).resolves.toBeUndefined();
+      server = await startRecordingServer();
+    });
+  });
+
+  describe('when disabled', () => {
+    it('returns the no-op processor by default', () => {
+      const { enabled: _enabled, ...config } = testConfig(server.url);
+      expect(createMosaicSpanProcessor(config)).toBe(NOOP_SPAN_PROCESSOR);
+    });
+
+    it('returns the no-op processor when MOSAIC_TELEMETRY_ENABLED=0 overrides code', () => {
+      vi.stubEnv('MOSAIC_TELEMETRY_ENABLED', '0');
+      expect(createMosaicSpanProcessor(testConfig(server.url))).toBe(NOOP_SPAN_PROCESSOR);
+    });
+
+    it('logs every problem of an invalid config once and runs disabled', () => {
+      const diag = captureDiag(DiagLogLevel.WARN);
+      try {
+        const config = {
+          enabled: true,
+          serverUrl: 'http://telemetry.example.com',
+          apiKey: 'nope-key',
+          instanceId: 'x',
+        };
+        expect(createMosaicSpanProcessor(config)).toBe(NOOP_SPAN_PROCESSOR);
+        expect(createMosaicSpanProcessor(config)).toBe(NOOP_SPAN_PROCESSOR);
+        expect(diag.lines).toHaveLength(3);
+        expect(diag.lines.join('\n')).toMatch(/serverUrl: plain http/);
+        expect(diag.lines.join('\n')).toMatch(/apiKey: expected 64 hex/);
+        expect(diag.lines.join('\n')).toMatch(/instanceId: expected a UUID/);
+        expect(diag.lines.join('\n')).not.toContain('nope-key');
+      } finally {
+        diag.stop();
+      }
+    });
+  });
+});
