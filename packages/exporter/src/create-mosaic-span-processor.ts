@@ -41,7 +41,7 @@ export function createMosaicSpanProcessor(
       scheduledDelayMillis: resolved.submitIntervalMs,
       exportTimeoutMillis: rounds * retryBudgetMs(resolved) + EXPORT_TIMEOUT_SLACK_MS,
     });
-    return new MosaicSpanProcessor(batch, exporter);
+    return new MosaicSpanProcessor(batch, exporter, { usage, autoTasks: resolved.autoTasks });
   } catch (error) {
     logger.error(`Mosaic telemetry runs disabled: ${String(error)}`);
     return NOOP_SPAN_PROCESSOR;

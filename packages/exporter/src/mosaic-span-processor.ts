@@ -3,21 +3,94 @@ import type { Context } from '@opentelemetry/api';
 import { logger } from './diag-logger.js';
 import type { MosaicSpanExporter } from './mosaic-span-exporter.js';
 import type { ReadableSpanLike, SpanProcessorLike } from './otel-types.js';
+import type { TaskUsageStore } from './task-usage.js';
+import { TaskUsageTracker } from './task-usage-tracker.js';
+
+/** Options of a {@link MosaicSpanProcessor}. */
+export interface MosaicSpanProcessorOptions {
+  /**
+   * Where usage folded from a task's model-call spans goes: pass the same store as the exporter's
+   * `usage` internal so its events carry it. Without it, folded usage reaches no event.
+   */
+  readonly usage?: TaskUsageStore;
+  /**
+   * Treat an un-enclosed root agent span (`gen_ai.operation.name = invoke_agent`, or a top-level
+   * AI SDK `ai.generateText`/`ai.streamText`/`ai.generateObject`/`ai.streamObject`) as a task of
+   * type `unknown`.
+   * @default false
+   */
+  readonly autoTasks?: boolean;
+  /**
+   * Most live spans tracked under tasks at once; beyond it new spans are not folded.
+   * @default 10000
+   */
+  readonly maxTrackedSpans?: number;
+  /**
+   * Age in ms after which a tracked span that never ended is forgotten.
+   * @default 3600000
+   */
+  readonly trackedSpanMaxAgeMs?: number;
+}
 
 /**
- * Keeps task spans (those with `mosaic.task.type`) and hands them to the batch processor in front
- * of the Mosaic exporter; every other span costs one property check. Never throws into the host.
+ * Keeps task spans (those with `mosaic.task.type`, plus root agent spans under `autoTasks`) and
+ * hands them to the batch processor in front of the Mosaic exporter, folding the usage of the
+ * model calls beneath each task into the shared usage store on the way. Any other span costs a
+ * property check or two while no task is live. Never throws into the host, never writes to a span.
  */
 export class MosaicSpanProcessor implements SpanProcessorLike {
+  private readonly tracker: TaskUsageTracker;
+  private readonly autoTasks: boolean;
+
   constructor(
     private readonly batch: SpanProcessorLike,
     private readonly exporter: MosaicSpanExporter,
-  ) {}
+    options: MosaicSpanProcessorOptions = {},
+  ) {
+    this.autoTasks = options.autoTasks ?? false;
+    this.tracker = new TaskUsageTracker(options.usage ?? new WeakMap(), {
+      autoTasks: this.autoTasks,
+      ...(options.maxTrackedSpans === undefined ? {} : { maxEntries: options.maxTrackedSpans }),
+      ...(options.trackedSpanMaxAgeMs === undefined
+        ? {}
+        : { maxAgeMs: options.trackedSpanMaxAgeMs }),
+    });
+  }
 
-  onStart(_span: ReadableSpanLike, _parentContext: Context): void {}
+  /** Live spans tracked under tasks now; 0 once every task and its descendants have ended. */
+  get trackedSpanCount(): number {
+    return this.tracker.size;
+  }
+
+  onStart(span: ReadableSpanLike, _parentContext: Context): void {
+    const tracker = this.tracker;
+    if (
+      tracker.size === 0 &&
+      !this.autoTasks &&
+      span.attributes[ATTR_MOSAIC_TASK_TYPE] === undefined
+    )
+      return;
+    try {
+      tracker.onStart(span);
+    } catch (error) {
+      logger.error(`could not track a span: ${String(error)}`);
+    }
+  }
 
   onEnd(span: ReadableSpanLike): void {
-    if (span.attributes[ATTR_MOSAIC_TASK_TYPE] === undefined) return;
+    const tracker = this.tracker;
+    if (tracker.size !== 0) {
+      try {
+        tracker.onEnd(span);
+      } catch (error) {
+        logger.error(`could not fold a span's usage: ${String(error)}`);
+      }
+    }
+    if (
+      span.attributes[ATTR_MOSAIC_TASK_TYPE] === undefined &&
+      !(this.autoTasks && tracker.isAutoTask(span))
+    )
+      return;
     try {
       this.batch.onEnd(span);
     } catch (error) {
@@ -37,6 +110,7 @@ export class MosaicSpanProcessor implements SpanProcessorLike {
 
   /** Flushes, then shuts down the batch processor and with it the exporter. */
   async shutdown(): Promise<void> {
+    this.tracker.clear();
     try {
       await this.batch.shutdown();
     } catch (error) {
