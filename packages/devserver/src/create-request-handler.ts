@@ -1,0 +1,55 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { applyFault } from './apply-fault.js';
+import { type ApiRoute, handleApiPost } from './handle-api-post.js';
+import { handleEventsBatch } from './handle-events-batch.js';
+import { handlePredictionsBatch } from './handle-predictions-batch.js';
+import { errorReply, sendJson } from './send-json.js';
+import type { ServerContext } from './server-context.js';
+
+const API_ROUTES: Record<string, ApiRoute> = {
+  '/v1/events/batch': handleEventsBatch,
+  '/v1/predictions/batch': (body, _instanceId, ctx) => handlePredictionsBatch(body, ctx),
+};
+
+async function handle(req: IncomingMessage, res: ServerResponse, ctx: ServerContext) {
+  ctx.stats.requests += 1;
+  const path = (req.url ?? '/').split('?')[0] ?? '/';
+  if (path === '/health') {
+    if (req.method === 'GET' || req.method === 'HEAD') {
+      sendJson(res, { status: 200, body: { status: 'ok', events: ctx.store.count() } });
+    } else {
+      sendJson(
+        res,
+        errorReply(405, `method ${req.method} not allowed on ${path}`, { Allow: 'GET' }),
+      );
+    }
+    return;
+  }
+  const route = API_ROUTES[path];
+  if (!route) {
+    sendJson(res, errorReply(404, `not found: ${path}`));
+    return;
+  }
+  if (req.method !== 'POST') {
+    sendJson(
+      res,
+      errorReply(405, `method ${req.method} not allowed on ${path}`, { Allow: 'POST' }),
+    );
+    return;
+  }
+  const fault = ctx.faults.take();
+  if (fault && !(await applyFault(fault, req, res, ctx.closing))) return;
+  await handleApiPost(req, res, ctx, route);
+}
+
+/** The HTTP listener of the dev server: /health, the two v1 routes, 404 and 405. */
+export function createRequestHandler(
+  ctx: ServerContext,
+): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    handle(req, res, ctx).catch((error: unknown) => {
+      if (ctx.closing.aborted) return;
+      sendJson(res, errorReply(500, `internal error: ${(error as Error).message}`));
+    });
+  };
+}

@@ -1,0 +1,9 @@
+export { startDevServer } from './start-dev-server.js';
+export type {
+  DevServer,
+  DevServerFaults,
+  DevServerOptions,
+  DevServerStats,
+  FailNextOptions,
+  RateLimitOptions,
+} from './types.js';
