@@ -1,40 +1,31 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Fault } from './fault-injector.js';
 
 /** A body that starts like a batch answer and stops mid-way: not valid JSON. */
 const MALFORMED_BODY = '{"accepted": 1, "rejected": 0, "results": [{"event_id": ';
 
 /**
- * Applies one injected fault to a POST request. Resolves true when the request should then be
- * processed normally (a delay), false when the fault already finished it.
+ * Finishes a POST request with an injected fault instead of processing it. (A delay is no such
+ * fault: handleApiPost applies it after reading the body, see create-request-handler.ts.)
  */
-export async function applyFault(
-  fault: Fault,
+export function applyFault(
+  fault: Exclude<Fault, { kind: 'delay' }>,
   req: IncomingMessage,
   res: ServerResponse,
-  closing: AbortSignal,
-): Promise<boolean> {
+): void {
   switch (fault.kind) {
-    case 'delay':
-      try {
-        await sleep(fault.ms, undefined, { signal: closing });
-      } catch {
-        return false;
-      }
-      return !res.destroyed;
     case 'reset':
       req.socket.destroy();
-      return false;
+      return;
     case 'malformed':
       finish(res, 200, MALFORMED_BODY, {});
-      return false;
+      return;
     case 'fail': {
       const body = fault.body ?? JSON.stringify({ error: `injected fault: ${fault.status}` });
       const headers: Record<string, string> = {};
       if (fault.retryAfter !== undefined) headers['Retry-After'] = fault.retryAfter;
       finish(res, fault.status, body, headers);
-      return false;
+      return;
     }
   }
 }

@@ -38,7 +38,16 @@ async function handle(req: IncomingMessage, res: ServerResponse, ctx: ServerCont
     return;
   }
   const fault = ctx.faults.take();
-  if (fault && !(await applyFault(fault, req, res, ctx.closing))) return;
+  // A delay holds the request after its body is read, so a client that gives up meanwhile
+  // still leaves a request that gets processed: the case a resend must meet the duplicate check.
+  if (fault?.kind === 'delay') {
+    await handleApiPost(req, res, ctx, route, fault.ms);
+    return;
+  }
+  if (fault) {
+    applyFault(fault, req, res);
+    return;
+  }
   await handleApiPost(req, res, ctx, route);
 }
 

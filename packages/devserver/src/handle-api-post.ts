@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { MAX_REQUEST_BODY_BYTES } from '@mosaicstack/telemetry-semconv';
 import { parseBearerToken } from './parse-bearer-token.js';
 import { readBody } from './read-body.js';
@@ -13,16 +14,27 @@ const UNAUTHORIZED = { 'WWW-Authenticate': 'Bearer' };
 const isJson = (contentType: string | undefined): boolean =>
   contentType?.split(';')[0]?.trim().toLowerCase() === 'application/json';
 
+/** Waits `ms`; false when the server started closing meanwhile. */
+async function pause(ms: number, closing: AbortSignal): Promise<boolean> {
+  try {
+    await sleep(ms, undefined, { signal: closing });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Runs the checks every v1 POST shares, in order: Bearer auth (401), the key's rate limit (429),
  * Content-Type (415), the 1 MiB body limit (413, then the connection is closed) and JSON (400);
- * then answers with `route`.
+ * then answers with `route`, `delayMs` after the body was read (an injected slow server).
  */
 export async function handleApiPost(
   req: IncomingMessage,
   res: ServerResponse,
   ctx: ServerContext,
   route: ApiRoute,
+  delayMs = 0,
 ): Promise<void> {
   const token = parseBearerToken(req.headers.authorization);
   if (token === undefined) {
@@ -53,6 +65,7 @@ export async function handleApiPost(
 
   const read = await readBody(req, MAX_REQUEST_BODY_BYTES);
   if (read.kind === 'aborted' || ctx.closing.aborted) return;
+  if (delayMs > 0 && !(await pause(delayMs, ctx.closing))) return;
   if (read.kind === 'too-large') {
     const message = `body: larger than the limit of ${MAX_REQUEST_BODY_BYTES} bytes`;
     sendJson(res, errorReply(413, message, { Connection: 'close' }));
