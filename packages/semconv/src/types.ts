@@ -46,7 +46,8 @@ export interface BatchEventRequest {
 
 /** Per-event verdict in a batch response. */
 export interface BatchEventResult {
-  event_id: string;
+  /** The event's id; null when the rejected item had no readable id. */
+  event_id: string | null;
   status: 'accepted' | 'rejected';
   error: string | null;
 }
