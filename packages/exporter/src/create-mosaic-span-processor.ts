@@ -7,7 +7,6 @@ import type { SpanProcessorLike } from './otel-types.js';
 import { reportConfig } from './report-config.js';
 import { resolveConfig } from './resolve-config.js';
 import { retryBudgetMs } from './retry-budget.js';
-import type { TaskUsageStore } from './task-usage.js';
 import type { MosaicTelemetryConfig } from './types.js';
 
 /** How many requests of `batchSize` the batch processor hands the exporter at once. */
@@ -27,8 +26,7 @@ export function createMosaicSpanProcessor(
   try {
     const resolved = resolveConfig(config);
     if (!reportConfig(resolved)) return NOOP_SPAN_PROCESSOR;
-    const usage: TaskUsageStore = new WeakMap();
-    const exporter = new MosaicSpanExporter(undefined, { ...internals, resolved, usage });
+    const exporter = new MosaicSpanExporter(undefined, { ...internals, resolved });
     // A BSP batch of several requests lets the exporter send them concurrently (DESIGN 8b).
     const maxExportBatchSize = Math.min(
       resolved.maxQueueSize,
@@ -41,7 +39,7 @@ export function createMosaicSpanProcessor(
       scheduledDelayMillis: resolved.submitIntervalMs,
       exportTimeoutMillis: rounds * retryBudgetMs(resolved) + EXPORT_TIMEOUT_SLACK_MS,
     });
-    return new MosaicSpanProcessor(batch, exporter, { usage, autoTasks: resolved.autoTasks });
+    return new MosaicSpanProcessor(batch, exporter, { autoTasks: resolved.autoTasks });
   } catch (error) {
     logger.error(`Mosaic telemetry runs disabled: ${String(error)}`);
     return NOOP_SPAN_PROCESSOR;

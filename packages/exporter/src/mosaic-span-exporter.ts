@@ -28,8 +28,6 @@ const REQUEST_CONCURRENCY = 2;
 export interface MosaicSpanExporterInternals {
   /** An already resolved (and reported) config, instead of resolving `config` again. */
   readonly resolved?: ResolvedMosaicConfig;
-  /** Usage the processor folded into task spans. */
-  readonly usage?: TaskUsageStore;
   /** First backoff ceiling of the retries, in ms. @default 1000 */
   readonly retryBaseDelayMs?: number;
 }
@@ -44,7 +42,11 @@ type ChunkOutcome = 'delivered' | 'carried' | 'lost';
  */
 export class MosaicSpanExporter implements SpanExporterLike {
   private readonly config: ResolvedMosaicConfig;
-  private readonly usage: TaskUsageStore | undefined;
+  /**
+   * Usage folded into task spans by a `MosaicSpanProcessor` in front of this exporter, keyed by
+   * span; the processor writes it, `export()` reads it. Not for other use.
+   */
+  readonly usage: TaskUsageStore = new WeakMap();
   private readonly transport: Transport | undefined;
   private readonly carryOver: CarryOverBuffer;
   private readonly metrics: SelfMetrics = createSelfMetrics();
@@ -56,7 +58,6 @@ export class MosaicSpanExporter implements SpanExporterLike {
     const resolved = internals.resolved ?? resolveConfig(config);
     if (internals.resolved === undefined) reportConfig(resolved);
     this.config = resolved;
-    this.usage = internals.usage;
     this.carryOver = new CarryOverBuffer(resolved.maxQueueSize);
     this.transport =
       resolved.enabled && !resolved.dryRun
@@ -129,7 +130,7 @@ export class MosaicSpanExporter implements SpanExporterLike {
           spanToEvent(span, {
             instanceId: this.config.instanceId,
             harness: this.config.harness,
-            usage: this.usage?.get(span),
+            usage: this.usage.get(span),
             onCorrection,
           }),
         );

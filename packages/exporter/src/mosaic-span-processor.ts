@@ -3,16 +3,10 @@ import type { Context } from '@opentelemetry/api';
 import { logger } from './diag-logger.js';
 import type { MosaicSpanExporter } from './mosaic-span-exporter.js';
 import type { ReadableSpanLike, SpanProcessorLike } from './otel-types.js';
-import type { TaskUsageStore } from './task-usage.js';
 import { TaskUsageTracker } from './task-usage-tracker.js';
 
 /** Options of a {@link MosaicSpanProcessor}. */
 export interface MosaicSpanProcessorOptions {
-  /**
-   * Where usage folded from a task's model-call spans goes: pass the same store as the exporter's
-   * `usage` internal so its events carry it. Without it, folded usage reaches no event.
-   */
-  readonly usage?: TaskUsageStore;
   /**
    * Treat an un-enclosed root agent span (`gen_ai.operation.name = invoke_agent`, or a top-level
    * AI SDK `ai.generateText`/`ai.streamText`/`ai.generateObject`/`ai.streamObject`) as a task of
@@ -48,7 +42,8 @@ export class MosaicSpanProcessor implements SpanProcessorLike {
     options: MosaicSpanProcessorOptions = {},
   ) {
     this.autoTasks = options.autoTasks ?? false;
-    this.tracker = new TaskUsageTracker(options.usage ?? new WeakMap(), {
+    // Folded usage goes to the exporter's store, where its export() finds it per span.
+    this.tracker = new TaskUsageTracker(exporter.usage, {
       autoTasks: this.autoTasks,
       ...(options.maxTrackedSpans === undefined ? {} : { maxEntries: options.maxTrackedSpans }),
       ...(options.trackedSpanMaxAgeMs === undefined

@@ -1,6 +1,6 @@
 import { validateTaskCompletionEvent } from '@mosaicstack/telemetry-semconv';
-import { DiagLogLevel } from '@opentelemetry/api';
-import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
+import { context, DiagLogLevel, trace } from '@opentelemetry/api';
+import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { captureDiag } from '../../../test/support/captured-diag.js';
 import { testConfig } from '../../../test/support/finished-spans.js';
@@ -10,6 +10,8 @@ import {
   startRecordingServer,
 } from '../../../test/support/recording-server.js';
 import { createMosaicSpanProcessor } from '../src/create-mosaic-span-processor.js';
+import { MosaicSpanExporter } from '../src/mosaic-span-exporter.js';
+import { MosaicSpanProcessor } from '../src/mosaic-span-processor.js';
 import { NOOP_SPAN_PROCESSOR } from '../src/noop-span-processor.js';
 
 const events = (server: RecordingServer) =>
@@ -146,6 +148,53 @@ describe('createMosaicSpanProcessor', () => {
         expect(diag.lines.join('\n')).not.toContain('nope-key');
       } finally {
         diag.stop();
+      }
+    });
+  });
+});
+
+describe('MosaicSpanProcessor', () => {
+  describe('constructor', () => {
+    it('folds child usage when wired by hand around an own BatchSpanProcessor', async () => {
+      const server = await startRecordingServer();
+      try {
+        const exporter = new MosaicSpanExporter(testConfig(server.url));
+        const provider = new BasicTracerProvider({
+          spanProcessors: [new MosaicSpanProcessor(new BatchSpanProcessor(exporter), exporter)],
+        });
+        const tracer = provider.getTracer('app');
+        const task = tracer.startSpan('task', { attributes: { 'mosaic.task.type': 'debugging' } });
+        const parent = trace.setSpan(context.active(), task);
+        for (const tokens of [100, 250]) {
+          tracer
+            .startSpan(
+              'chat',
+              {
+                attributes: {
+                  'gen_ai.operation.name': 'chat',
+                  'gen_ai.request.model': 'gpt-4o',
+                  'gen_ai.provider.name': 'openai',
+                  'gen_ai.usage.input_tokens': tokens,
+                  'gen_ai.usage.output_tokens': tokens / 10,
+                },
+              },
+              parent,
+            )
+            .end();
+        }
+        task.end();
+        await provider.forceFlush();
+        expect(events(server)).toMatchObject([
+          {
+            actual_input_tokens: 350,
+            actual_output_tokens: 35,
+            model: 'gpt-4o',
+            provider: 'openai',
+          },
+        ]);
+        await provider.shutdown();
+      } finally {
+        await server.close();
       }
     });
   });
