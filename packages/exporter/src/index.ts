@@ -12,6 +12,8 @@ export type {
   SpanProcessorLike,
 } from './otel-types.js';
 export type { PredictionsReader } from './prefill-estimates.js';
+export type { MosaicRegistration, MosaicWiring } from './register-mosaic-telemetry.js';
+export { registerMosaicTelemetry } from './register-mosaic-telemetry.js';
 export { resolveConfig, validateConfig } from './resolve-config.js';
 export type { MosaicPredictionsOptions } from './resolve-predictions-options.js';
 export type { TaskAttributeFields, TaskSpanAttributes } from './task-attributes.js';

@@ -11,6 +11,16 @@ export interface SelfMetrics {
 }
 
 /**
+ * Bucket boundaries (s) advised for the export duration: the SDK's default ones (0, 5, 10, 25, ...)
+ * are meant for milliseconds and would put every export of a healthy server into one bucket. These
+ * are the ones the OTel semantic conventions advise for durations in seconds, plus 30 and 60 s for
+ * exports that wait out retries.
+ */
+const DURATION_BUCKETS_S = [
+  0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10, 30, 60,
+];
+
+/**
  * Creates the self-metrics. Instruments are made on first use, not at construction: the API has
  * no proxy meter, so a MeterProvider registered after us would otherwise never see them.
  */
@@ -31,6 +41,7 @@ export function createSelfMetrics(): SelfMetrics {
       histogram ??= meter().createHistogram('mosaic.telemetry.export.duration', {
         description: 'Duration of one export of task events, retries included',
         unit: 's',
+        advice: { explicitBucketBoundaries: DURATION_BUCKETS_S },
       });
       histogram.record(seconds);
     },
