@@ -1,4 +1,3 @@
-import { describe, expect, it } from 'vitest';
 import {
   ATTR_MOSAIC_TASK_TYPE,
   Complexity,
@@ -23,6 +22,7 @@ import {
   TaskType,
   validateTaskCompletionEvent,
 } from '@mosaicstack/telemetry-semconv';
+import { describe, expect, it } from 'vitest';
 
 describe('semconv', () => {
   describe('enums', () => {
