@@ -67,12 +67,20 @@ const mostly = <T>(valid: fc.Arbitrary<T>, ...invalid: fc.Arbitrary<unknown>[]) 
     ...invalid.map((arbitrary) => ({ weight: 1, arbitrary })),
   );
 
+const cyclic: Record<string, unknown> = { name: 'cyclic' };
+cyclic.self = cyclic;
+/** Any value at all, including those JSON cannot show (BigInt, cycles, Map, boxed values). */
+const anyValue = fc.oneof(
+  fc.anything({ withBigInt: true, withBoxedValues: true, withMap: true, withSet: true }),
+  fc.constant(cyclic),
+);
+
 const intOption = (name: keyof typeof INT_RANGES) =>
   mostly(
     fc.integer({ min: INT_RANGES[name][0], max: INT_RANGES[name][1] }),
     anyNumber,
     fc.string(),
-    fc.anything(),
+    anyValue,
   );
 const serverUrl = mostly(
   fc.constantFrom(
@@ -90,9 +98,9 @@ const serverUrl = mostly(
     '   ',
   ),
   fc.string(),
-  fc.anything(),
+  anyValue,
 );
-const boolOption = mostly(fc.boolean(), fc.anything());
+const boolOption = mostly(fc.boolean(), anyValue);
 
 /** Every option, each absent, valid, or any value at all; the key carried alongside. */
 const configInput = fc.record({
@@ -100,10 +108,10 @@ const configInput = fc.record({
   keyInEnv: fc.boolean(),
   options: fc.record(
     {
-      enabled: mostly(fc.constant(true), fc.boolean(), fc.anything()),
+      enabled: mostly(fc.constant(true), fc.boolean(), anyValue),
       serverUrl,
-      instanceId: mostly(fc.uuid(), fc.string(), fc.anything()),
-      harness: mostly(fc.constantFrom(...Object.values(Harness)), fc.string(), fc.anything()),
+      instanceId: mostly(fc.uuid(), fc.string(), anyValue),
+      harness: mostly(fc.constantFrom(...Object.values(Harness)), fc.string(), anyValue),
       submitIntervalMs: intOption('submitIntervalMs'),
       maxQueueSize: intOption('maxQueueSize'),
       batchSize: intOption('batchSize'),
@@ -115,7 +123,7 @@ const configInput = fc.record({
       allowInsecure: boolOption,
       onError: fc.oneof(
         fc.constant(() => undefined),
-        fc.anything(),
+        anyValue,
       ),
     },
     { requiredKeys: [] },
@@ -181,10 +189,7 @@ const isFalse = (raw: string | undefined) =>
 function expectUsable(config: MosaicTelemetryConfig, env: Record<string, string>): void {
   expect(isTrue(env.OTEL_SDK_DISABLED)).toBe(false);
   const envEnabled = env.MOSAIC_TELEMETRY_ENABLED;
-  if (isTrue(envEnabled))
-    expect(
-      config.enabled === undefined || config.enabled === true || config.enabled === false,
-    ).toBe(true);
+  if (isTrue(envEnabled)) expect([undefined, null, true, false]).toContain(config.enabled);
   else {
     expect(isFalse(envEnabled)).toBe(false);
     expect(config.enabled).toBe(true);
@@ -199,18 +204,17 @@ function expectUsable(config: MosaicTelemetryConfig, env: Record<string, string>
   expect(['http:', 'https:']).toContain(new URL((url as string).trim()).protocol);
   for (const [name, [min, max]] of Object.entries(INT_RANGES)) {
     const value = (config as Record<string, unknown>)[name];
-    if (value === undefined || (value === null && name === 'submitIntervalMs')) continue;
+    // An option that is undefined or null counts as not given.
+    if (value === undefined || value === null) continue;
     expect(Number.isInteger(value)).toBe(true);
     expect(value as number).toBeGreaterThanOrEqual(min);
     expect(value as number).toBeLessThanOrEqual(max);
   }
-  // dryRun (like submitIntervalMs) falls back to env with `??`, so null there means "not set".
-  expect([undefined, null, true, false]).toContain(config.dryRun);
-  for (const name of ['autoTasks', 'allowInsecure'] as const) {
-    expect([undefined, true, false]).toContain(config[name]);
+  for (const name of ['dryRun', 'autoTasks', 'allowInsecure'] as const) {
+    expect([undefined, null, true, false]).toContain(config[name]);
   }
   expect([undefined, 'function']).toContain(
-    config.onError === undefined ? undefined : typeof config.onError,
+    config.onError == null ? undefined : typeof config.onError,
   );
 }
 

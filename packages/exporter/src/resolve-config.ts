@@ -33,6 +33,15 @@ const INT_RULES = {
   predictionCacheTtlMs: { min: 0, max: 2_592_000_000 },
 } as const satisfies Record<string, IntRule>;
 
+/** A value as it may appear in a message: JSON where possible, never a throw (BigInt, cycles). */
+function show(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? `a ${typeof value}`;
+  } catch {
+    return `a ${typeof value} that cannot be shown`;
+  }
+}
+
 function parseBool(raw: string | undefined): boolean | undefined {
   if (raw === undefined) return undefined;
   const word = raw.trim().toLowerCase();
@@ -53,7 +62,7 @@ function envBool(env: Env, name: string, warnings: string[]): boolean | undefine
   const value = parseBool(raw);
   if (value === undefined) {
     warnings.push(
-      `${name}: expected one of 1/true/yes/on or 0/false/no/off, got ${JSON.stringify(raw)}; ignored`,
+      `${name}: expected one of 1/true/yes/on or 0/false/no/off, got ${show(raw)}; ignored`,
     );
   }
   return value;
@@ -65,7 +74,7 @@ function envInt(env: Env, name: string, rule: IntRule, warnings: string[]): numb
   const value = Number(raw.trim());
   if (!Number.isInteger(value) || value < rule.min || value > rule.max) {
     warnings.push(
-      `${name}: expected an integer from ${rule.min} to ${rule.max}, got ${JSON.stringify(raw)}; using the default`,
+      `${name}: expected an integer from ${rule.min} to ${rule.max}, got ${show(raw)}; using the default`,
     );
     return undefined;
   }
@@ -83,7 +92,7 @@ function checkInt(
   fallback: number,
   problems: string[],
 ): number {
-  if (value === undefined) return fallback;
+  if (value === undefined || value === null) return fallback;
   const rule = INT_RULES[name];
   if (
     typeof value !== 'number' ||
@@ -92,7 +101,7 @@ function checkInt(
     value > rule.max
   ) {
     problems.push(
-      `${name}: expected an integer from ${rule.min} to ${rule.max}, got ${JSON.stringify(value)}; fix the option or remove it to use the default ${fallback}`,
+      `${name}: expected an integer from ${rule.min} to ${rule.max}, got ${show(value)}; fix the option or remove it to use the default ${fallback}`,
     );
     return fallback;
   }
@@ -114,9 +123,7 @@ function checkServerUrl(
   try {
     url = new URL(raw);
   } catch {
-    problems.push(
-      `serverUrl: ${JSON.stringify(raw)} is not a URL; use e.g. https://telemetry.example.com`,
-    );
+    problems.push(`serverUrl: ${show(raw)} is not a URL; use e.g. https://telemetry.example.com`);
     return '';
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
@@ -137,14 +144,24 @@ function checkServerUrl(
 }
 
 /**
- * Decides every option: explicit option, then env, then default (DESIGN section 7). Pure and
- * never throws: what is wrong is listed in `problems` (then `enabled` is false) and ignored env
- * values in `warnings`.
+ * Decides every option: explicit option, then env, then default (DESIGN section 7); an option
+ * that is `undefined` or `null` counts as not given. Pure and never throws: what is wrong is
+ * listed in `problems` (then `enabled` is false) and ignored env values in `warnings`.
  */
 export function resolveConfig(
   config: MosaicTelemetryConfig = {},
   env: Env = process.env,
 ): ResolvedMosaicConfig {
+  try {
+    return decide(config, env);
+  } catch (error) {
+    // Only a hostile object (a throwing getter or Proxy) gets here.
+    const problem = `config: could not be read (${error instanceof Error ? error.message : 'unknown error'}); pass a plain object of options`;
+    return { ...decide({}, {}), switchedOn: true, problems: [problem] };
+  }
+}
+
+function decide(config: MosaicTelemetryConfig, env: Env): ResolvedMosaicConfig {
   const problems: string[] = [];
   const warnings: string[] = [];
   const options: MosaicTelemetryConfig =
@@ -157,14 +174,14 @@ export function resolveConfig(
   if (sdkDisabled) switchedOn = false;
   else if (envEnabled !== undefined) switchedOn = envEnabled;
   else switchedOn = options.enabled === true;
-  if (options.enabled !== undefined && typeof options.enabled !== 'boolean') {
-    problems.push(`enabled: expected a boolean, got ${JSON.stringify(options.enabled)}`);
+  if (options.enabled != null && typeof options.enabled !== 'boolean') {
+    problems.push(`enabled: expected a boolean, got ${show(options.enabled)}`);
   }
 
   const bool = (name: 'allowInsecure' | 'autoTasks' | 'dryRun', value: unknown): boolean => {
-    if (value === undefined) return false;
+    if (value === undefined || value === null) return false;
     if (typeof value !== 'boolean') {
-      problems.push(`${name}: expected a boolean, got ${JSON.stringify(value)}`);
+      problems.push(`${name}: expected a boolean, got ${show(value)}`);
       return false;
     }
     return value;
@@ -209,7 +226,8 @@ export function resolveConfig(
     );
   } else if (!UUID.test(instanceId)) {
     problems.push(
-      `instanceId: expected a UUID like 2b0f7c1e-4f7a-4c51-9b7e-0c1d2e3f4a5b, got ${JSON.stringify(instanceId)}`,
+      // Not echoed: a key pasted into the wrong variable must not reach a log.
+      `instanceId: expected a UUID like 2b0f7c1e-4f7a-4c51-9b7e-0c1d2e3f4a5b, got ${instanceId.length} characters that are not one`,
     );
   }
 
@@ -221,7 +239,7 @@ export function resolveConfig(
     else {
       harness = 'custom';
       warnings.push(
-        `harness: expected one of ${HARNESSES.join(', ')}, got ${JSON.stringify(rawHarness)}; reporting "custom"`,
+        `harness: expected one of ${HARNESSES.join(', ')}, got ${show(rawHarness)}; reporting "custom"`,
       );
     }
   }
@@ -234,7 +252,7 @@ export function resolveConfig(
     problems,
   );
   const onError = options.onError;
-  if (onError !== undefined && typeof onError !== 'function') {
+  if (onError != null && typeof onError !== 'function') {
     problems.push('onError: expected a function');
   }
 

@@ -213,3 +213,51 @@ describe('resolveConfig', () => {
     });
   });
 });
+
+describe('resolveConfig with values that cannot be shown', () => {
+  describe('problems', () => {
+    it('never throws on BigInt, cycles or a throwing getter, and lists the problem', () => {
+      const cyclic: Record<string, unknown> = {};
+      cyclic.self = cyclic;
+      expect(validateConfig({ ...valid, maxRetries: 10n as never }, {})).toEqual([
+        'maxRetries: expected an integer from 0 to 10, got a bigint that cannot be shown; fix the option or remove it to use the default 3',
+      ]);
+      expect(validateConfig({ ...valid, dryRun: cyclic as never }, {})[0]).toMatch(
+        /^dryRun: expected a boolean, got a object/,
+      );
+      const hostile = Object.defineProperty({}, 'serverUrl', {
+        get() {
+          throw new Error('boom');
+        },
+      });
+      const config = resolveConfig(hostile, { MOSAIC_TELEMETRY_ENABLED: '1' });
+      expect(config.enabled).toBe(false);
+      expect(config.problems).toEqual([
+        'config: could not be read (boom); pass a plain object of options',
+      ]);
+    });
+
+    it('treats null like an option not given', () => {
+      const config = resolveConfig(
+        {
+          ...valid,
+          enabled: null,
+          dryRun: null,
+          maxRetries: null,
+          onError: null,
+          harness: null,
+        } as never,
+        {},
+      );
+      expect(config.problems).toEqual([]);
+      expect(config.maxRetries).toBe(3);
+    });
+
+    it('does not echo an instance id, which may be a key pasted into the wrong place', () => {
+      const problems = validateConfig({ ...valid, instanceId: KEY }, {});
+      expect(problems).toEqual([
+        'instanceId: expected a UUID like 2b0f7c1e-4f7a-4c51-9b7e-0c1d2e3f4a5b, got 64 characters that are not one',
+      ]);
+    });
+  });
+});
