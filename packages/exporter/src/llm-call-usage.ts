@@ -152,8 +152,12 @@ function hasGenAiUsage(attrs: Attrs): boolean {
  */
 export function readModelCall(span: ReadableSpanLike): ModelCall | undefined {
   const attrs = span.attributes;
-  const aiSdk = AI_SDK_SPANS.get(span.name);
-  if (aiSdk !== undefined) return aiSdkCall(attrs, aiSdk);
+  // Only names starting `ai.` can be AI SDK spans: skips hashing the many other (fresh) names.
+  const name = span.name;
+  if (name.charCodeAt(0) === 97 && name.charCodeAt(1) === 105 && name.charCodeAt(2) === 46) {
+    const aiSdk = AI_SDK_SPANS.get(name);
+    if (aiSdk !== undefined) return aiSdkCall(attrs, aiSdk);
+  }
 
   const operation = attrs[ATTR_GEN_AI_OPERATION_NAME];
   if (typeof operation === 'string') {

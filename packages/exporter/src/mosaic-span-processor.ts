@@ -20,7 +20,8 @@ export interface MosaicSpanProcessorOptions {
    */
   readonly maxTrackedSpans?: number;
   /**
-   * Age in ms after which a tracked span that never ended is forgotten.
+   * Age in ms after which a tracked span that never ended is forgotten: no sooner, and in a busy
+   * process by about twice this age (aging is by generations, without a clock read per span).
    * @default 3600000
    */
   readonly trackedSpanMaxAgeMs?: number;
@@ -57,7 +58,7 @@ export class MosaicSpanProcessor implements SpanProcessorLike {
     return this.tracker.size;
   }
 
-  onStart(span: ReadableSpanLike, _parentContext: Context): void {
+  onStart(span: ReadableSpanLike, parentContext: Context): void {
     const tracker = this.tracker;
     if (
       tracker.size === 0 &&
@@ -66,7 +67,7 @@ export class MosaicSpanProcessor implements SpanProcessorLike {
     )
       return;
     try {
-      tracker.onStart(span);
+      tracker.onStart(span, parentContext);
     } catch (error) {
       logger.error(`could not track a span: ${String(error)}`);
     }
@@ -74,18 +75,15 @@ export class MosaicSpanProcessor implements SpanProcessorLike {
 
   onEnd(span: ReadableSpanLike): void {
     const tracker = this.tracker;
+    const isTask = span.attributes[ATTR_MOSAIC_TASK_TYPE] !== undefined;
     if (tracker.size !== 0) {
       try {
-        tracker.onEnd(span);
+        tracker.onEnd(span, isTask);
       } catch (error) {
         logger.error(`could not fold a span's usage: ${String(error)}`);
       }
     }
-    if (
-      span.attributes[ATTR_MOSAIC_TASK_TYPE] === undefined &&
-      !(this.autoTasks && tracker.isAutoTask(span))
-    )
-      return;
+    if (!isTask && !(this.autoTasks && tracker.isAutoTask(span))) return;
     try {
       this.batch.onEnd(span);
     } catch (error) {

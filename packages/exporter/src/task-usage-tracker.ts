@@ -1,4 +1,5 @@
 import { ATTR_MOSAIC_TASK_TYPE } from '@mosaicstack/telemetry-semconv';
+import { type Context, trace } from '@opentelemetry/api';
 import { logger } from './diag-logger.js';
 import { isAgentRoot, readModelCall } from './llm-call-usage.js';
 import type { ReadableSpanLike } from './otel-types.js';
@@ -17,24 +18,34 @@ export interface TaskUsageTrackerOptions {
    */
   readonly maxEntries?: number;
   /**
-   * Age in ms after which a live entry is evicted, so spans that never end cannot leak.
+   * Age in ms after which what is kept for a span that never ends is forgotten (between once and
+   * about twice this age, see {@link TaskUsageTracker}), so such spans cannot leak.
    * @default 3600000
    */
   readonly maxAgeMs?: number;
-  /** Monotonic clock in ms. @default performance.now */
+  /** Monotonic clock in ms, read once per sweep, never per span. @default performance.now */
   readonly now?: () => number;
 }
 
-/** One live tracked span: the task it counts toward and its tracked parent. */
+/** What is kept for a task span, or for a tracked span once a child of it starts. */
 interface Entry {
+  /** The task span whose usage the calls beneath this span count toward. */
   readonly task: object;
+  /** The entry to mark covered above this one; `undefined` for a task (covering stops there). */
   readonly parent: Entry | undefined;
-  readonly startedAt: number;
+  /** A task no tracked span encloses counts itself; others count among their parent's children. */
+  readonly countsItself: boolean;
+  readonly generation: number;
+  /** Tracked children started and not ended: the entry stays while any may still end. */
+  children: number;
+  /** Of those, how many have an entry: a child's end looks for its own only when this is not 0. */
+  childEntries: number;
+  ended: boolean;
   /** A model call beneath this span was counted, so this span's own usage must not be. */
   covered: boolean;
 }
 
-/** Tracker calls between two sweeps for aged entries. */
+/** Tracker starts between two looks at the clock for aging. */
 const SWEEP_EVERY = 256;
 
 /** A 2.x/3.x span's parent id, or a 1.x span's `parentSpanId`. */
@@ -45,19 +56,40 @@ function parentIdOf(span: ReadableSpanLike): string | undefined {
 /**
  * Follows which live spans descend from a task span and folds the usage of their model calls into
  * the task's entry of the shared {@link TaskUsageStore}. A span with `mosaic.task.type` at start
- * is a task root; a span whose parent is tracked counts toward its parent's task, so nested
- * tasks each get the calls beneath them and none of their inner task's. Only innermost calls
- * count (wrappers and calls that had a counted call beneath them are skipped), so a model call is
- * counted once. Bounded: entries leave on end, at most `maxEntries` live, aged out after
- * `maxAgeMs`. Reads spans, never writes to them.
+ * is a task; a span whose parent is tracked at its start counts toward its parent's task, so
+ * nested tasks each get the calls beneath them and none of their inner task's. Only innermost
+ * calls count (wrappers, task spans and calls that had a counted call beneath them are skipped),
+ * so a model call is counted once. Reads spans, never writes to them.
+ *
+ * Cheap per span: a tracked span is a count on its parent's entry, found by the parent's id (the
+ * last one found is remembered, and so is the last id known untracked). Entries are made only for
+ * tasks and, lazily, for a tracked span once a child of it starts (through the live parent span in
+ * the child's context), so most spans cost no map insert, delete or allocation.
+ *
+ * Bounded: at most `maxEntries` live tracked spans (beyond it new ones are dropped, counted and
+ * logged once); an entry leaves when its span and its tracked children have all ended. Aging is by
+ * generations, with one clock read per `SWEEP_EVERY` starts and none per span: once the current
+ * generation is `maxAgeMs` old a new one begins, and the entries made in the one before last are
+ * forgotten together with the live children counted on them. So an entry goes no sooner than
+ * `maxAgeMs` after it was made and, in a busy process, by about `2 * maxAgeMs` (in a quiet one, at
+ * the first sweep after that); a task that lives longer stops collecting usage, as spans that never
+ * end stop being counted.
  */
 export class TaskUsageTracker {
-  private readonly live = new Map<string, Entry>();
+  private readonly byId = new Map<string, Entry>();
+  private droppedSpans = new WeakSet<object>();
   private readonly autoTaskSpans = new WeakSet<object>();
   private readonly autoTasks: boolean;
   private readonly maxEntries: number;
   private readonly maxAgeMs: number;
   private readonly now: () => number;
+  private live = 0;
+  private lastId: string | undefined;
+  private lastEntry: Entry | undefined;
+  /** A parent id found untracked; it stays so, as whether a span is tracked is settled at start. */
+  private lastMissId: string | undefined;
+  private generation = 0;
+  private generationStart: number;
   private sweepCountdown = SWEEP_EVERY;
   private droppedCount = 0;
   private evictedCount = 0;
@@ -70,11 +102,17 @@ export class TaskUsageTracker {
     this.maxEntries = options.maxEntries ?? 10_000;
     this.maxAgeMs = options.maxAgeMs ?? 3_600_000;
     this.now = options.now ?? (() => performance.now());
+    this.generationStart = this.now();
   }
 
   /** Live spans tracked now (tasks and their descendants). */
   get size(): number {
-    return this.live.size;
+    return this.live;
+  }
+
+  /** Entries kept now (tasks and tracked spans a child started under); 0 once those all ended. */
+  get entries(): number {
+    return this.byId.size;
   }
 
   /** Spans not tracked because the tracker was full. */
@@ -82,7 +120,7 @@ export class TaskUsageTracker {
     return this.droppedCount;
   }
 
-  /** Entries evicted because their span outlived `maxAgeMs`. */
+  /** Tracked spans forgotten by aging (spans that never ended, tasks older than the bound). */
   get evicted(): number {
     return this.evictedCount;
   }
@@ -92,58 +130,159 @@ export class TaskUsageTracker {
     return this.autoTaskSpans.has(span);
   }
 
-  /** Starts tracking `span` if it is a task root, a tracked span's child, or an auto task. */
-  onStart(span: ReadableSpanLike): void {
-    const parentId = this.live.size === 0 ? undefined : parentIdOf(span);
-    const parent = parentId === undefined ? undefined : this.live.get(parentId);
-    if (span.attributes[ATTR_MOSAIC_TASK_TYPE] !== undefined) {
-      this.add(span, span, undefined);
-    } else if (parent !== undefined) {
-      this.add(span, parent.task, parent);
-    } else if (this.autoTasks && isAgentRoot(span)) {
-      if (this.add(span, span, undefined)) this.autoTaskSpans.add(span);
-    } else if (this.live.size !== 0 && --this.sweepCountdown <= 0) {
-      this.sweep();
+  /**
+   * Starts tracking `span` if it is a task, a tracked span's child, or an auto task;
+   * `parentContext` is the context it starts in (the SDK's onStart argument).
+   */
+  onStart(span: ReadableSpanLike, parentContext: Context): void {
+    if (--this.sweepCountdown <= 0) this.sweep();
+    const isTask = span.attributes[ATTR_MOSAIC_TASK_TYPE] !== undefined;
+    const parentId = parentIdOf(span);
+    const parent =
+      parentId === undefined || parentId === this.lastMissId
+        ? undefined
+        : (this.find(parentId) ?? this.enter(parentId, parentContext));
+    if (parent === undefined) {
+      if (isTask) this.addTask(span);
+      else if (this.autoTasks && isAgentRoot(span) && this.addTask(span)) {
+        this.autoTaskSpans.add(span);
+      }
+      return;
     }
+    if (this.isFull(span)) return;
+    parent.children++;
+    this.live++;
+    if (isTask) this.byId.set(span.spanContext().spanId, this.entry(span, undefined, false));
   }
 
-  /** Stops tracking `span`; when it is a model call beneath a task, folds its usage in. */
-  onEnd(span: ReadableSpanLike): void {
-    const id = span.spanContext().spanId;
-    const entry = this.live.get(id);
-    if (entry === undefined) return;
-    this.live.delete(id);
-    if (entry.task !== span) this.fold(span, entry);
+  /**
+   * Stops tracking `span`; when it is a model call beneath a task, folds its usage in. `isTask`:
+   * whether it has `mosaic.task.type` now.
+   */
+  onEnd(
+    span: ReadableSpanLike,
+    isTask = span.attributes[ATTR_MOSAIC_TASK_TYPE] !== undefined,
+  ): void {
+    const parentId = parentIdOf(span);
+    const parent =
+      parentId === undefined || parentId === this.lastMissId ? undefined : this.find(parentId);
+    let own: Entry | undefined;
+    if (isTask || this.autoTasks || (parent !== undefined && parent.childEntries !== 0)) {
+      const id = span.spanContext().spanId;
+      own = this.byId.get(id);
+      if (own !== undefined) {
+        own.ended = true;
+        if (own.children === 0) this.forget(id);
+        if (own.parent !== undefined) own.parent.childEntries--;
+        if (own.countsItself) {
+          this.live--;
+          return;
+        }
+      }
+    }
+    if (parent === undefined || (this.droppedCount !== 0 && this.droppedSpans.has(span))) return;
+    this.live--;
+    if (--parent.children === 0 && parent.ended) this.forget(parentId as string);
+    if (!isTask && (own === undefined || !own.covered)) this.fold(span, parent);
   }
 
   /** Forgets every live span (on shutdown). */
   clear(): void {
-    this.live.clear();
+    this.byId.clear();
+    this.lastId = undefined;
+    this.lastMissId = undefined;
+    this.droppedSpans = new WeakSet();
+    this.live = 0;
   }
 
-  private add(span: ReadableSpanLike, task: object, parent: Entry | undefined): boolean {
-    if (--this.sweepCountdown <= 0 || this.live.size >= this.maxEntries) this.sweep();
-    if (this.live.size >= this.maxEntries) {
-      if (this.droppedCount++ === 0) {
-        logger.warn(
-          `task usage tracking is full (${this.maxEntries} live spans): usage of spans started beyond it is not folded into their task`,
-        );
-      }
-      return false;
-    }
-    this.live.set(span.spanContext().spanId, {
-      task,
-      parent,
-      startedAt: this.now(),
-      covered: false,
-    });
+  /** Makes `span` a task that counts itself; false when the tracker is full. */
+  private addTask(span: ReadableSpanLike): boolean {
+    if (this.isFull(span)) return false;
+    this.byId.set(span.spanContext().spanId, this.entry(span, undefined, true));
+    this.live++;
     return true;
   }
 
-  private fold(span: ReadableSpanLike, entry: Entry): void {
+  /**
+   * The entry of a tracked span without one yet, made now that a child of it starts; `undefined`
+   * when that span is not tracked (no tracked parent, dropped, a task or ended: remembered, as it
+   * stays so) or is not the live span in the child's context (a bare span context).
+   */
+  private enter(parentId: string, parentContext: Context): Entry | undefined {
+    const parentSpan = trace.getSpan(parentContext) as Partial<ReadableSpanLike> | undefined;
+    if (parentSpan?.attributes === undefined || parentSpan.spanContext?.().spanId !== parentId) {
+      return undefined;
+    }
+    const grandparentId = parentIdOf(parentSpan as ReadableSpanLike);
+    const grandparent =
+      grandparentId === undefined || grandparentId === this.lastMissId
+        ? undefined
+        : this.find(grandparentId);
+    if (
+      grandparent === undefined ||
+      parentSpan.ended === true ||
+      parentSpan.attributes[ATTR_MOSAIC_TASK_TYPE] !== undefined ||
+      (this.droppedCount !== 0 && this.droppedSpans.has(parentSpan))
+    ) {
+      this.lastMissId = parentId;
+      return undefined;
+    }
+    const entry = this.entry(grandparent.task, grandparent, false);
+    grandparent.childEntries++;
+    this.byId.set(parentId, entry);
+    return entry;
+  }
+
+  private entry(task: object, parent: Entry | undefined, countsItself: boolean): Entry {
+    return {
+      task,
+      parent,
+      countsItself,
+      generation: this.generation,
+      children: 0,
+      childEntries: 0,
+      ended: false,
+      covered: false,
+    };
+  }
+
+  /**
+   * The entry of the span with id `id`. The last one found is remembered: siblings share a parent
+   * and mostly start and end one after another, so a string compare often saves a map lookup.
+   */
+  private find(id: string): Entry | undefined {
+    if (id === this.lastId) return this.lastEntry;
+    const entry = this.byId.get(id);
+    if (entry !== undefined) {
+      this.lastId = id;
+      this.lastEntry = entry;
+    }
+    return entry;
+  }
+
+  private forget(id: string): void {
+    this.byId.delete(id);
+    if (id === this.lastId) this.lastId = undefined;
+  }
+
+  /** Whether no more spans may be tracked (after evicting aged ones); counts and marks `span`. */
+  private isFull(span: ReadableSpanLike): boolean {
+    if (this.live < this.maxEntries) return false;
+    this.sweep();
+    if (this.live < this.maxEntries) return false;
+    this.droppedSpans.add(span);
+    if (this.droppedCount++ === 0) {
+      logger.warn(
+        `task usage tracking is full (${this.maxEntries} live spans): usage of spans started beyond it is not folded into their task`,
+      );
+    }
+    return true;
+  }
+
+  private fold(span: ReadableSpanLike, parent: Entry): void {
     const call = readModelCall(span);
-    if (call === undefined || call.kind !== 'call' || entry.covered) return;
-    const usage = this.usageOf(entry.task);
+    if (call === undefined || call.kind !== 'call') return;
+    const usage = this.usageOf(parent.task);
     usage.model ??= call.model;
     usage.provider ??= call.provider;
     if (call.inputTokens === undefined && call.outputTokens === undefined) return;
@@ -151,7 +290,9 @@ export class TaskUsageTracker {
     usage.outputTokens += call.outputTokens ?? 0;
     usage.calls++;
     // Whatever encloses this call carries its usage again: never count it a second time.
-    for (let p = entry.parent; p !== undefined && !p.covered; p = p.parent) p.covered = true;
+    for (let p: Entry | undefined = parent; p !== undefined && !p.covered; p = p.parent) {
+      p.covered = true;
+    }
   }
 
   private usageOf(task: object): TaskUsage {
@@ -163,14 +304,24 @@ export class TaskUsageTracker {
     return usage;
   }
 
-  /** Evicts entries older than `maxAgeMs` (the map is in start order, so the oldest come first). */
+  /**
+   * Begins a new generation once the current one is `maxAgeMs` old and forgets the entries made
+   * in the one before last (the map is in creation order, so they come first).
+   */
   private sweep(): void {
     this.sweepCountdown = SWEEP_EVERY;
-    const cutoff = this.now() - this.maxAgeMs;
-    for (const [id, entry] of this.live) {
-      if (entry.startedAt > cutoff) break;
-      this.live.delete(id);
-      this.evictedCount++;
+    const now = this.now();
+    if (now - this.generationStart < this.maxAgeMs) return;
+    this.generation++;
+    this.generationStart = now;
+    this.lastId = undefined;
+    const forgotten = this.generation - 2;
+    for (const [id, entry] of this.byId) {
+      if (entry.generation > forgotten) break;
+      this.byId.delete(id);
+      const gone = entry.children + (entry.countsItself && !entry.ended ? 1 : 0);
+      this.live -= gone;
+      this.evictedCount += gone;
     }
   }
 }

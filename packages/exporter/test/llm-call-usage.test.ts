@@ -248,6 +248,12 @@ describe('readModelCall', () => {
       expect(readModelCall(span('GET /users', { 'http.request.method': 'GET' }))).toBeUndefined();
     });
 
+    it('returns undefined for empty, short and ai.-prefixed names it does not know', () => {
+      for (const name of ['', 'a', 'ai', 'ai.', 'ai.generate', 'AI.generateText']) {
+        expect(readModelCall(span(name, {}))).toBeUndefined();
+      }
+    });
+
     it('truncates fractional counts and drops negative, NaN, infinite or non-number counts', () => {
       const read = (value: unknown) =>
         readModelCall(

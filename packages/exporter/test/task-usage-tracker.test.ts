@@ -15,7 +15,8 @@ function setup(options: TaskUsageTrackerOptions = {}) {
   const store: TaskUsageStore = new WeakMap();
   const tracker = new TaskUsageTracker(store, options);
   const feed: SpanProcessor = {
-    onStart: (span) => tracker.onStart(span as unknown as ReadableSpan),
+    onStart: (span, parentContext) =>
+      tracker.onStart(span as unknown as ReadableSpan, parentContext),
     onEnd: (span) => tracker.onEnd(span),
     forceFlush: () => Promise.resolve(),
     shutdown: () => Promise.resolve(),
@@ -140,7 +141,7 @@ describe('TaskUsageTracker', () => {
     });
 
     it('gives each nested task the calls beneath it and not those of its inner task', () => {
-      const { task, call, usage } = setup();
+      const { tracker, task, call, usage } = setup();
       const outer = task();
       call(outer, 1, 1);
       const inner = task({ 'mosaic.task.type': 'testing' }, outer);
@@ -148,6 +149,7 @@ describe('TaskUsageTracker', () => {
       inner.end();
       call(outer, 2, 2);
       outer.end();
+      expect(tracker.entries).toBe(0);
       expect(usage(outer)).toMatchObject({ inputTokens: 3, outputTokens: 3, calls: 2 });
       expect(usage(inner)).toMatchObject({ inputTokens: 100, outputTokens: 10, calls: 1 });
     });
@@ -161,6 +163,71 @@ describe('TaskUsageTracker', () => {
       late.end();
       expect(usage(root)).toMatchObject({ inputTokens: 4 });
       expect(tracker.size).toBe(0);
+    });
+
+    it('never folds the usage a nested task span carries into the task around it', () => {
+      const { task, call, usage } = setup();
+      const outer = task();
+      const inner = task(
+        { 'mosaic.task.type': 'testing', ...CALL, 'gen_ai.usage.input_tokens': 500 },
+        outer,
+      );
+      inner.end();
+      call(outer, 10, 1);
+      outer.end();
+      expect(usage(outer)).toMatchObject({ inputTokens: 10, outputTokens: 1, calls: 1 });
+    });
+
+    it('tracks no span that starts under a parent that has ended', () => {
+      const { tracker, task, start, usage } = setup();
+      const root = task();
+      const step = start('step', {}, root);
+      const first = start('chat', { ...CALL, 'gen_ai.usage.input_tokens': 2 }, step);
+      step.end();
+      first.end();
+      const late = start('chat', { ...CALL, 'gen_ai.usage.input_tokens': 5 }, step);
+      start('other', {}, root).end();
+      late.end();
+      root.end();
+      expect(usage(root)).toMatchObject({ inputTokens: 2, calls: 1 });
+      expect(tracker.size).toBe(0);
+      expect(tracker.entries).toBe(0);
+    });
+
+    it('sums calls that interleave under sibling spans and under nested tasks', () => {
+      const { tracker, task, start, call, usage } = setup();
+      const outer = task();
+      const inner = task({ 'mosaic.task.type': 'testing' }, outer);
+      const a = start('step a', {}, outer);
+      const b = start('step b', {}, outer);
+      for (let i = 0; i < 3; i++) {
+        call(a, 1, 1);
+        call(inner, 100, 100);
+        call(b, 10, 10);
+        call(outer, 1000, 1000);
+      }
+      expect(tracker.entries).toBe(4);
+      for (const s of [a, b, inner, outer]) s.end();
+      expect(usage(outer)).toMatchObject({ inputTokens: 3033, outputTokens: 3033, calls: 9 });
+      expect(usage(inner)).toMatchObject({ inputTokens: 300, outputTokens: 300, calls: 3 });
+      expect(tracker.size).toBe(0);
+      expect(tracker.entries).toBe(0);
+    });
+
+    it('folds a call whose parent ended first and keeps nothing once it ends', () => {
+      const { tracker, task, start, usage } = setup();
+      const root = task();
+      const step = start('step', {}, root);
+      const late = start('chat', { ...CALL, 'gen_ai.usage.input_tokens': 4 }, step);
+      step.end();
+      root.end();
+      expect(tracker.size).toBe(1);
+      // Only the step's entry stays, for its live child: the task's went with its last child.
+      expect(tracker.entries).toBe(1);
+      late.end();
+      expect(usage(root)).toMatchObject({ inputTokens: 4, calls: 1 });
+      expect(tracker.size).toBe(0);
+      expect(tracker.entries).toBe(0);
     });
 
     it('never writes to a span', () => {
@@ -183,16 +250,18 @@ describe('TaskUsageTracker', () => {
   });
 
   describe('bounds', () => {
-    it('leaves an entry for each unended span and none once they end', () => {
+    it('counts each unended span, keeps entries for the task and spans with children only, then none', () => {
       const { tracker, task, start } = setup();
       const root = task();
       const a = start('a', {}, root);
       const b = start('b', {}, a);
       expect(tracker.size).toBe(3);
+      expect(tracker.entries).toBe(2);
       b.end();
       a.end();
       root.end();
       expect(tracker.size).toBe(0);
+      expect(tracker.entries).toBe(0);
     });
 
     it('stops tracking new spans at maxEntries and counts each one dropped', () => {
@@ -206,17 +275,68 @@ describe('TaskUsageTracker', () => {
       expect(tracker.size).toBe(0);
     });
 
-    it('evicts entries older than maxAgeMs so spans that never end cannot leak', () => {
+    it('tracks nothing beneath a span dropped at maxEntries and never uncounts it', () => {
+      const { tracker, task, start, call, usage } = setup({ maxEntries: 2 });
+      const root = task();
+      const a = start('a', {}, root);
+      const over = start('over', {}, root);
+      expect(tracker.dropped).toBe(1);
+      a.end();
+      expect(tracker.size).toBe(1);
+      call(over, 7, 7);
+      expect(tracker.size).toBe(1);
+      over.end();
+      expect(tracker.size).toBe(1);
+      root.end();
+      expect(tracker.size).toBe(0);
+      expect(usage(root)).toBeUndefined();
+    });
+
+    it('forgets spans that never end within two generations of maxAgeMs, so nothing leaks', () => {
       let now = 0;
       const { tracker, task, start } = setup({ maxAgeMs: 1000, now: () => now });
       const root = task();
       start('never-ends', {}, root);
       expect(tracker.size).toBe(2);
-      now = 5000;
-      // A sweep runs every 256 tracker calls; ordinary spans outside the task drive it too.
-      for (let i = 0; i < 256; i++) start('GET /').end();
+      // The clock is read every 256 tracker starts; ordinary spans outside the task drive it too.
+      const sweep = () => {
+        for (let i = 0; i < 256; i++) start('GET /').end();
+      };
+      now = 1000;
+      sweep();
+      // A new generation began; what the one before made is kept through it.
+      expect(tracker.size).toBe(2);
+      now = 2000;
+      sweep();
       expect(tracker.size).toBe(0);
+      expect(tracker.entries).toBe(0);
       expect(tracker.evicted).toBe(2);
+      // Forgotten means forgotten: a span started under the task now is not tracked.
+      const after = start('after', {}, root);
+      expect(tracker.size).toBe(0);
+      after.end();
+      root.end();
+      expect(tracker.size).toBe(0);
+    });
+
+    it('never forgets a span sooner than maxAgeMs after it started', () => {
+      let now = 0;
+      const { tracker, task, start } = setup({ maxAgeMs: 1000, now: () => now });
+      const sweep = () => {
+        for (let i = 0; i < 256; i++) start('GET /').end();
+      };
+      now = 999;
+      const root = task();
+      now = 1000;
+      sweep();
+      now = 1998;
+      sweep();
+      expect(tracker.size).toBe(1);
+      now = 2000;
+      sweep();
+      expect(tracker.size).toBe(0);
+      root.end();
+      expect(tracker.size).toBe(0);
     });
 
     it('makes room at maxEntries by evicting aged entries first', () => {
@@ -224,11 +344,14 @@ describe('TaskUsageTracker', () => {
       const { tracker, task, start } = setup({ maxEntries: 2, maxAgeMs: 1000, now: () => now });
       const stale = task();
       start('never-ends', {}, stale);
+      now = 1000;
+      for (let i = 0; i < 256; i++) start('GET /').end();
       now = 2000;
       const fresh = task();
       expect(tracker.size).toBe(1);
       expect(tracker.dropped).toBe(0);
       fresh.end();
+      stale.end();
       expect(tracker.size).toBe(0);
     });
 
