@@ -93,21 +93,28 @@ export class MosaicSpanProcessor implements SpanProcessorLike {
 
   /** Exports every queued task span, then the exporter's carry-over (the BSP does not flush it). */
   async forceFlush(): Promise<void> {
-    try {
-      await this.batch.forceFlush();
-      await this.exporter.forceFlush();
-    } catch (error) {
-      logger.error(`flush failed: ${String(error)}`);
-    }
+    // Each step on its own: a failed or timed-out batch export must not keep the carry-over back.
+    await settle(() => this.batch.forceFlush(), 'flush');
+    await settle(() => this.exporter.forceFlush(), 'flush');
   }
 
-  /** Flushes, then shuts down the batch processor and with it the exporter. */
+  /**
+   * Flushes, then shuts down the batch processor and the exporter. The exporter is shut down here
+   * too (it is idempotent): the BSP skips it when its last export fails, which would leave the
+   * carry-over undelivered and the connections open.
+   */
   async shutdown(): Promise<void> {
     this.tracker.clear();
-    try {
-      await this.batch.shutdown();
-    } catch (error) {
-      logger.error(`shutdown failed: ${String(error)}`);
-    }
+    await settle(() => this.batch.shutdown(), 'shutdown');
+    await settle(() => this.exporter.shutdown(), 'shutdown');
+  }
+}
+
+/** Runs one step of a flush or shutdown, logging instead of throwing. */
+async function settle(step: () => Promise<void>, what: string): Promise<void> {
+  try {
+    await step();
+  } catch (error) {
+    logger.error(`${what} failed: ${String(error)}`);
   }
 }

@@ -92,15 +92,33 @@ describe('createMosaicSpanProcessor', () => {
       const tracer = provider.getTracer('app');
       for (let i = 0; i < 3; i++)
         tracer.startSpan('task', { attributes: { 'mosaic.task.type': 'testing' } }).end();
+      // While the server is down, the flush tries the batch and then the carry-over, both refused.
       await provider.forceFlush();
-      expect(server.requests).toHaveLength(1);
+      const whileDown = server.requests.length;
+      expect(whileDown).toBe(2);
       up = true;
       await provider.forceFlush();
-      expect(server.requests).toHaveLength(2);
+      expect(server.requests).toHaveLength(whileDown + 1);
       expect(
-        (JSON.parse(server.requests[1]?.body ?? '') as { events: unknown[] }).events,
+        (JSON.parse(server.requests[whileDown]?.body ?? '') as { events: unknown[] }).events,
       ).toHaveLength(3);
       await provider.shutdown();
+    });
+
+    it('delivers the carry-over on shutdown even when the last batch export failed', async () => {
+      server.respondWith((req, i) => (i === 0 ? { status: 503 } : acceptAll(req)));
+      const provider = new BasicTracerProvider({
+        spanProcessors: [createMosaicSpanProcessor({ ...testConfig(server.url), maxRetries: 0 })],
+      });
+      const tracer = provider.getTracer('app');
+      for (let i = 0; i < 150; i++) {
+        tracer.startSpan('task', { attributes: { 'mosaic.task.type': 'testing' } }).end();
+      }
+      await provider.shutdown();
+      const delivered = server.requests
+        .slice(1)
+        .flatMap((r) => (JSON.parse(r.body) as { events: Array<{ event_id: string }> }).events);
+      expect(new Set(delivered.map((e) => e.event_id)).size).toBe(150);
     });
 
     it('never throws into the host when the server is unreachable', async () => {
