@@ -101,10 +101,10 @@ describe('MosaicSpanProcessor under HTTP error answers', () => {
       host = startHost(server.url);
       server.faults.failNext(1, 429, { retryAfter: '3600' });
       host.record(40);
+      // The batch export gives up on the 429 at once; the same flush then delivers the carry-over.
       await host.flush();
-      expect(server.countEvents()).toBe(0);
       expect(host.errors.map((e) => [e.kind, e.status])).toEqual([['retries-exhausted', 429]]);
-      await host.flush();
+      expect(server.countEvents()).toBe(40);
       expectExactlyOnce(server, host, watch, 40);
     });
 
