@@ -1,9 +1,20 @@
 const HEX_DIGITS = '0123456789abcdef';
-/** Value of each lower-case hex digit by char code; -1 for any other ASCII character. */
-const NIBBLE = new Int8Array(128).fill(-1);
-for (let i = 0; i < 16; i++) NIBBLE[HEX_DIGITS.charCodeAt(i)] = i;
-/** Char codes of the UUID being built (reused: building one is synchronous). */
-const codes: number[] = new Array(36).fill(0);
+/** Marks a character that is not a lower-case hex digit: any table entry holding it is negative. */
+const BAD = -0x8000;
+/** Char code of a hex digit by its own char code (ASCII index), BAD for any other character. */
+const SAME = new Int16Array(128).fill(BAD);
+/** Char code of the variant digit (10xx) made from a hex digit's low two bits, by char code. */
+const VARIANT = new Int16Array(128).fill(BAD);
+/** Char code of hex(a ^ b) by (char code of a) << 7 | (char code of b), BAD unless both are hex. */
+const XOR = new Int16Array(128 * 128).fill(BAD);
+for (let a = 0; a < 16; a++) {
+  const ca = HEX_DIGITS.charCodeAt(a);
+  SAME[ca] = ca;
+  VARIANT[ca] = HEX_DIGITS.charCodeAt((a & 0x3) | 0x8);
+  for (let b = 0; b < 16; b++) {
+    XOR[(ca << 7) | HEX_DIGITS.charCodeAt(b)] = HEX_DIGITS.charCodeAt(a ^ b);
+  }
+}
 
 /** Lower-case hex of exactly `length` digits (SDK ids already are; anything else is made so). */
 function hexOf(id: string, length: number): string {
@@ -14,30 +25,33 @@ function hexOf(id: string, length: number): string {
     .slice(-length);
 }
 
-function nibble(id: string, i: number): number {
-  const c = id.charCodeAt(i);
-  return c < 128 ? (NIBBLE[c] as number) : -1;
-}
+/** Char codes of the UUID being built (reused: building is synchronous); dashes, version fixed. */
+const codes: number[] = new Array(36).fill(0);
+codes[8] = codes[13] = codes[18] = codes[23] = 45; // '-'
+codes[14] = 56; // '8', the version
 
-/** The UUID of two well-formed ids, or undefined when either is not lower-case hex. */
-function fold(trace: string, span: string): string | undefined {
+/**
+ * The UUID of a 32-digit trace id and a 16-digit span id, or undefined when either holds anything
+ * but lower-case hex digits (characters are read modulo 128: a non-ASCII one, which no SDK makes,
+ * may pass for a digit and still yields a valid, deterministic UUID). Table look-ups only.
+ */
+function fold(t: string, s: string): string | undefined {
   let bad = 0;
-  let j = 0;
-  for (let i = 0; i < 32; i++) {
-    if (i === 8 || i === 12 || i === 16 || i === 20) codes[j++] = 45; // '-'
-    let v = nibble(trace, i);
-    bad |= v;
-    if (i < 12 || (i >= 20 && i < 24)) {
-      const w = nibble(span, i < 12 ? i : i - 8);
-      bad |= w;
-      v ^= w;
-    } else if (i === 12) {
-      v = 8; // the version
-    } else if (i === 16) {
-      v = (v & 0x3) | 0x8; // the variant, 10xx
-    }
-    codes[j++] = HEX_DIGITS.charCodeAt(v & 0xf);
+  for (let i = 0; i < 12; i++) {
+    bad |= codes[i < 8 ? i : i + 1] = XOR[
+      ((t.charCodeAt(i) & 0x7f) << 7) | (s.charCodeAt(i) & 0x7f)
+    ] as number;
   }
+  bad |= SAME[t.charCodeAt(12) & 0x7f] as number; // replaced by the version, but must be hex
+  for (let i = 13; i < 16; i++) bad |= codes[i + 2] = SAME[t.charCodeAt(i) & 0x7f] as number;
+  bad |= codes[19] = VARIANT[t.charCodeAt(16) & 0x7f] as number;
+  for (let i = 17; i < 20; i++) bad |= codes[i + 3] = SAME[t.charCodeAt(i) & 0x7f] as number;
+  for (let i = 20; i < 24; i++) {
+    bad |= codes[i + 4] = XOR[
+      ((t.charCodeAt(i) & 0x7f) << 7) | (s.charCodeAt(i - 8) & 0x7f)
+    ] as number;
+  }
+  for (let i = 24; i < 32; i++) bad |= codes[i + 4] = SAME[t.charCodeAt(i) & 0x7f] as number;
   return bad < 0 ? undefined : String.fromCharCode.apply(null, codes);
 }
 

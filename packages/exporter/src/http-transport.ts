@@ -1,5 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
+import { BodyBufferPool } from './body-buffer-pool.js';
 import { parseRetryAfter } from './parse-retry-after.js';
 import { withTracingSuppressed } from './suppress-tracing.js';
 
@@ -35,6 +36,10 @@ export interface HttpTransportOptions {
 
 /** Most bytes of a response body we read; a v1 answer to 100 events is far smaller. */
 const MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
+/** Body buffers kept for reuse: one per request the exporter has in flight at a time. */
+const POOLED_BODIES = 2;
+/** Size of a pooled body buffer: a batch of 100 typical events is about 80 KB. */
+const POOLED_BODY_BYTES = 128 * 1024;
 const RETRYABLE_ERROR_CODES = new Set([
   'ECONNRESET',
   'ECONNREFUSED',
@@ -66,7 +71,30 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
     : new http.Agent({ keepAlive: true, maxSockets: 4 });
   const request = secure ? https.request : http.request;
   const basePath = base.pathname.replace(/\/+$/, '');
-  const authorization = `Bearer ${options.apiKey}`;
+  const hostname = base.hostname.replace(/^\[|\]$/g, '');
+  const bodies = new BodyBufferPool(POOLED_BODIES, POOLED_BODY_BYTES);
+  // Headers as a raw list, as node's rawHeaders: node then stores them as given, without the
+  // per-request setHeader validation (the values are fixed here: a URL's host, a 64-hex key, our
+  // User-Agent) and without adding Host itself.
+  const headers = [
+    'Host',
+    base.host,
+    'Authorization',
+    `Bearer ${options.apiKey}`,
+    'Content-Type',
+    'application/json',
+    'User-Agent',
+    options.userAgent,
+    'Accept',
+    'application/json',
+    'Content-Length',
+    '',
+  ];
+  const headersFor = (length: number) => {
+    const list = headers.slice();
+    list[list.length - 1] = String(length);
+    return list;
+  };
 
   function send(path: string, body: string, timeoutMs: number): Promise<TransportResult> {
     return new Promise<TransportResult>((resolve) => {
@@ -77,24 +105,21 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
         clearTimeout(timer);
         resolve(result);
       };
-      const payload = Buffer.from(body, 'utf8');
+      const { buffer, length } = bodies.encode(body);
       const req = withTracingSuppressed(() =>
         request({
           protocol: base.protocol,
-          hostname: base.hostname.replace(/^\[|\]$/g, ''),
+          hostname,
           port: base.port,
           path: `${basePath}${path}`,
           method: 'POST',
           agent,
-          headers: {
-            Authorization: authorization,
-            'Content-Type': 'application/json',
-            'Content-Length': payload.length,
-            'User-Agent': options.userAgent,
-            Accept: 'application/json',
-          },
+          headers: headersFor(length),
         }),
       );
+      // 'finish': the body has been handed to the socket in full, so the buffer can serve the next
+      // request. A request that fails before that keeps it (the GC takes it).
+      req.once('finish', () => bodies.release(buffer));
       const timer = setTimeout(() => {
         req.destroy();
         finish({
@@ -150,11 +175,17 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
           }
         });
       });
-      req.end(payload);
+      req.end(buffer.subarray(0, length));
     });
   }
 
-  return { send, close: () => agent.destroy() };
+  return {
+    send,
+    close: () => {
+      agent.destroy();
+      bodies.clear();
+    },
+  };
 }
 
 function summary(body: string): string {

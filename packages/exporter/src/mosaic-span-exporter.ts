@@ -2,6 +2,7 @@ import type { TaskCompletionEvent } from '@mosaicstack/telemetry-semconv';
 import { CarryOverBuffer } from './carry-over-buffer.js';
 import { deliveryError } from './delivery-error.js';
 import { logger } from './diag-logger.js';
+import { eventBatchJson } from './event-batch-json.js';
 import { createHttpTransport, type Transport } from './http-transport.js';
 import {
   ExportResultCode,
@@ -15,7 +16,7 @@ import { resolveConfig } from './resolve-config.js';
 import { retryBudgetMs } from './retry-budget.js';
 import { createRetryingTransport } from './retrying-transport.js';
 import { createSelfMetrics, type SelfMetrics } from './self-metrics.js';
-import { spanToEvent } from './span-to-event.js';
+import { type ConversionContext, spanToEvent } from './span-to-event.js';
 import type { TaskUsageStore } from './task-usage.js';
 import type { MosaicDeliveryError, MosaicTelemetryConfig, ResolvedMosaicConfig } from './types.js';
 import { USER_AGENT } from './version.js';
@@ -124,16 +125,17 @@ export class MosaicSpanExporter implements SpanExporterLike {
         logger.debug(`corrected a bad value of ${key} (logged once per key)`);
       }
     };
+    // One context for the whole batch, only its usage changing per span.
+    const ctx: { -readonly [K in keyof ConversionContext]: ConversionContext[K] } = {
+      instanceId: this.config.instanceId,
+      harness: this.config.harness,
+      usage: undefined,
+      onCorrection,
+    };
     for (const span of spans) {
       try {
-        events.push(
-          spanToEvent(span, {
-            instanceId: this.config.instanceId,
-            harness: this.config.harness,
-            usage: this.usage.get(span),
-            onCorrection,
-          }),
-        );
+        ctx.usage = this.usage.get(span);
+        events.push(spanToEvent(span, ctx));
       } catch (error) {
         // A span whose very structure is broken (not its attribute values) cannot become an event.
         this.metrics.events('dropped', 1);
@@ -149,18 +151,26 @@ export class MosaicSpanExporter implements SpanExporterLike {
     const events = this.carryOver.size > 0 ? [...this.carryOver.drain(), ...fresh] : fresh;
     if (events.length === 0) return { code: ExportResultCode.SUCCESS };
     const { batchSize, requestTimeoutMs } = this.config;
-    const chunks: TaskCompletionEvent[][] = [];
-    for (let i = 0; i < events.length; i += batchSize) chunks.push(events.slice(i, i + batchSize));
-
-    const outcomes: ChunkOutcome[] = [];
-    let next = 0;
-    const worker = async () => {
-      while (next < chunks.length) {
-        const chunk = chunks[next++] as TaskCompletionEvent[];
-        outcomes.push(await this.sendChunk(chunk, requestTimeoutMs));
+    let outcomes: ChunkOutcome[];
+    if (events.length <= batchSize) {
+      // One request (the usual export of a BSP batch of batchSize): no workers to coordinate.
+      outcomes = [await this.sendChunk(events, requestTimeoutMs)];
+    } else {
+      const chunks: TaskCompletionEvent[][] = [];
+      for (let i = 0; i < events.length; i += batchSize) {
+        chunks.push(events.slice(i, i + batchSize));
       }
-    };
-    await Promise.all(Array.from({ length: Math.min(REQUEST_CONCURRENCY, chunks.length) }, worker));
+      outcomes = [];
+      let next = 0;
+      const worker = async () => {
+        while (next < chunks.length) {
+          const chunk = chunks[next++] as TaskCompletionEvent[];
+          outcomes.push(await this.sendChunk(chunk, requestTimeoutMs));
+        }
+      };
+      const workers = Math.min(REQUEST_CONCURRENCY, chunks.length);
+      await Promise.all(Array.from({ length: workers }, worker));
+    }
     this.metrics.exportDuration((performance.now() - started) / 1000);
 
     if (outcomes.every((o) => o === 'delivered')) return { code: ExportResultCode.SUCCESS };
@@ -176,7 +186,7 @@ export class MosaicSpanExporter implements SpanExporterLike {
   }
 
   private async sendChunk(chunk: TaskCompletionEvent[], timeoutMs: number): Promise<ChunkOutcome> {
-    const body = `{"events":${JSON.stringify(chunk)}}`;
+    const body = eventBatchJson(chunk);
     if (this.config.dryRun || this.transport === undefined) {
       logger.info(
         `dry run: POST ${this.config.serverUrl}${EVENTS_PATH} (Authorization: Bearer [REDACTED]) ${body}`,
@@ -187,10 +197,7 @@ export class MosaicSpanExporter implements SpanExporterLike {
     const result = await this.transport.send(EVENTS_PATH, body, timeoutMs, deadline);
 
     if (result.status === 'success') {
-      const verdict = readBatchResponse(
-        result.body,
-        chunk.map((e) => e.event_id),
-      );
+      const verdict = readBatchResponse(result.body, chunk.length);
       if (verdict === undefined) {
         // A 200 we cannot read: we do not know what was stored, so resend later (idempotent).
         return this.carry(

@@ -35,7 +35,7 @@ import {
   MAX_TOKENS,
   Outcome,
   type Provider,
-  QualityGate,
+  type QualityGate,
   RepoSizeCategory,
   SCHEMA_VERSION,
   type TaskCompletionEvent,
@@ -64,7 +64,6 @@ const TASK_TYPES: ReadonlySet<string> = new Set(Object.values(TaskType));
 const COMPLEXITIES: ReadonlySet<string> = new Set(Object.values(Complexity));
 const HARNESSES: ReadonlySet<string> = new Set(Object.values(HarnessValues));
 const OUTCOMES: ReadonlySet<string> = new Set(Object.values(Outcome));
-const GATES: ReadonlySet<string> = new Set(Object.values(QualityGate));
 const REPO_SIZES: ReadonlySet<string> = new Set(Object.values(RepoSizeCategory));
 
 /** An integer in 0..max: truncated, clamped above; NaN, negative or wrong type -> undefined. */
@@ -136,6 +135,26 @@ function readString(
   return trimmed;
 }
 
+/** Bit of a quality gate by name, for de-duplication; 0 for anything else. */
+function gateBit(name: string): number {
+  switch (name) {
+    case 'build':
+      return 1;
+    case 'lint':
+      return 2;
+    case 'test':
+      return 4;
+    case 'coverage':
+      return 8;
+    case 'typecheck':
+      return 16;
+    case 'security':
+      return 32;
+    default:
+      return 0;
+  }
+}
+
 function readGates(attrs: Attrs, key: string, ctx: ConversionContext): QualityGate[] {
   const value = attrs[key];
   if (value === undefined) return [];
@@ -144,13 +163,19 @@ function readGates(attrs: Attrs, key: string, ctx: ConversionContext): QualityGa
     return [];
   }
   const gates: QualityGate[] = [];
+  let seen = 0;
   let corrected = false;
   for (const item of value) {
     // Well-formed gates (the usual case) skip the trim and lower-casing copies.
-    const gate =
-      typeof item === 'string' ? (GATES.has(item) ? item : item.trim().toLowerCase()) : '';
-    if (GATES.has(gate) && !gates.includes(gate as QualityGate)) {
-      if (gate !== item) corrected = true;
+    let gate = typeof item === 'string' ? item : '';
+    let bit = gateBit(gate);
+    if (bit === 0 && gate !== '') {
+      gate = gate.trim().toLowerCase();
+      bit = gateBit(gate);
+      corrected = true;
+    }
+    if (bit !== 0 && (seen & bit) === 0) {
+      seen |= bit;
       gates.push(gate as QualityGate);
     } else corrected = true;
   }
@@ -159,12 +184,17 @@ function readGates(attrs: Attrs, key: string, ctx: ConversionContext): QualityGa
 }
 
 function readProvider(attrs: Attrs, ctx: ConversionContext): Provider | undefined {
-  for (const key of [ATTR_GEN_AI_PROVIDER_NAME, ATTR_GEN_AI_SYSTEM]) {
-    const value = attrs[key];
-    if (value === undefined) continue;
-    if (typeof value === 'string' && value.trim() !== '') return toProvider(value);
-    ctx.onCorrection(key);
-  }
+  return (
+    providerFrom(attrs, ATTR_GEN_AI_PROVIDER_NAME, ctx) ??
+    providerFrom(attrs, ATTR_GEN_AI_SYSTEM, ctx)
+  );
+}
+
+function providerFrom(attrs: Attrs, key: string, ctx: ConversionContext): Provider | undefined {
+  const value = attrs[key];
+  if (value === undefined) return undefined;
+  if (typeof value === 'string' && value.trim() !== '') return toProvider(value);
+  ctx.onCorrection(key);
   return undefined;
 }
 
@@ -185,16 +215,20 @@ function readUtilization(attrs: Attrs, ctx: ConversionContext): number {
 const DAY_MS = 86_400_000;
 /** First instant of year 10000: beyond it `toISOString` writes six-digit years. */
 const YEAR_10000_MS = 253_402_300_800_000;
-const pad2 = (n: number) => (n < 10 ? `0${n}` : `${n}`);
-const pad3 = (n: number) => (n < 10 ? `00${n}` : n < 100 ? `0${n}` : `${n}`);
+const pad = (n: number, width: number) => String(n).padStart(width, '0');
+/** `HH:`, `MM:`, `SS.` and `mmmZ` by value: a time of day is four look-ups, no number formatting. */
+const HOURS = Array.from({ length: 24 }, (_, h) => `${pad(h, 2)}:`);
+const MINUTES = Array.from({ length: 60 }, (_, m) => `${pad(m, 2)}:`);
+const SECONDS = Array.from({ length: 60 }, (_, s) => `${pad(s, 2)}.`);
+const MILLIS = Array.from({ length: 1000 }, (_, ms) => `${pad(ms, 3)}Z`);
 /** `YYYY-MM-DDT` of the day last formatted: task spans of a batch nearly always share a day. */
 let cachedDay = Number.NaN;
 let cachedDayPrefix = '';
 
 /**
  * `Date#toISOString` of epoch ms (truncated; now for a non-finite or unrepresentable value), with
- * the date part cached per day and the time of day written directly: `toISOString` costs most of
- * a microsecond, a sizeable share of the CPU of exporting one span.
+ * the date part cached per day and the time of day put together from tables: `toISOString` costs
+ * most of a microsecond, a sizeable share of the CPU of exporting one span.
  */
 export function isoTimestamp(ms: number): string {
   const t = Number.isFinite(ms) ? Math.trunc(ms) : Date.now();
@@ -213,7 +247,7 @@ export function isoTimestamp(ms: number): string {
   const minutes = Math.floor(rest / 60_000);
   rest -= minutes * 60_000;
   const seconds = Math.floor(rest / 1000);
-  return `${cachedDayPrefix}${pad2(hours)}:${pad2(minutes)}:${pad2(seconds)}.${pad3(rest - seconds * 1000)}Z`;
+  return `${cachedDayPrefix}${HOURS[hours]}${MINUTES[minutes]}${SECONDS[seconds]}${MILLIS[rest - seconds * 1000]}`;
 }
 
 /**

@@ -323,6 +323,45 @@ describe('eventIdFor', () => {
     );
   });
 
+  it('matches the digit-by-digit definition for random, upper-case and malformed ids', () => {
+    const hex = (n: number) =>
+      Array.from(
+        { length: n },
+        () => '0123456789abcdefABCDEF'[Math.floor(Math.random() * 22)],
+      ).join('');
+    const normal = (id: string, n: number) =>
+      id
+        .toLowerCase()
+        .replace(/[^0-9a-f]/g, '0')
+        .padStart(n, '0')
+        .slice(-n);
+    /** The definition: trace digits, span digits 0-11 and 12-15 XORed into 0-11 and 20-23. */
+    const defined = (traceId: string, spanId: string) => {
+      const t = normal(traceId, 32);
+      const s = normal(spanId, 16);
+      const digit = (i: number) => {
+        const v = Number.parseInt(t[i] as string, 16);
+        if (i < 12) return v ^ Number.parseInt(s[i] as string, 16);
+        if (i >= 20 && i < 24) return v ^ Number.parseInt(s[i - 8] as string, 16);
+        if (i === 12) return 8;
+        if (i === 16) return (v & 0x3) | 0x8;
+        return v;
+      };
+      const d = Array.from({ length: 32 }, (_, i) => digit(i).toString(16)).join('');
+      return `${d.slice(0, 8)}-${d.slice(8, 12)}-${d.slice(12, 16)}-${d.slice(16, 20)}-${d.slice(20)}`;
+    };
+    const cases: Array<[string, string]> = [
+      ['0af7651916cd43dd8448eb211c80319g', 'b7ad6b7169203331'],
+      ['0af7651916cd43dd8448eb211c80319c', 'b7ad6b716920333-'],
+      ['abc', '12'],
+      ['', ''],
+    ];
+    for (let i = 0; i < 2000; i++) cases.push([hex(32), hex(16)]);
+    for (const [traceId, spanId] of cases) {
+      expect(eventIdFor(traceId, spanId)).toBe(defined(traceId, spanId));
+    }
+  });
+
   it('turns malformed ids into a valid UUID instead of throwing', () => {
     expect(eventIdFor('XYZ', '')).toMatch(
       /^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
