@@ -68,10 +68,10 @@ describe('createMosaicSpanProcessor soak', () => {
         expect(point.trackedSpans).toBe(0);
       }
       expect(figures.afterFlushHeap - base).toBeLessThan(64 * MIB);
-      // After the queue filled (first checkpoint) the heap must level off. The slack is wide
-      // because failed exports overlap (see docs/guarantees.md, "Known limits").
+      // After the queue filled (first checkpoint) the heap must level off: one export in flight,
+      // the queue and the carry-over at their caps (measured: +0.3 MiB over 800k more spans).
       const filled = checkpoints[1]?.heapUsed ?? 0;
-      expect((checkpoints.at(-1)?.heapUsed ?? 0) - filled).toBeLessThan(40 * MIB);
+      expect((checkpoints.at(-1)?.heapUsed ?? 0) - filled).toBeLessThan(4 * MIB);
       // Shutdown lets go of everything.
       expect(figures.afterShutdownHeap - base).toBeLessThan(16 * MIB);
     });

@@ -40,20 +40,15 @@ const MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
 const POOLED_BODIES = 2;
 /** Size of a pooled body buffer: a batch of 100 typical events is about 80 KB. */
 const POOLED_BODY_BYTES = 128 * 1024;
-const RETRYABLE_ERROR_CODES = new Set([
-  'ECONNRESET',
-  'ECONNREFUSED',
-  'ECONNABORTED',
-  'EPIPE',
-  'ETIMEDOUT',
-  'EAI_AGAIN',
-  'ENOTFOUND',
-  'ENETUNREACH',
-  'ENETDOWN',
-  'EHOSTUNREACH',
-  'EHOSTDOWN',
-  'UND_ERR_SOCKET',
-]);
+/**
+ * Whether resending cannot help a request that failed before an answer: only a request node
+ * refuses to build (an invalid header or argument). Everything else, refused or reset connections,
+ * DNS, TLS and a garbled answer (HPE_* parser errors) alike, may work later, and retrying is
+ * bounded by maxRetries and the carry-over cap.
+ */
+function isPermanentRequestError(code: string): boolean {
+  return code.startsWith('ERR_INVALID');
+}
 
 function isRetryableStatus(code: number): boolean {
   return code === 429 || code === 408 || code >= 500;
@@ -128,11 +123,10 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
         });
       }, timeoutMs);
       req.on('error', (error: NodeJS.ErrnoException) => {
-        const code = error.code ?? '';
         finish(
-          RETRYABLE_ERROR_CODES.has(code) || code === ''
-            ? { status: 'retryable', error }
-            : { status: 'failure', error },
+          isPermanentRequestError(error.code ?? '')
+            ? { status: 'failure', error }
+            : { status: 'retryable', error },
         );
       });
       req.on('response', (res) => {

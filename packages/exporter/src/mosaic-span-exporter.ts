@@ -33,8 +33,6 @@ export interface MosaicSpanExporterInternals {
   readonly retryBaseDelayMs?: number;
 }
 
-type ChunkOutcome = 'delivered' | 'carried' | 'lost';
-
 /**
  * An OTel `SpanExporter` that turns task spans into schema-1.0 events and submits them to
  * `POST /v1/events/batch` in requests of at most `batchSize`, with retries, partial-success
@@ -151,21 +149,19 @@ export class MosaicSpanExporter implements SpanExporterLike {
     const events = this.carryOver.size > 0 ? [...this.carryOver.drain(), ...fresh] : fresh;
     if (events.length === 0) return { code: ExportResultCode.SUCCESS };
     const { batchSize, requestTimeoutMs } = this.config;
-    let outcomes: ChunkOutcome[];
     if (events.length <= batchSize) {
       // One request (the usual export of a BSP batch of batchSize): no workers to coordinate.
-      outcomes = [await this.sendChunk(events, requestTimeoutMs)];
+      await this.sendChunk(events, requestTimeoutMs);
     } else {
       const chunks: TaskCompletionEvent[][] = [];
       for (let i = 0; i < events.length; i += batchSize) {
         chunks.push(events.slice(i, i + batchSize));
       }
-      outcomes = [];
       let next = 0;
       const worker = async () => {
         while (next < chunks.length) {
           const chunk = chunks[next++] as TaskCompletionEvent[];
-          outcomes.push(await this.sendChunk(chunk, requestTimeoutMs));
+          await this.sendChunk(chunk, requestTimeoutMs);
         }
       };
       const workers = Math.min(REQUEST_CONCURRENCY, chunks.length);
@@ -173,25 +169,22 @@ export class MosaicSpanExporter implements SpanExporterLike {
     }
     this.metrics.exportDuration((performance.now() - started) / 1000);
 
-    if (outcomes.every((o) => o === 'delivered')) return { code: ExportResultCode.SUCCESS };
-    const carried = outcomes.includes('carried');
-    return {
-      code: ExportResultCode.FAILED,
-      error: new Error(
-        carried
-          ? `Mosaic telemetry delivery failed; ${this.carryOver.size} events kept for the next export`
-          : 'Mosaic telemetry delivery failed; events were not accepted',
-      ),
-    };
+    // Every event is now delivered, kept in the carry-over, or reported (onError, diag, metrics)
+    // as lost, so the export itself succeeded. FAILED would be wrong and harmful: the SDK's
+    // BatchSpanProcessor (2.x and 3.x) clears its export-in-flight flag after it has already
+    // started the next export when one fails, so FAILED results during an outage pile up
+    // concurrent exports and memory with them (see test/soak).
+    return { code: ExportResultCode.SUCCESS };
   }
 
-  private async sendChunk(chunk: TaskCompletionEvent[], timeoutMs: number): Promise<ChunkOutcome> {
+  /** Sends one request's worth of events; afterwards each is delivered, carried over or reported. */
+  private async sendChunk(chunk: TaskCompletionEvent[], timeoutMs: number): Promise<void> {
     const body = eventBatchJson(chunk);
     if (this.config.dryRun || this.transport === undefined) {
       logger.info(
         `dry run: POST ${this.config.serverUrl}${EVENTS_PATH} (Authorization: Bearer [REDACTED]) ${body}`,
       );
-      return 'delivered';
+      return;
     }
     const deadline = Date.now() + retryBudgetMs(this.config);
     const result = await this.transport.send(EVENTS_PATH, body, timeoutMs, deadline);
@@ -200,7 +193,7 @@ export class MosaicSpanExporter implements SpanExporterLike {
       const verdict = readBatchResponse(result.body, chunk.length);
       if (verdict === undefined) {
         // A 200 we cannot read: we do not know what was stored, so resend later (idempotent).
-        return this.carry(
+        this.carry(
           chunk,
           deliveryError(
             'retries-exhausted',
@@ -209,6 +202,7 @@ export class MosaicSpanExporter implements SpanExporterLike {
             result.statusCode,
           ),
         );
+        return;
       }
       this.metrics.events('accepted', verdict.accepted + verdict.duplicates);
       if (verdict.rejected.length > 0) {
@@ -223,10 +217,10 @@ export class MosaicSpanExporter implements SpanExporterLike {
           ),
         );
       }
-      return 'delivered';
+      return;
     }
     if (result.status === 'retryable') {
-      return this.carry(
+      this.carry(
         chunk,
         deliveryError(
           'retries-exhausted',
@@ -235,6 +229,7 @@ export class MosaicSpanExporter implements SpanExporterLike {
           result.statusCode,
         ),
       );
+      return;
     }
     // 400, 401, 403 and other client errors: resending the same request cannot succeed.
     this.metrics.events('rejected', chunk.length);
@@ -249,10 +244,10 @@ export class MosaicSpanExporter implements SpanExporterLike {
         status,
       ),
     );
-    return 'lost';
   }
 
-  private carry(chunk: TaskCompletionEvent[], error: MosaicDeliveryError): ChunkOutcome {
+  /** Keeps events for the next export (oldest dropped past the cap), reporting why. */
+  private carry(chunk: TaskCompletionEvent[], error: MosaicDeliveryError): void {
     this.metrics.events('failed', chunk.length);
     this.report(error);
     const dropped = this.carryOver.add(chunk);
@@ -265,9 +260,7 @@ export class MosaicSpanExporter implements SpanExporterLike {
           dropped,
         ),
       );
-      return 'lost';
     }
-    return 'carried';
   }
 
   private report(error: MosaicDeliveryError): void {

@@ -1,3 +1,4 @@
+import net, { type AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   type RecordingServer,
@@ -59,6 +60,31 @@ describe('createHttpTransport', () => {
       const second = await transport.send('/v1/events/batch', 'y'.repeat(10), 5000);
       expect(second.status).toBe('success');
       expect(server.requests.map((r) => r.body)).toEqual(['x'.repeat(50_000), 'y'.repeat(10)]);
+    });
+  });
+});
+
+describe('createHttpTransport against a server that does not speak HTTP', () => {
+  describe('send', () => {
+    it('answers retryable for a garbled answer, so the events are resent, not lost', async () => {
+      const server = net.createServer((socket) => {
+        socket.once('data', () => socket.end('HELLO THIS IS NOT HTTP\r\n\r\n'));
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const { port } = server.address() as AddressInfo;
+      const transport = createHttpTransport({
+        serverUrl: `http://127.0.0.1:${port}`,
+        apiKey: KEY,
+        userAgent: 'ua/1',
+      });
+      try {
+        const result = await transport.send('/v1/events/batch', '{"events":[]}', 5000);
+        expect(result.status).toBe('retryable');
+        expect((result as { error: NodeJS.ErrnoException }).error.code).toMatch(/^HPE_/);
+      } finally {
+        transport.close();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+      }
     });
   });
 });
