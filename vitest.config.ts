@@ -19,5 +19,6 @@ export default defineConfig({
     hookTimeout: 30_000,
     unstubEnvs: true,
     pool: 'forks',
+    reporters: ['default', './test/support/plain-summary-reporter.ts'],
   },
 });
