@@ -1,14 +1,5 @@
-import {
-  Complexity,
-  MAX_MODEL_LENGTH,
-  MIN_MODEL_LENGTH,
-  Provider,
-  TaskType,
-} from '@mosaicstack/telemetry-semconv';
-
-const TASK_TYPES: ReadonlySet<unknown> = new Set(Object.values(TaskType));
-const PROVIDERS: ReadonlySet<unknown> = new Set(Object.values(Provider));
-const COMPLEXITIES: ReadonlySet<unknown> = new Set(Object.values(Complexity));
+import { MAX_MODEL_LENGTH, MIN_MODEL_LENGTH } from '@mosaicstack/telemetry-semconv';
+import { COMPLEXITIES, PROVIDERS, TASK_TYPES } from './wire-values.js';
 
 /**
  * Says what is wrong with a prediction query (each dimension must be a wire value, the model a

@@ -1,57 +1,31 @@
 import {
-  ATTR_GEN_AI_PROVIDER_NAME,
-  ATTR_GEN_AI_REQUEST_MODEL,
-  ATTR_GEN_AI_RESPONSE_MODEL,
-  ATTR_GEN_AI_SYSTEM,
   ATTR_MOSAIC_COST_ESTIMATED_USD_MICROS,
-  ATTR_MOSAIC_TASK_COMPLEXITY,
-  ATTR_MOSAIC_TASK_TYPE,
   ATTR_MOSAIC_TOKENS_ESTIMATED_INPUT,
   ATTR_MOSAIC_TOKENS_ESTIMATED_OUTPUT,
-  Complexity,
-  MAX_MODEL_LENGTH,
   type PredictionQuery,
   type PredictionResponse,
-  TaskType,
 } from '@mosaicstack/telemetry-semconv';
 import type { Attributes } from '@opentelemetry/api';
-import { toProvider } from './to-provider.js';
+import { readTaskDimensions } from './span-to-event.js';
 
 /** Anything that answers prediction queries from a cache, such as `MosaicPredictions`. */
 export interface PredictionsReader {
   get(query: PredictionQuery): PredictionResponse | undefined;
 }
 
-const TASK_TYPES: ReadonlySet<unknown> = new Set(Object.values(TaskType));
-const COMPLEXITIES: ReadonlySet<unknown> = new Set(Object.values(Complexity));
-
-function word(value: unknown): string | undefined {
-  if (typeof value !== 'string') return undefined;
-  const trimmed = value.trim();
-  return trimmed === '' ? undefined : trimmed;
-}
-
-function member<T>(value: unknown, allowed: ReadonlySet<unknown>, fallback: T): T {
-  const lower = word(value)?.toLowerCase();
-  return (allowed.has(lower) ? lower : fallback) as T;
-}
+const IGNORE_CORRECTIONS = { onCorrection: () => {} };
 
 /**
  * The prediction query a task span's attributes describe, with the defaults the exporter applies
  * to the event (complexity `medium`, model and provider `unknown`, provider strings mapped).
  */
 export function predictionQueryOf(attributes: Attributes): PredictionQuery {
-  const model =
-    word(attributes[ATTR_GEN_AI_REQUEST_MODEL]) ??
-    word(attributes[ATTR_GEN_AI_RESPONSE_MODEL]) ??
-    'unknown';
-  const provider =
-    word(attributes[ATTR_GEN_AI_PROVIDER_NAME]) ?? word(attributes[ATTR_GEN_AI_SYSTEM]);
+  const dims = readTaskDimensions(attributes, IGNORE_CORRECTIONS);
   return {
-    task_type: member(attributes[ATTR_MOSAIC_TASK_TYPE], TASK_TYPES, 'unknown'),
-    model: model.slice(0, MAX_MODEL_LENGTH),
-    provider: provider === undefined ? 'unknown' : toProvider(provider),
-    complexity: member(attributes[ATTR_MOSAIC_TASK_COMPLEXITY], COMPLEXITIES, 'medium'),
+    task_type: dims.task_type,
+    model: dims.model ?? 'unknown',
+    provider: dims.provider ?? 'unknown',
+    complexity: dims.complexity,
   };
 }
 

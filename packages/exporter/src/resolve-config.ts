@@ -1,5 +1,6 @@
-import { Harness, MAX_EVENTS_PER_BATCH } from '@mosaicstack/telemetry-semconv';
+import { type Harness, MAX_EVENTS_PER_BATCH } from '@mosaicstack/telemetry-semconv';
 import type { MosaicTelemetryConfig, ResolvedMosaicConfig } from './types.js';
+import { HARNESSES } from './wire-values.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -7,7 +8,6 @@ const HEX_KEY = /^[0-9a-f]{64}$/i;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const TRUE_WORDS = new Set(['1', 'true', 'yes', 'on']);
 const FALSE_WORDS = new Set(['0', 'false', 'no', 'off']);
-const HARNESSES: readonly string[] = Object.values(Harness);
 
 /** Defaults of every option (DESIGN section 7). */
 export const DEFAULTS = {
@@ -235,11 +235,11 @@ function decide(config: MosaicTelemetryConfig, env: Env): ResolvedMosaicConfig {
   const rawHarness = options.harness ?? envString(env, 'MOSAIC_TELEMETRY_HARNESS');
   if (rawHarness !== undefined) {
     const word = typeof rawHarness === 'string' ? rawHarness.trim().toLowerCase() : '';
-    if (HARNESSES.includes(word)) harness = word as Harness;
+    if (HARNESSES.has(word)) harness = word as Harness;
     else {
       harness = 'custom';
       warnings.push(
-        `harness: expected one of ${HARNESSES.join(', ')}, got ${show(rawHarness)}; reporting "custom"`,
+        `harness: expected one of ${[...HARNESSES].join(', ')}, got ${show(rawHarness)}; reporting "custom"`,
       );
     }
   }

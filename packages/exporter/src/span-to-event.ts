@@ -22,9 +22,8 @@ import {
   ATTR_MOSAIC_TASK_TYPE,
   ATTR_MOSAIC_TOKENS_ESTIMATED_INPUT,
   ATTR_MOSAIC_TOKENS_ESTIMATED_OUTPUT,
-  Complexity,
+  type Complexity,
   type Harness,
-  Harness as HarnessValues,
   MAX_CONTEXT_COMPACTIONS,
   MAX_CONTEXT_ROTATIONS,
   MAX_COST_USD_MICROS,
@@ -33,19 +32,20 @@ import {
   MAX_RETRY_COUNT,
   MAX_TASK_DURATION_MS,
   MAX_TOKENS,
-  Outcome,
+  type Outcome,
   type Provider,
   type QualityGate,
-  RepoSizeCategory,
+  type RepoSizeCategory,
   SCHEMA_VERSION,
   type TaskCompletionEvent,
-  TaskType,
+  type TaskType,
 } from '@mosaicstack/telemetry-semconv';
 import { eventIdFor } from './event-id.js';
 import { hrDurationMillis, hrTimeToMillis } from './hr-time.js';
 import { type ReadableSpanLike, SPAN_STATUS_ERROR } from './otel-types.js';
 import type { TaskUsage } from './task-usage.js';
 import { toProvider } from './to-provider.js';
+import { COMPLEXITIES, HARNESSES, OUTCOMES, REPO_SIZES, TASK_TYPES } from './wire-values.js';
 
 /** What a conversion needs besides the span. */
 export interface ConversionContext {
@@ -59,12 +59,35 @@ export interface ConversionContext {
 }
 
 type Attrs = ReadableSpanLike['attributes'];
+/** The part of a conversion context the attribute readers need. */
+type Corrections = Pick<ConversionContext, 'onCorrection'>;
 
-const TASK_TYPES: ReadonlySet<string> = new Set(Object.values(TaskType));
-const COMPLEXITIES: ReadonlySet<string> = new Set(Object.values(Complexity));
-const HARNESSES: ReadonlySet<string> = new Set(Object.values(HarnessValues));
-const OUTCOMES: ReadonlySet<string> = new Set(Object.values(Outcome));
-const REPO_SIZES: ReadonlySet<string> = new Set(Object.values(RepoSizeCategory));
+/** The prediction dimensions a task span's own attributes give, defaults applied where they are fixed. */
+export interface TaskDimensions {
+  task_type: TaskType;
+  complexity: Complexity;
+  /** Undefined when the span names none (then folded usage, else `unknown`). */
+  model: string | undefined;
+  /** Undefined when the span names none (then folded usage, else `unknown`). */
+  provider: Provider | undefined;
+}
+
+/**
+ * Reads task type, complexity, model and provider as the event gets them: the one place that
+ * decides which attributes name them and how bad values are corrected. Used for events and for
+ * the prediction query of a task (`predictionQueryOf`).
+ */
+export function readTaskDimensions(attrs: Attrs, ctx: Corrections): TaskDimensions {
+  return {
+    task_type: (readEnum(attrs, ATTR_MOSAIC_TASK_TYPE, TASK_TYPES, ctx) ?? 'unknown') as TaskType,
+    complexity: (readEnum(attrs, ATTR_MOSAIC_TASK_COMPLEXITY, COMPLEXITIES, ctx) ??
+      'medium') as Complexity,
+    model:
+      readString(attrs, ATTR_GEN_AI_REQUEST_MODEL, MAX_MODEL_LENGTH, ctx) ??
+      readString(attrs, ATTR_GEN_AI_RESPONSE_MODEL, MAX_MODEL_LENGTH, ctx),
+    provider: readProvider(attrs, ctx),
+  };
+}
 
 /** An integer in 0..max: truncated, clamped above; NaN, negative or wrong type -> undefined. */
 function readInt(
@@ -92,8 +115,8 @@ function readInt(
 function readEnum(
   attrs: Attrs,
   key: string,
-  allowed: ReadonlySet<string>,
-  ctx: ConversionContext,
+  allowed: ReadonlySet<unknown>,
+  ctx: Corrections,
 ): string | undefined {
   const value = attrs[key];
   if (value === undefined) return undefined;
@@ -110,12 +133,7 @@ function readEnum(
 }
 
 /** A trimmed string cut to `max`; empty or wrong type -> undefined. */
-function readString(
-  attrs: Attrs,
-  key: string,
-  max: number,
-  ctx: ConversionContext,
-): string | undefined {
+function readString(attrs: Attrs, key: string, max: number, ctx: Corrections): string | undefined {
   const value = attrs[key];
   if (value === undefined) return undefined;
   if (typeof value !== 'string') {
@@ -183,14 +201,14 @@ function readGates(attrs: Attrs, key: string, ctx: ConversionContext): QualityGa
   return gates;
 }
 
-function readProvider(attrs: Attrs, ctx: ConversionContext): Provider | undefined {
+function readProvider(attrs: Attrs, ctx: Corrections): Provider | undefined {
   return (
     providerFrom(attrs, ATTR_GEN_AI_PROVIDER_NAME, ctx) ??
     providerFrom(attrs, ATTR_GEN_AI_SYSTEM, ctx)
   );
 }
 
-function providerFrom(attrs: Attrs, key: string, ctx: ConversionContext): Provider | undefined {
+function providerFrom(attrs: Attrs, key: string, ctx: Corrections): Provider | undefined {
   const value = attrs[key];
   if (value === undefined) return undefined;
   if (typeof value === 'string' && value.trim() !== '') return toProvider(value);
@@ -264,11 +282,7 @@ export function spanToEvent(span: ReadableSpanLike, ctx: ConversionContext): Tas
   if (rawDuration > MAX_TASK_DURATION_MS) ctx.onCorrection('task_duration_ms');
   const statusError = span.status?.code === SPAN_STATUS_ERROR;
 
-  const model =
-    readString(attrs, ATTR_GEN_AI_REQUEST_MODEL, MAX_MODEL_LENGTH, ctx) ??
-    readString(attrs, ATTR_GEN_AI_RESPONSE_MODEL, MAX_MODEL_LENGTH, ctx) ??
-    usage?.model?.slice(0, MAX_MODEL_LENGTH) ??
-    'unknown';
+  const dims = readTaskDimensions(attrs, ctx);
 
   return {
     instance_id: ctx.instanceId,
@@ -276,12 +290,11 @@ export function spanToEvent(span: ReadableSpanLike, ctx: ConversionContext): Tas
     schema_version: SCHEMA_VERSION,
     timestamp: isoTimestamp(hrTimeToMillis(span.endTime)),
     task_duration_ms: Math.min(rawDuration, MAX_TASK_DURATION_MS),
-    task_type: (readEnum(attrs, ATTR_MOSAIC_TASK_TYPE, TASK_TYPES, ctx) ?? 'unknown') as TaskType,
-    complexity: (readEnum(attrs, ATTR_MOSAIC_TASK_COMPLEXITY, COMPLEXITIES, ctx) ??
-      'medium') as Complexity,
+    task_type: dims.task_type,
+    complexity: dims.complexity,
     harness: readHarness(attrs, ctx),
-    model,
-    provider: readProvider(attrs, ctx) ?? usage?.provider ?? 'unknown',
+    model: dims.model ?? usage?.model?.slice(0, MAX_MODEL_LENGTH) ?? 'unknown',
+    provider: dims.provider ?? usage?.provider ?? 'unknown',
     estimated_input_tokens:
       readInt(attrs, ATTR_MOSAIC_TOKENS_ESTIMATED_INPUT, MAX_TOKENS, ctx) ?? 0,
     estimated_output_tokens:

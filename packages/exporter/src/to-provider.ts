@@ -1,6 +1,5 @@
-import { Provider } from '@mosaicstack/telemetry-semconv';
-
-const PROVIDERS: ReadonlySet<string> = new Set(Object.values(Provider));
+import type { Provider } from '@mosaicstack/telemetry-semconv';
+import { PROVIDERS } from './wire-values.js';
 
 /** Provider strings of the GenAI conventions and frameworks that are not wire values themselves. */
 const ALIASES: Readonly<Record<string, Provider>> = {
