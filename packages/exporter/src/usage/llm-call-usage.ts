@@ -8,8 +8,9 @@ import {
   ATTR_GEN_AI_USAGE_OUTPUT_TOKENS,
   type Provider,
 } from '@mosaicstack/telemetry-semconv';
+import type { Attributes } from '@opentelemetry/api';
 import { toProvider } from '../conversion/to-provider.js';
-import type { ReadableSpanLike } from '../otel/otel-types.js';
+import { providerFromModel } from './provider-from-model.js';
 
 /**
  * What a span is to usage folding: `call` is one model call whose tokens count; `wrapper` (agent,
@@ -19,16 +20,27 @@ import type { ReadableSpanLike } from '../otel/otel-types.js';
  */
 export type ModelCallKind = 'call' | 'wrapper' | 'embedding';
 
+/** The attribute convention a span's usage was read in. */
+export type ModelCallDialect = 'ai-sdk' | 'gen-ai' | 'openinference' | 'openllmetry';
+
 /** A span's model-call usage, normalised from any supported dialect. */
 export interface ModelCall {
   readonly kind: ModelCallKind;
+  readonly dialect: ModelCallDialect;
   readonly inputTokens?: number | undefined;
   readonly outputTokens?: number | undefined;
   readonly model?: string | undefined;
+  /** From the span's provider attribute, else guessed from the model name (`providerFromModel`). */
   readonly provider?: Provider | undefined;
 }
 
-type Attrs = ReadableSpanLike['attributes'];
+/** What the dialect reader needs of a span: a live or finished OTel span, or a span record. */
+export interface NamedAttributes {
+  readonly name: string;
+  readonly attributes: Attributes;
+}
+
+type Attrs = Attributes;
 
 /** Vercel AI SDK <= 6 span names (the span name is the operation id, whatever the tracer). */
 const AI_SDK_SPANS: ReadonlyMap<string, ModelCallKind> = new Map([
@@ -92,44 +104,55 @@ function text(attrs: Attrs, key: string): string | undefined {
   return trimmed === '' ? undefined : trimmed;
 }
 
-function provider(raw: string | undefined): Provider | undefined {
-  return raw === undefined ? undefined : toProvider(raw);
+/** The provider an attribute names; when none does, the one the model name belongs to. */
+function provider(raw: string | undefined, model: string | undefined): Provider | undefined {
+  return raw === undefined ? providerFromModel(model) : toProvider(raw);
 }
 
 function aiSdkCall(attrs: Attrs, kind: ModelCallKind): ModelCall {
+  const model = text(attrs, 'ai.model.id') ?? text(attrs, ATTR_GEN_AI_REQUEST_MODEL);
   return {
     kind,
+    dialect: 'ai-sdk',
     inputTokens:
       count(attrs, 'ai.usage.inputTokens') ??
       count(attrs, 'ai.usage.promptTokens') ??
       count(attrs, 'ai.usage.tokens'),
     outputTokens:
       count(attrs, 'ai.usage.outputTokens') ?? count(attrs, 'ai.usage.completionTokens'),
-    model: text(attrs, 'ai.model.id') ?? text(attrs, ATTR_GEN_AI_REQUEST_MODEL),
-    provider: provider(text(attrs, 'ai.model.provider') ?? text(attrs, ATTR_GEN_AI_SYSTEM)),
+    model,
+    provider: provider(text(attrs, 'ai.model.provider') ?? text(attrs, ATTR_GEN_AI_SYSTEM), model),
   };
 }
 
-function genAiCall(attrs: Attrs, kind: ModelCallKind): ModelCall {
+function genAiCall(attrs: Attrs, kind: ModelCallKind, dialect: ModelCallDialect): ModelCall {
+  // The request model (as asked, undated) before the response model (often dated).
+  const model = text(attrs, ATTR_GEN_AI_REQUEST_MODEL) ?? text(attrs, ATTR_GEN_AI_RESPONSE_MODEL);
   return {
     kind,
+    dialect,
     inputTokens:
       count(attrs, ATTR_GEN_AI_USAGE_INPUT_TOKENS) ?? count(attrs, 'gen_ai.usage.prompt_tokens'),
     outputTokens:
       count(attrs, ATTR_GEN_AI_USAGE_OUTPUT_TOKENS) ??
       count(attrs, 'gen_ai.usage.completion_tokens'),
-    model: text(attrs, ATTR_GEN_AI_REQUEST_MODEL) ?? text(attrs, ATTR_GEN_AI_RESPONSE_MODEL),
-    provider: provider(text(attrs, ATTR_GEN_AI_PROVIDER_NAME) ?? text(attrs, ATTR_GEN_AI_SYSTEM)),
+    model,
+    provider: provider(
+      text(attrs, ATTR_GEN_AI_PROVIDER_NAME) ?? text(attrs, ATTR_GEN_AI_SYSTEM),
+      model,
+    ),
   };
 }
 
 function openInferenceCall(attrs: Attrs, kind: ModelCallKind): ModelCall {
+  const model = text(attrs, 'llm.model_name');
   return {
     kind,
+    dialect: 'openinference',
     inputTokens: count(attrs, 'llm.token_count.prompt'),
     outputTokens: count(attrs, 'llm.token_count.completion'),
-    model: text(attrs, 'llm.model_name'),
-    provider: provider(text(attrs, 'llm.provider') ?? text(attrs, 'llm.system')),
+    model,
+    provider: provider(text(attrs, 'llm.provider') ?? text(attrs, 'llm.system'), model),
   };
 }
 
@@ -150,7 +173,7 @@ function hasGenAiUsage(attrs: Attrs): boolean {
  * by `openinference.span.kind`; OpenLLMetry by `traceloop.span.kind`, `llm.request.type` or
  * bare `gen_ai.usage.*` counts. Reads attributes only, never writes.
  */
-export function readModelCall(span: ReadableSpanLike): ModelCall | undefined {
+export function readModelCall(span: NamedAttributes): ModelCall | undefined {
   const attrs = span.attributes;
   // Only names starting `ai.` can be AI SDK spans: skips hashing the many other (fresh) names.
   const name = span.name;
@@ -162,7 +185,7 @@ export function readModelCall(span: ReadableSpanLike): ModelCall | undefined {
   const operation = attrs[ATTR_GEN_AI_OPERATION_NAME];
   if (typeof operation === 'string') {
     const kind = GEN_AI_OPERATIONS[operation];
-    return kind === undefined ? undefined : genAiCall(attrs, kind);
+    return kind === undefined ? undefined : genAiCall(attrs, kind, 'gen-ai');
   }
 
   const openInference = attrs['openinference.span.kind'];
@@ -174,14 +197,14 @@ export function readModelCall(span: ReadableSpanLike): ModelCall | undefined {
 
   const traceloop = attrs['traceloop.span.kind'];
   if (typeof traceloop === 'string') {
-    return TRACELOOP_WRAPPERS.has(traceloop) ? genAiCall(attrs, 'wrapper') : undefined;
+    return TRACELOOP_WRAPPERS.has(traceloop) ? genAiCall(attrs, 'wrapper', 'openllmetry') : undefined;
   }
 
   const requestType = attrs['llm.request.type'];
   if (typeof requestType === 'string') {
-    return genAiCall(attrs, requestType === 'embedding' ? 'embedding' : 'call');
+    return genAiCall(attrs, requestType === 'embedding' ? 'embedding' : 'call', 'openllmetry');
   }
-  return hasGenAiUsage(attrs) ? genAiCall(attrs, 'call') : undefined;
+  return hasGenAiUsage(attrs) ? genAiCall(attrs, 'call', 'gen-ai') : undefined;
 }
 
 /**
@@ -189,7 +212,7 @@ export function readModelCall(span: ReadableSpanLike): ModelCall | undefined {
  * GenAI `invoke_agent` span or a top-level AI SDK generate/stream wrapper (embeddings are not
  * tasks).
  */
-export function isAgentRoot(span: ReadableSpanLike): boolean {
+export function isAgentRoot(span: NamedAttributes): boolean {
   return (
     span.attributes[ATTR_GEN_AI_OPERATION_NAME] === 'invoke_agent' ||
     AI_SDK_AGENT_ROOTS.has(span.name)
