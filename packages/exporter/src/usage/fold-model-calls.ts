@@ -94,7 +94,9 @@ export function foldModelCalls(calls: readonly FoldableCall[]): TaskUsage {
   const partner = new Array<number>(counted.length).fill(-1);
   for (const group of groups.values()) {
     if (group.length < 2) continue;
-    group.sort((i, j) => (counted[i] as FoldableCall).startTimeMs - (counted[j] as FoldableCall).startTimeMs);
+    group.sort(
+      (i, j) => (counted[i] as FoldableCall).startTimeMs - (counted[j] as FoldableCall).startTimeMs,
+    );
     for (const i of group) {
       if (partner[i] !== -1) continue;
       const a = counted[i] as FoldableCall;

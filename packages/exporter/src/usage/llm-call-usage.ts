@@ -197,7 +197,9 @@ export function readModelCall(span: NamedAttributes): ModelCall | undefined {
 
   const traceloop = attrs['traceloop.span.kind'];
   if (typeof traceloop === 'string') {
-    return TRACELOOP_WRAPPERS.has(traceloop) ? genAiCall(attrs, 'wrapper', 'openllmetry') : undefined;
+    return TRACELOOP_WRAPPERS.has(traceloop)
+      ? genAiCall(attrs, 'wrapper', 'openllmetry')
+      : undefined;
   }
 
   const requestType = attrs['llm.request.type'];
