@@ -6,7 +6,14 @@ import {
   type TaskCompletionEvent,
   validateTaskCompletionEvent,
 } from '@mosaicstack/telemetry-semconv';
-import { context, ROOT_CONTEXT, SpanStatusCode, type Tracer, trace } from '@opentelemetry/api';
+import {
+  context,
+  ROOT_CONTEXT,
+  SpanStatusCode,
+  type Tracer,
+  type TracerProvider,
+  trace,
+} from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import type { ReadableSpan, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { expect } from 'vitest';
@@ -179,4 +186,26 @@ export function llmSpansByScope(ended: EndedSpans): Record<string, number> {
     counts[scope] = (counts[scope] ?? 0) + 1;
   }
   return counts;
+}
+
+/**
+ * A tracer provider whose tracers start spans with whichever provider is current, for
+ * instrumentations that take their tracer once (each test has a provider of its own).
+ */
+export class SwitchingTracerProvider implements TracerProvider {
+  current: TracerProvider | undefined;
+
+  getTracer(name: string, version?: string): Tracer {
+    const tracer = (): Tracer => {
+      if (this.current === undefined) throw new Error('no current tracer provider');
+      return this.current.getTracer(name, version);
+    };
+    return {
+      startSpan: (...args: Parameters<Tracer['startSpan']>) => tracer().startSpan(...args),
+      startActiveSpan: ((...args: Parameters<Tracer['startActiveSpan']>) =>
+        (tracer().startActiveSpan as (...a: unknown[]) => unknown)(
+          ...args,
+        )) as Tracer['startActiveSpan'],
+    };
+  }
 }
