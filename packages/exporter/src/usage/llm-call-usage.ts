@@ -144,8 +144,27 @@ function genAiCall(attrs: Attrs, kind: ModelCallKind, dialect: ModelCallDialect)
   };
 }
 
+/** Longest `llm.invocation_parameters` parsed for its request model (it holds no messages). */
+const MAX_INVOCATION_PARAMETERS = 8192;
+
+/** The request model in OpenInference's `llm.invocation_parameters` JSON, when it names one. */
+function invocationModel(attrs: Attrs): string | undefined {
+  const raw = attrs['llm.invocation_parameters'];
+  if (typeof raw !== 'string' || raw.length > MAX_INVOCATION_PARAMETERS) return undefined;
+  try {
+    const model = (JSON.parse(raw) as { model?: unknown } | null)?.model;
+    if (typeof model !== 'string') return undefined;
+    const trimmed = model.trim();
+    return trimmed === '' ? undefined : trimmed;
+  } catch {
+    return undefined;
+  }
+}
+
 function openInferenceCall(attrs: Attrs, kind: ModelCallKind): ModelCall {
-  const model = text(attrs, 'llm.model_name');
+  // `llm.model_name` is often the response model (dated): the request model, when given, first.
+  const model =
+    (kind === 'call' ? invocationModel(attrs) : undefined) ?? text(attrs, 'llm.model_name');
   return {
     kind,
     dialect: 'openinference',

@@ -56,7 +56,7 @@ afterAll(async () => {
   await fake.close();
 });
 
-const MODELS = ['gpt-4o-mini', 'gpt-4o-mini-2024-07-18'];
+const MODELS = ['gpt-4o-mini'];
 
 async function start(options: { alsoOpenAI?: boolean } = {}) {
   const run = await startFrameworkHarness(fake);
