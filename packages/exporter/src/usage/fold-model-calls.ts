@@ -27,6 +27,11 @@ const hasUsage = (call: FoldableCall): boolean =>
 const overlap = (a: FoldableCall, b: FoldableCall): boolean =>
   a.startTimeMs <= b.endTimeMs && b.startTimeMs <= a.endTimeMs;
 
+const byStart = (a: FoldableCall, b: FoldableCall): number =>
+  a.startTimeMs - b.startTimeMs ||
+  a.endTimeMs - b.endTimeMs ||
+  (a.spanId < b.spanId ? -1 : a.spanId > b.spanId ? 1 : 0);
+
 /** Both name the same model, or one of them a dated or suffixed form of the other, or either none. */
 function sameModel(a: string | undefined, b: string | undefined): boolean {
   if (a === undefined || b === undefined) return true;
@@ -94,9 +99,8 @@ export function foldModelCalls(calls: readonly FoldableCall[]): TaskUsage {
   const partner = new Array<number>(counted.length).fill(-1);
   for (const group of groups.values()) {
     if (group.length < 2) continue;
-    group.sort(
-      (i, j) => (counted[i] as FoldableCall).startTimeMs - (counted[j] as FoldableCall).startTimeMs,
-    );
+    // A total order (time, then id), so the pairs do not depend on the order calls came in.
+    group.sort((i, j) => byStart(counted[i] as FoldableCall, counted[j] as FoldableCall));
     for (const i of group) {
       if (partner[i] !== -1) continue;
       const a = counted[i] as FoldableCall;

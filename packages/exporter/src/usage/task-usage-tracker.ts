@@ -31,6 +31,8 @@ export interface TaskUsageTrackerOptions {
 
 /** What is kept for a tracked span (a task or a task's descendant) while it or a child is live. */
 interface Entry {
+  /** The span itself (only while its entry is kept), to find it if its id can no longer be read. */
+  readonly span: object;
   readonly id: string;
   readonly traceId: string;
   /** The calls of the task this span counts toward (its own, for a task span). */
@@ -172,6 +174,7 @@ export class TaskUsageTracker {
     }
     if (this.isFull()) return;
     this.add({
+      span,
       id: spanContext.spanId,
       traceId: spanContext.traceId,
       task: parent.task,
@@ -195,12 +198,17 @@ export class TaskUsageTracker {
   ): void {
     if (!isTask && !this.autoTasks) {
       // A tracked span's parent is a task or tracked (live, or ended and kept for this child).
-      const parentId = parentIdOf(span);
+      let parentId: string | undefined;
+      try {
+        parentId = parentIdOf(span);
+      } catch {
+        parentId = ''; // unreadable now: look the span itself up below
+      }
       if (parentId === undefined || parentId === this.lastMissId) return;
     }
-    const id = span.spanContext().spanId;
-    const own = this.byId.get(id);
+    const own = this.ownEntry(span);
     if (own === undefined || own.ended) return;
+    const id = own.id;
     own.ended = true;
     this.live--;
     if (own.children === 0) this.forget(id);
@@ -236,6 +244,21 @@ export class TaskUsageTracker {
     });
   }
 
+  /**
+   * The entry of `span`, by its id; when its span context cannot be read any more (host code
+   * broke the span after it started), by the span object, so the entry never stays behind.
+   */
+  private ownEntry(span: ReadableSpanLike): Entry | undefined {
+    let id: string;
+    try {
+      id = span.spanContext().spanId;
+    } catch {
+      for (const entry of this.byId.values()) if (entry.span === span) return entry;
+      return undefined;
+    }
+    return this.byId.get(id);
+  }
+
   /** Forgets every live span (on shutdown). */
   clear(): void {
     this.byId.clear();
@@ -253,6 +276,7 @@ export class TaskUsageTracker {
   ): boolean {
     if (this.isFull()) return false;
     this.add({
+      span,
       id,
       traceId,
       task: taskCalls(span),
