@@ -16,7 +16,7 @@ import {
 } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import type { ReadableSpan, SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { expect } from 'vitest';
+import { expect, it } from 'vitest';
 import { withTask } from '../../src/task/with-task.js';
 import { startTaskHarness, type TaskHarness } from '../support/task-harness.js';
 import { type FakeModelServer, taskMarker } from './fake-model-server.js';
@@ -208,4 +208,58 @@ export class SwitchingTracerProvider implements TracerProvider {
         )) as Tracer['startActiveSpan'],
     };
   }
+}
+
+/** One framework under the standard cases. */
+export interface FrameworkCases {
+  /** The fake the framework talks to. */
+  readonly fake: () => FakeModelServer;
+  /** Per test: a fresh harness, with the framework's instrumentation pointed at it. */
+  readonly start: () => Promise<{ harness: TaskHarness; ended: EndedSpans; tracer: Tracer }>;
+  /** A task's work: the model calls made with `prompt` (the task's marker in it). */
+  readonly work: (prompt: string) => Promise<unknown>;
+  readonly expected: Expected;
+}
+
+/**
+ * The four cases every framework runs: the task span active; the task span as an explicit parent
+ * context; two concurrent tasks; a call failing with 500 after one succeeded (outcome failure,
+ * the tokens of the call that succeeded).
+ */
+export function standardCases(c: FrameworkCases): void {
+  for (const mode of ['active', 'explicit'] as ParentMode[]) {
+    it(`folds every call under the task span (${mode === 'active' ? 'active' : 'explicit parent context'})`, async () => {
+      const { harness, ended, tracer } = await c.start();
+      await runTask(tracer, mode, 0, c.work);
+      expectTaskEvent(await harness.flushEvents(), c.fake(), 0, c.expected, ended);
+      expect(harness.processor.trackedSpanCount).toBe(0);
+    });
+  }
+
+  it('keeps two concurrent tasks apart', async () => {
+    const { harness, ended, tracer } = await c.start();
+    await Promise.all([
+      runTask(tracer, 'active', 0, c.work),
+      runTask(tracer, 'explicit', 1, c.work),
+    ]);
+    const events = await harness.flushEvents();
+    expectTaskEvent(events, c.fake(), 0, c.expected, ended);
+    expectTaskEvent(events, c.fake(), 1, c.expected, ended);
+  });
+
+  it('reports a failure with the tokens of the calls that succeeded', async () => {
+    const { harness, ended, tracer } = await c.start();
+    await runTask(tracer, 'active', 0, async (prompt) => {
+      await c.work(prompt);
+      c.fake().failNext(taskName(0));
+      await c.work(prompt);
+    });
+    expectTaskEvent(
+      await harness.flushEvents(),
+      c.fake(),
+      0,
+      { ...c.expected, outcome: 'failure' },
+      ended,
+    );
+  });
 }
