@@ -73,7 +73,11 @@ interface Body {
   tools?: { type?: string; name?: string; function?: { name?: string } }[];
   messages?: { role?: string; content?: unknown }[];
   input?: unknown;
+  response_format?: unknown;
 }
+
+/** What the fake answers when asked for JSON (a structured-output request). */
+const OBJECT = '{"city":"Paris","weather":"sunny"}';
 
 /** The first offered tool's name, when the request offers tools and holds no tool result yet. */
 function toolToCall(body: Body, raw: string): string | undefined {
@@ -104,7 +108,11 @@ function chatCompletion(body: Body, usage: Usage, id: number, tool: string | und
   if (body.stream !== true) {
     const message =
       tool === undefined
-        ? { role: 'assistant', content: 'It is sunny.', refusal: null }
+        ? {
+            role: 'assistant',
+            content: body.response_format ? OBJECT : 'It is sunny.',
+            refusal: null,
+          }
         : { role: 'assistant', content: null, tool_calls: [toolCall], refusal: null };
     return json({
       ...base,
