@@ -1,5 +1,5 @@
 import type { Provider } from '@mosaicstack/telemetry-semconv';
-import type { TaskUsage } from '../conversion/task-usage.js';
+import type { TrackedTaskUsage as TaskUsage } from '../conversion/task-usage.js';
 
 /** One finished model-call span beneath a task, as folding needs it (from any span source). */
 export interface FoldableCall {

@@ -8,7 +8,7 @@ import {
   ATTR_GEN_AI_USAGE_OUTPUT_TOKENS,
   type Provider,
 } from '@mosaicstack/telemetry-semconv';
-import type { Attributes } from '@opentelemetry/api';
+import type { SpanRecord } from '../conversion/span-record.js';
 import { toProvider } from '../conversion/to-provider.js';
 import { providerFromModel } from './provider-from-model.js';
 
@@ -34,13 +34,9 @@ export interface ModelCall {
   readonly provider?: Provider | undefined;
 }
 
-/** What the dialect reader needs of a span: a live or finished OTel span, or a span record. */
-export interface NamedAttributes {
-  readonly name: string;
-  readonly attributes: Attributes;
-}
-
-type Attrs = Attributes;
+type Attrs = SpanRecord['attributes'];
+/** What the usage reader looks at: a span record's name and attributes (an SDK span has both). */
+export type ModelCallSource = Pick<SpanRecord, 'name' | 'attributes'>;
 
 /** Vercel AI SDK <= 6 span names (the span name is the operation id, whatever the tracer). */
 const AI_SDK_SPANS: ReadonlyMap<string, ModelCallKind> = new Map([
@@ -192,7 +188,7 @@ function hasGenAiUsage(attrs: Attrs): boolean {
  * by `openinference.span.kind`; OpenLLMetry by `traceloop.span.kind`, `llm.request.type` or
  * bare `gen_ai.usage.*` counts. Reads attributes only, never writes.
  */
-export function readModelCall(span: NamedAttributes): ModelCall | undefined {
+export function readModelCall(span: ModelCallSource): ModelCall | undefined {
   const attrs = span.attributes;
   // Only names starting `ai.` can be AI SDK spans: skips hashing the many other (fresh) names.
   const name = span.name;
@@ -233,7 +229,7 @@ export function readModelCall(span: NamedAttributes): ModelCall | undefined {
  * GenAI `invoke_agent` span or a top-level AI SDK generate/stream wrapper (embeddings are not
  * tasks).
  */
-export function isAgentRoot(span: NamedAttributes): boolean {
+export function isAgentRoot(span: ModelCallSource): boolean {
   return (
     span.attributes[ATTR_GEN_AI_OPERATION_NAME] === 'invoke_agent' ||
     AI_SDK_AGENT_ROOTS.has(span.name)
