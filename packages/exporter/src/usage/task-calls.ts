@@ -1,7 +1,4 @@
-import type {
-  TaskUsageStore,
-  TrackedTaskUsage as TaskUsage,
-} from '../conversion/task-usage.js';
+import type { TrackedTaskUsage as TaskUsage, TaskUsageStore } from '../conversion/task-usage.js';
 import { type FoldableCall, foldModelCalls } from './fold-model-calls.js';
 
 /** Calls kept per task before the oldest half is folded for good (keeps a long task bounded). */

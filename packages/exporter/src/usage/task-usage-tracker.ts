@@ -5,6 +5,7 @@ import { logger } from '../otel/diag-logger.js';
 import { hrTimeToMillis } from '../otel/hr-time.js';
 import type { ReadableSpanLike } from '../otel/otel-types.js';
 import { isAgentRoot, readModelCall } from './llm-call-usage.js';
+import { SpanEntryTable } from './span-entry-table.js';
 import { type TaskCalls, taskCalls } from './task-calls.js';
 
 /** Options of a {@link TaskUsageTracker}. */
@@ -81,7 +82,7 @@ function parentIdOf(span: ReadableSpanLike): string | undefined {
  * that never end stop being counted.
  */
 export class TaskUsageTracker {
-  private readonly byId = new Map<string, Entry>();
+  private readonly byId = new SpanEntryTable<Entry>();
   private readonly autoTaskSpans = new WeakSet<object>();
   private readonly autoTasks: boolean;
   private readonly maxEntries: number;
@@ -207,13 +208,12 @@ export class TaskUsageTracker {
       if (parentId === undefined || parentId === this.lastMissId) return;
     }
     const own = this.ownEntry(span);
-    if (own === undefined || own.ended) return;
-    const id = own.id;
+    if (own === undefined || own.ended || own.evicted) return;
     own.ended = true;
     this.live--;
-    if (own.children === 0) this.forget(id);
+    if (own.children === 0) this.forget(own);
     const parent = own.parent;
-    if (parent !== undefined && --parent.children === 0 && parent.ended) this.forget(parent.id);
+    if (parent !== undefined && --parent.children === 0 && parent.ended) this.forget(parent);
     if (own.isTask) {
       this.endTask(own.task);
       return;
@@ -253,12 +253,10 @@ export class TaskUsageTracker {
     try {
       id = span.spanContext().spanId;
     } catch {
-      for (const entry of this.byId.values()) if (entry.span === span) return entry;
-      return undefined;
+      return this.byId.findBySpan(span);
     }
     return this.byId.get(id);
   }
-
   /** Forgets every live span (on shutdown). */
   clear(): void {
     this.byId.clear();
@@ -293,7 +291,7 @@ export class TaskUsageTracker {
   private add(entry: Entry): void {
     if (entry.parent !== undefined) entry.parent.children++;
     this.live++;
-    this.byId.set(entry.id, entry);
+    this.byId.add(entry);
   }
 
   /** Folds a task's calls into the store as it ends; notes a task whose calls had no usage. */
@@ -315,18 +313,19 @@ export class TaskUsageTracker {
   private find(id: string): Entry | undefined {
     if (id === this.lastId) return this.lastEntry;
     const entry = this.byId.get(id);
-    if (entry !== undefined) {
+    if (entry !== undefined && !entry.evicted) {
       this.lastId = id;
       this.lastEntry = entry;
     }
     return entry;
   }
 
-  private forget(id: string): void {
-    this.byId.delete(id);
-    if (id === this.lastId) this.lastId = undefined;
+  /** Lets go of an entry that ended with no live tracked child. */
+  private forget(entry: Entry): void {
+    if (entry.evicted) return;
+    if (entry.id === this.lastId) this.lastId = undefined;
+    this.byId.release(entry);
   }
-
   /** Whether no more spans may be tracked (after evicting aged ones); counts the one refused. */
   private isFull(): boolean {
     if (this.live < this.maxEntries) return false;
@@ -341,9 +340,8 @@ export class TaskUsageTracker {
   }
 
   /**
-   * Begins a new generation once the current one is `maxAgeMs` old and forgets the entries made
-   * in the one before last, and every entry beneath them (the map is in creation order, so a
-   * parent comes before its children and one pass finds them all).
+   * Begins a new generation once the current one is `maxAgeMs` old, then forgets the entries
+   * made in the one before last and every entry beneath them.
    */
   private sweep(): void {
     this.sweepCountdown = SWEEP_EVERY;
@@ -352,20 +350,8 @@ export class TaskUsageTracker {
     this.generation++;
     this.generationStart = now;
     this.lastId = undefined;
-    const forgotten = this.generation - 2;
-    let any = false;
-    for (const [id, entry] of this.byId) {
-      if (entry.generation > forgotten && !(any && entry.parent?.evicted === true)) {
-        if (!any) break;
-        continue;
-      }
-      any = true;
-      entry.evicted = true;
-      this.byId.delete(id);
-      if (!entry.ended) {
-        this.live--;
-        this.evictedCount++;
-      }
-    }
+    const gone = this.byId.evict(this.generation - 2);
+    this.live -= gone;
+    this.evictedCount += gone;
   }
 }

@@ -456,6 +456,52 @@ describe('TaskUsageTracker', () => {
     });
   });
 
+  describe('many live spans', () => {
+    it('keeps thousands of live spans apart and forgets them all once ended', () => {
+      const { tracker, task, start, usage } = setup();
+      const root = task();
+      const steps = Array.from({ length: 3000 }, (_, i) => start(`step ${i}`, {}, root));
+      const calls = steps.map((step, i) =>
+        start(
+          'chat',
+          { ...CALL, 'gen_ai.usage.input_tokens': i, 'gen_ai.usage.output_tokens': 1 },
+          step,
+        ),
+      );
+      expect(tracker.size).toBe(6001);
+      // End in an order unrelated to the start order: calls first, odd ones first.
+      for (const parity of [1, 0]) {
+        calls.forEach((c, i) => {
+          if (i % 2 === parity) c.end();
+        });
+      }
+      for (const step of steps.reverse()) step.end();
+      root.end();
+      expect(usage(root)).toMatchObject({
+        inputTokens: (2999 * 3000) / 2,
+        outputTokens: 3000,
+        calls: 3000,
+      });
+      expect(tracker.size).toBe(0);
+      expect(tracker.entries).toBe(0);
+    });
+
+    it('evicts aged spans wherever they are kept, with everything beneath them', () => {
+      let now = 0;
+      const { tracker, task, start } = setup({ maxAgeMs: 1000, now: () => now });
+      const root = task();
+      const steps = Array.from({ length: 2000 }, (_, i) => start(`step ${i}`, {}, root));
+      for (const step of steps) start('never-ends', {}, step);
+      now = 1000;
+      for (let i = 0; i < 256; i++) start('GET /').end();
+      now = 2000;
+      for (let i = 0; i < 256; i++) start('GET /').end();
+      expect(tracker.size).toBe(0);
+      expect(tracker.entries).toBe(0);
+      expect(tracker.evicted).toBe(4001);
+    });
+  });
+
   describe('autoTasks', () => {
     it('makes an un-enclosed invoke_agent span a task when on', () => {
       const { tracker, start, call, usage } = setup({ autoTasks: true });
