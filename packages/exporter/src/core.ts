@@ -18,8 +18,8 @@ export type {
   MosaicTelemetryConfig,
   ResolvedMosaicConfig,
 } from './types.js';
-export type { ModelCall, ModelCallKind, ModelCallSource } from './usage/llm-call-usage.js';
-export { readModelCall } from './usage/llm-call-usage.js';
 export type { FoldableCall } from './usage/fold-model-calls.js';
 export { foldModelCalls } from './usage/fold-model-calls.js';
+export type { ModelCall, ModelCallKind, ModelCallSource } from './usage/llm-call-usage.js';
+export { readModelCall } from './usage/llm-call-usage.js';
 export { providerFromModel } from './usage/provider-from-model.js';
