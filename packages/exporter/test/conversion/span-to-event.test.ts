@@ -6,7 +6,7 @@ import { SpanStatusCode } from '@opentelemetry/api';
 import { describe, expect, it } from 'vitest';
 import { finishedSpans } from '../../../../test/support/finished-spans.js';
 import { eventIdFor } from '../../src/conversion/event-id.js';
-import { isoTimestamp, spanToEvent } from '../../src/conversion/span-to-event.js';
+import { spanToEvent } from '../../src/conversion/span-to-event.js';
 import type { TaskUsage } from '../../src/conversion/task-usage.js';
 
 const INSTANCE = '2b0f7c1e-4f7a-4c51-9b7e-0c1d2e3f4a5b';
@@ -366,33 +366,5 @@ describe('eventIdFor', () => {
     expect(eventIdFor('XYZ', '')).toMatch(
       /^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
     );
-  });
-});
-
-describe('isoTimestamp', () => {
-  it('writes what Date#toISOString writes, across days, leap days and years', () => {
-    const values = [
-      0, 999, 86_399_999, 86_400_000, 951_782_400_000, 951_868_799_999, 1_700_000_012_345,
-      1_700_000_012_345.9, 4_102_444_800_000, 253_402_300_799_999,
-    ];
-    for (let i = 0; i < 2000; i++) values.push(Math.floor(i * 126_701_150_399.9995));
-    for (const ms of values) {
-      expect(isoTimestamp(ms)).toBe(new Date(Math.trunc(ms)).toISOString());
-    }
-  });
-
-  it('falls back to Date#toISOString before 1970 and after year 9999', () => {
-    for (const ms of [-1, -86_400_001, 253_402_300_800_000, 8.64e15]) {
-      expect(isoTimestamp(ms)).toBe(new Date(ms).toISOString());
-    }
-  });
-
-  it('writes the current time for a value no date can hold', () => {
-    for (const ms of [Number.NaN, Number.POSITIVE_INFINITY, 1e20]) {
-      const before = Date.now();
-      const written = Date.parse(isoTimestamp(ms));
-      expect(written).toBeGreaterThanOrEqual(before);
-      expect(written).toBeLessThanOrEqual(Date.now());
-    }
   });
 });
