@@ -5,6 +5,7 @@ import {
 } from '@mosaicstack/telemetry-exporter';
 import { BasicTracerProvider, type IdGenerator } from '@opentelemetry/sdk-trace-base';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { withTestSeams } from '../../packages/exporter/src/exporter/test-seams.js';
 import { watchProcess } from './fault-harness.js';
 
 /** Hands out the given (trace id, span id) pairs, one per root span, in order. */
@@ -21,15 +22,17 @@ function craftedIds(pairs: ReadonlyArray<readonly [string, string]>): IdGenerato
 async function run(server: DevServer, pairs: ReadonlyArray<readonly [string, string]>) {
   const errors: MosaicDeliveryError[] = [];
   const processor = createMosaicSpanProcessor(
-    {
-      enabled: true,
-      serverUrl: server.url,
-      apiKey: server.apiKey,
-      instanceId: server.instanceId,
-      submitIntervalMs: 60_000,
-      onError: (e) => errors.push(e),
-    },
-    { retryBaseDelayMs: 10 },
+    withTestSeams(
+      {
+        enabled: true,
+        serverUrl: server.url,
+        apiKey: server.apiKey,
+        instanceId: server.instanceId,
+        submitIntervalMs: 60_000,
+        onError: (e) => errors.push(e),
+      },
+      { retryBaseDelayMs: 10 },
+    ),
   );
   const provider = new BasicTracerProvider({
     spanProcessors: [processor],

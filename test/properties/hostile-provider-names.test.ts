@@ -8,6 +8,7 @@ import { type Attributes, context, trace } from '@opentelemetry/api';
 import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { withTestSeams } from '../../packages/exporter/src/exporter/test-seams.js';
 import { readModelCall } from '../../packages/exporter/src/usage/llm-call-usage.js';
 import { finishedSpans } from '../support/finished-spans.js';
 
@@ -132,15 +133,17 @@ interface Case {
 async function deliver(server: DevServer, cases: readonly Case[]) {
   const errors: MosaicDeliveryError[] = [];
   const processor = createMosaicSpanProcessor(
-    {
-      enabled: true,
-      serverUrl: server.url,
-      apiKey: server.apiKey,
-      instanceId: server.instanceId,
-      submitIntervalMs: 60_000,
-      onError: (e) => errors.push(e),
-    },
-    { retryBaseDelayMs: 10 },
+    withTestSeams(
+      {
+        enabled: true,
+        serverUrl: server.url,
+        apiKey: server.apiKey,
+        instanceId: server.instanceId,
+        submitIntervalMs: 60_000,
+        onError: (e) => errors.push(e),
+      },
+      { retryBaseDelayMs: 10 },
+    ),
   );
   const provider = new BasicTracerProvider({ spanProcessors: [processor] });
   const tracer = provider.getTracer('hostile-names');

@@ -7,6 +7,7 @@ import { validateTaskCompletionEvent } from '@mosaicstack/telemetry-semconv';
 import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { withTestSeams } from '../../packages/exporter/src/exporter/test-seams.js';
 import { captureDiag } from '../support/captured-diag.js';
 
 /** RFC 3339 `date-time` in UTC with milliseconds: four-digit year. */
@@ -42,15 +43,17 @@ describe('createMosaicSpanProcessor', () => {
             const errors: MosaicDeliveryError[] = [];
             const firstLine = diag.lines.length;
             const processor = createMosaicSpanProcessor(
-              {
-                enabled: true,
-                serverUrl: server.url,
-                apiKey: server.apiKey,
-                instanceId: server.instanceId,
-                submitIntervalMs: 60_000,
-                onError: (e) => errors.push(e),
-              },
-              { retryBaseDelayMs: 10 },
+              withTestSeams(
+                {
+                  enabled: true,
+                  serverUrl: server.url,
+                  apiKey: server.apiKey,
+                  instanceId: server.instanceId,
+                  submitIntervalMs: 60_000,
+                  onError: (e) => errors.push(e),
+                },
+                { retryBaseDelayMs: 10 },
+              ),
             );
             const provider = new BasicTracerProvider({ spanProcessors: [processor] });
             const tracer = provider.getTracer('span-times');
