@@ -100,6 +100,11 @@ export class MosaicSpanProcessor implements SpanProcessorLike {
         tracker.onEnd(span, isTask ?? true);
       } catch (error) {
         this.unreadable('fold the usage of', error);
+        try {
+          tracker.onUnreadableEnd(span);
+        } catch {
+          // Its entry cannot be found either: aging forgets it.
+        }
       }
     }
     if (isTask === undefined) return;

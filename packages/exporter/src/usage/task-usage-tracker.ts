@@ -159,6 +159,8 @@ export class TaskUsageTracker {
       parent = this.find(parentId);
       if (parent === undefined) this.lastMissId = parentId;
     }
+    // Outside any task: nothing more to read (the common case while a task is live elsewhere).
+    if (parent === undefined && !isTask && !this.autoTasks) return;
     const spanContext = span.spanContext();
     if (parent === undefined || parent.ended || parent.traceId !== spanContext.traceId) {
       if (isTask) this.addTask(span, spanContext.spanId, spanContext.traceId, undefined);
@@ -199,15 +201,21 @@ export class TaskUsageTracker {
   ): void {
     if (!isTask && !this.autoTasks) {
       // A tracked span's parent is a task or tracked (live, or ended and kept for this child).
-      let parentId: string | undefined;
-      try {
-        parentId = parentIdOf(span);
-      } catch {
-        parentId = ''; // unreadable now: look the span itself up below
-      }
+      const parentId = parentIdOf(span);
       if (parentId === undefined || parentId === this.lastMissId) return;
     }
-    const own = this.ownEntry(span);
+    this.end(span, this.ownEntry(span), isTask);
+  }
+
+  /**
+   * Stops tracking `span` after a read of it threw in `onEnd` (host code broke it after it
+   * started): finds its entry without reading attributes and ends it, folding nothing of its own.
+   */
+  onUnreadableEnd(span: ReadableSpanLike): void {
+    this.end(span, this.ownEntry(span), true);
+  }
+
+  private end(span: ReadableSpanLike, own: Entry | undefined, isTask: boolean): void {
     if (own === undefined || own.ended || own.evicted) return;
     own.ended = true;
     this.live--;
