@@ -1,5 +1,6 @@
 import { logger } from '../otel/diag-logger.js';
 import type { ResolvedMosaicConfig } from '../types.js';
+import { hintSwitchedOff } from './hint-switched-off.js';
 
 const reported = new Set<string>();
 
@@ -8,6 +9,7 @@ const reported = new Set<string>();
  * per process. Returns whether telemetry runs.
  */
 export function reportConfig(config: ResolvedMosaicConfig): boolean {
+  if (!config.switchedOn) hintSwitchedOff();
   for (const warning of config.warnings) logOnce(`w:${warning}`, () => logger.warn(warning));
   if (config.switchedOn && config.problems.length > 0) {
     for (const problem of config.problems) {

@@ -181,7 +181,8 @@ export class MosaicSpanExporter implements SpanExporterLike {
   private async sendChunk(chunk: TaskCompletionEvent[], timeoutMs: number): Promise<void> {
     const body = eventBatchJson(chunk);
     if (this.config.dryRun || this.transport === undefined) {
-      logger.info(
+      // warn, not info: the user asked to see each batch, at the WARN level NodeSDK users set.
+      logger.warn(
         `dry run: POST ${this.config.serverUrl}${EVENTS_PATH} (Authorization: Bearer [REDACTED]) ${body}`,
       );
       return;

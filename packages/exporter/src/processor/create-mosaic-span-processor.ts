@@ -9,11 +9,15 @@ import { logger } from '../otel/diag-logger.js';
 import type { SpanProcessorLike } from '../otel/otel-types.js';
 import { retryBudgetMs } from '../transport/retry-budget.js';
 import type { MosaicTelemetryConfig } from '../types.js';
+import { ImmediateSpanProcessor } from './immediate-span-processor.js';
+import { brandProcessor } from './mosaic-processor-brand.js';
 import { MosaicSpanProcessor } from './mosaic-span-processor.js';
 import { NOOP_SPAN_PROCESSOR } from './noop-span-processor.js';
 
 /** How many requests of `batchSize` the batch processor hands the exporter at once. */
 const REQUESTS_PER_EXPORT = 4;
+/** Exports in flight at once in `exportMode: 'immediate'`. */
+const IMMEDIATE_CONCURRENT_EXPORTS = 2;
 /** Head room of the BSP's export timeout over the exporter's own retry budget. */
 const EXPORT_TIMEOUT_SLACK_MS = 5000;
 
@@ -30,6 +34,17 @@ export function createMosaicSpanProcessor(
     const resolved = resolveConfig(config);
     if (!reportConfig(resolved)) return NOOP_SPAN_PROCESSOR;
     const exporter = new MosaicSpanExporter(undefined, { ...internals, resolved });
+    if (resolved.exportMode === 'immediate') {
+      // Each task event leaves when its span ends; same exporter, no BSP (and no BSP timer).
+      const immediate = new ImmediateSpanProcessor(exporter, {
+        maxQueueSize: resolved.maxQueueSize,
+        maxExportBatchSize: resolved.batchSize,
+        maxConcurrentExports: IMMEDIATE_CONCURRENT_EXPORTS,
+      });
+      return brandProcessor(
+        new MosaicSpanProcessor(immediate, exporter, { autoTasks: resolved.autoTasks }),
+      );
+    }
     // A BSP batch of several requests lets the exporter send them concurrently (DESIGN 8b).
     const maxExportBatchSize = Math.min(
       resolved.maxQueueSize,
@@ -42,7 +57,9 @@ export function createMosaicSpanProcessor(
       scheduledDelayMillis: resolved.submitIntervalMs,
       exportTimeoutMillis: rounds * retryBudgetMs(resolved) + EXPORT_TIMEOUT_SLACK_MS,
     });
-    return new MosaicSpanProcessor(batch, exporter, { autoTasks: resolved.autoTasks });
+    return brandProcessor(
+      new MosaicSpanProcessor(batch, exporter, { autoTasks: resolved.autoTasks }),
+    );
   } catch (error) {
     logger.error(`Mosaic telemetry runs disabled: ${String(error)}`);
     return NOOP_SPAN_PROCESSOR;
