@@ -54,8 +54,9 @@ type Stage = 'start' | 'type-read' | 'version-read';
  * version read followed by nothing was a copy that found the version incompatible (`onUnreadable`).
  *
  * Limits: a minifier that turned the slot assignment into `??=` (which assigns only when empty)
- * would hide registrations (no known bundler does this to a member expression); a copy older than
- * the registry's version (`onUnreadable`) cannot be reached; `delete globalThis[KEY]` removes the
+ * would hide registrations (no known bundler does this to a member expression); a copy newer than
+ * the registry's version (a copy reads only registries of its own minor version or a later one:
+ * `onUnreadable`) cannot be reached; `delete globalThis[KEY]` removes the
  * hook. `test/registration/hook-api-registry.test.ts` checks these read/write orders against each
  * installed API line and fails if they change.
  */
@@ -76,17 +77,20 @@ export function hookApiRegistry(version: string, events: RegistryEvents): Regist
       events.onRefused(type, target.version);
     }
   };
-  // One check outstanding at a time: API 1.9 reads the version on every global lookup
-  // (each `context.active()`), and a microtask per lookup would cost the host.
-  let watching = false;
+  // A compatible copy reads the version, then the type it wants; an incompatible one reads the
+  // version (1.10: twice) and gives up. A version read that nothing follows before the microtask
+  // checkpoint is such a copy. One check per synchronous run: API 1.9 reads the version on every
+  // global lookup (each `context.active()`), and a microtask per lookup would cost the host.
+  let versionReadsSinceAccess = 0;
+  let checkQueued = false;
   let unreadableReported = false;
   const watchVersionRead = () => {
-    if (watching || unreadableReported) return;
-    watching = true;
-    const at = accesses;
+    versionReadsSinceAccess++;
+    if (checkQueued || unreadableReported) return;
+    checkQueued = true;
     queueMicrotask(() => {
-      watching = false;
-      if (accesses !== at) return;
+      checkQueued = false;
+      if (versionReadsSinceAccess === 0 || unreadableReported) return;
       unreadableReported = true;
       events.onUnreadable(target.version);
     });
@@ -94,7 +98,10 @@ export function hookApiRegistry(version: string, events: RegistryEvents): Regist
 
   const handler: ProxyHandler<ApiRegistry> = {
     get(t, key, receiver) {
-      accesses++;
+      if (key !== 'version') {
+        accesses++;
+        versionReadsSinceAccess = 0;
+      }
       if (typeof key !== 'string') return Reflect.get(t, key, receiver);
       if (stage === 'version-read') refused();
       if (key === 'version') {
@@ -118,6 +125,7 @@ export function hookApiRegistry(version: string, events: RegistryEvents): Regist
     },
     set(t, key, value) {
       accesses++;
+      versionReadsSinceAccess = 0;
       stage = undefined;
       registeringType = undefined;
       (t as Record<string | symbol, unknown>)[key] = value;

@@ -147,7 +147,7 @@ function installFallback(
       ),
     onUnreadable: (pinned) =>
       logger.warn(
-        `a copy of @opentelemetry/api older than v${pinned} cannot read the global OTel registry: spans made through it are not reported; make every package resolve the same @opentelemetry/api (npm ls @opentelemetry/api); in Next.js add serverExternalPackages: ['@opentelemetry/api'] to next.config`,
+        `a copy of @opentelemetry/api newer than v${pinned} cannot read the global OTel registry: spans made through it are not reported; make every package resolve the same @opentelemetry/api (npm ls @opentelemetry/api); in Next.js add serverExternalPackages: ['@opentelemetry/api'] to next.config`,
       ),
   });
   hook.provide('trace', handover, (registered) => {
@@ -177,7 +177,7 @@ function installFallback(
       if (registered !== manager) manager.disable();
     });
   }
-  // Our own copy of the API, when it is older than the registry's version, reads no global: its
+  // Our own copy of the API, when it is newer than the registry's version, reads no global: its
   // proxy gets ours as delegate (once; the app's registration goes through another copy).
   if (trace.getTracerProvider() !== handover && typeof ownProxy.setDelegate === 'function') {
     ownProxy.setDelegate(handover);
