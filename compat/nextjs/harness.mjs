@@ -53,6 +53,10 @@ async function runSetup(setup) {
         MOSAIC_TELEMETRY_SERVER_URL: devserver.url,
         MOSAIC_TELEMETRY_API_KEY: devserver.apiKey,
         MOSAIC_TELEMETRY_INSTANCE_ID: devserver.instanceId,
+        // Passed through for a control run: MOSAIC_TELEMETRY_EXPORT_MODE=batch must fail.
+        ...(process.env.MOSAIC_TELEMETRY_EXPORT_MODE
+          ? { MOSAIC_TELEMETRY_EXPORT_MODE: process.env.MOSAIC_TELEMETRY_EXPORT_MODE }
+          : {}),
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
