@@ -1,8 +1,9 @@
 import { logger } from '../otel/diag-logger.js';
+import { createLogOnce } from '../otel/log-once.js';
 import type { ResolvedMosaicConfig } from '../types.js';
 import { hintSwitchedOff } from './hint-switched-off.js';
 
-const reported = new Set<string>();
+const logOnce = createLogOnce();
 
 /**
  * Logs a resolved config's warnings, and its problems when telemetry was switched on, each once
@@ -19,10 +20,4 @@ export function reportConfig(config: ResolvedMosaicConfig): boolean {
     }
   }
   return config.enabled;
-}
-
-function logOnce(key: string, log: () => void): void {
-  if (reported.has(key)) return;
-  reported.add(key);
-  log();
 }

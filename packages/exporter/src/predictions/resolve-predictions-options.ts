@@ -1,4 +1,6 @@
+import { checkInt } from '../config/int-rule.js';
 import { logger } from '../otel/diag-logger.js';
+import { createLogOnce } from '../otel/log-once.js';
 
 /** Options of `MosaicPredictions` beyond the shared telemetry config. */
 export interface MosaicPredictionsOptions {
@@ -42,7 +44,7 @@ export interface ResolvedPredictionsOptions {
   readonly retryBaseDelayMs: number;
 }
 
-const reported = new Set<string>();
+const logOnce = createLogOnce();
 
 /**
  * Checks the predictions options like `resolveConfig` checks the config: a bad value makes the
@@ -56,19 +58,8 @@ export function resolvePredictionsOptions(
     typeof options === 'object' && options !== null ? options : {};
   const problems: string[] = [];
   if (options !== undefined && given !== options) problems.push('options: expected an object');
-  const pick = (name: keyof typeof RULES): number => {
-    const value = given[name];
-    const fallback = PREDICTIONS_OPTION_DEFAULTS[name];
-    if (value === undefined) return fallback;
-    const { min, max } = RULES[name];
-    if (typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max) {
-      return value;
-    }
-    problems.push(
-      `${name}: expected an integer from ${min} to ${max}, got ${JSON.stringify(value)}; fix the option or remove it to use the default ${fallback}`,
-    );
-    return fallback;
-  };
+  const pick = (name: keyof typeof RULES): number =>
+    checkInt(name, given[name], RULES[name], PREDICTIONS_OPTION_DEFAULTS[name], problems);
   const resolved = {
     valid: true,
     staleWhileRevalidateMs: pick('staleWhileRevalidateMs'),
@@ -77,9 +68,9 @@ export function resolvePredictionsOptions(
   };
   if (switchedOn) {
     for (const problem of problems) {
-      if (reported.has(problem)) continue;
-      reported.add(problem);
-      logger.warn(`invalid predictions option, MosaicPredictions runs disabled: ${problem}`);
+      logOnce(problem, () =>
+        logger.warn(`invalid predictions option, MosaicPredictions runs disabled: ${problem}`),
+      );
     }
   }
   return { ...resolved, valid: problems.length === 0 };
