@@ -20,5 +20,8 @@ export function hintSwitchedOff(env: Env = process.env): void {
     env.OTEL_SDK_DISABLED?.trim().toLowerCase() === 'true'
       ? 'OTEL_SDK_DISABLED=true switches it off'
       : 'set MOSAIC_TELEMETRY_ENABLED=true (or the enabled option) to switch it on';
-  logger.debug(`Mosaic telemetry is off although ${set.sort().join(', ')} are set; ${why}`);
+  const names = set.sort().join(', ');
+  logger.debug(
+    `Mosaic telemetry is off although ${names} ${set.length === 1 ? 'is' : 'are'} set; ${why}`,
+  );
 }

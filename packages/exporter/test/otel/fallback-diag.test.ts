@@ -83,7 +83,7 @@ describe('withFallback', () => {
       expect((await run(['processor-only.mjs'], env)).stderr).toBe('');
       const debug = await run(['processor-only.mjs'], { ...env, OTEL_LOG_LEVEL: 'debug' });
       expect(debug.stderr).toContain(
-        'Mosaic telemetry is off although MOSAIC_TELEMETRY_SERVER_URL are set; set MOSAIC_TELEMETRY_ENABLED=true',
+        'Mosaic telemetry is off although MOSAIC_TELEMETRY_SERVER_URL is set; set MOSAIC_TELEMETRY_ENABLED=true',
       );
     });
   });
