@@ -11,6 +11,7 @@ export default defineConfig({
       { find: /^@mosaicstack\/telemetry-semconv$/, replacement: src('semconv') },
       { find: /^@mosaicstack\/telemetry-exporter$/, replacement: src('exporter') },
       { find: /^@mosaicstack\/telemetry-devserver$/, replacement: src('devserver') },
+      { find: /^@mosaicstack\/telemetry-bridge$/, replacement: src('bridge') },
     ],
   },
   test: {

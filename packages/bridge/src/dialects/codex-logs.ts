@@ -1,0 +1,54 @@
+import type { LogRecordLike } from '../decode/log-record-like.js';
+import { inferProvider } from './infer-provider.js';
+import type { KeyedRequest } from './keyed-request.js';
+import { countAttr, textAttr } from './read-attribute.js';
+
+const isCodex = (log: LogRecordLike) => {
+  const service = log.resourceAttributes['service.name'];
+  return typeof service === 'string' ? service.startsWith('codex') : true;
+};
+
+/**
+ * Codex CLI logs (no traces): each `codex.sse_event` of kind `response.completed` is an answered
+ * request (`input_token_count` includes cached tokens, `output_token_count` reasoning); kind
+ * `response.failed`, or a `codex.api_request` answered >= 400, a failed one. Codex logs carry no
+ * turn id: the requests of one `conversation.id` make one task, closed after the idle time.
+ */
+export function readCodexLog(log: LogRecordLike): KeyedRequest | undefined {
+  const name = log.eventName;
+  if (name !== 'codex.sse_event' && name !== 'codex.api_request') return undefined;
+  const a = log.attributes;
+  const conversation = textAttr(a, 'conversation.id');
+  if (conversation === undefined || !isCodex(log)) return undefined;
+  let failed: boolean;
+  if (name === 'codex.sse_event') {
+    const kind = a['event.kind'];
+    if (kind !== 'response.completed' && kind !== 'response.failed') return undefined;
+    failed = kind === 'response.failed';
+  } else {
+    const status = countAttr(a, 'http.response.status_code');
+    if (status === undefined || status < 400) return undefined;
+    failed = true;
+  }
+  const model = textAttr(a, 'model');
+  const input = failed ? 0 : (countAttr(a, 'input_token_count') ?? 0);
+  const output = failed ? 0 : (countAttr(a, 'output_token_count') ?? 0);
+  const stamp = textAttr(a, 'event.timestamp') ?? String(log.timeMs);
+  return {
+    source: 'codex.logs',
+    sessionId: conversation,
+    promptId: '',
+    from: 'logs',
+    resourceAttributes: log.resourceAttributes,
+    request: {
+      id: `${name}:${stamp}:${input}:${output}`,
+      startMs: log.timeMs - (countAttr(a, 'duration_ms') ?? 0),
+      endMs: log.timeMs,
+      inputTokens: input,
+      outputTokens: output,
+      model,
+      provider: inferProvider(model),
+      failed,
+    },
+  };
+}

@@ -1,0 +1,83 @@
+import { completesTask, isRelevantSpan } from '../dialects/span-relevance.js';
+import type { SpanRecord } from '../pipeline/exporter-core.js';
+import { TraceView } from './trace-view.js';
+
+/** Limits of the open traces. */
+export interface OpenTracesLimits {
+  /** Most traces open at once; the oldest closes early beyond it (counted). */
+  readonly maxTraces: number;
+  /** A trace with a finished task closes this long after its last span. */
+  readonly settleMs: number;
+  /** A trace without one closes this long after its last span. */
+  readonly idleMs: number;
+  /** A trace closes at this age whatever arrives. */
+  readonly maxAgeMs: number;
+}
+
+/** Traces whose spans are still arriving, by trace id, oldest first. */
+export class OpenTraces {
+  private readonly traces = new Map<string, TraceView>();
+  /** Parent links and records held across all traces. */
+  entries = 0;
+
+  constructor(private readonly limits: OpenTracesLimits) {}
+
+  get size(): number {
+    return this.traces.size;
+  }
+
+  /** Adds spans; returns the traces closed early to stay within `maxTraces`. */
+  add(spans: readonly SpanRecord[], nowMs: number): TraceView[] {
+    const evicted: TraceView[] = [];
+    for (const span of spans) {
+      let trace = this.traces.get(span.traceId);
+      if (trace === undefined) {
+        if (this.traces.size >= this.limits.maxTraces) {
+          const oldest = this.traces.values().next().value as TraceView;
+          evicted.push(this.remove(oldest));
+        }
+        trace = new TraceView(span.traceId, nowMs);
+        this.traces.set(span.traceId, trace);
+      }
+      const before = trace.size;
+      trace.parents.set(span.spanId, span.parentSpanId);
+      if (isRelevantSpan(span)) trace.records.set(span.spanId, span);
+      if (!trace.hasCompletingSpan && completesTask(span)) trace.hasCompletingSpan = true;
+      trace.lastSeenMs = nowMs;
+      this.entries += trace.size - before;
+    }
+    return evicted;
+  }
+
+  /** Removes and returns the traces due to close at `nowMs`. */
+  takeDue(nowMs: number): TraceView[] {
+    const due: TraceView[] = [];
+    const { settleMs, idleMs, maxAgeMs } = this.limits;
+    for (const trace of this.traces.values()) {
+      const quiet = nowMs - trace.lastSeenMs;
+      if (
+        (trace.hasCompletingSpan && quiet >= settleMs) ||
+        quiet >= idleMs ||
+        nowMs - trace.firstSeenMs >= maxAgeMs
+      ) {
+        due.push(trace);
+      }
+    }
+    for (const trace of due) this.remove(trace);
+    return due;
+  }
+
+  /** Removes and returns every open trace. */
+  takeAll(): TraceView[] {
+    const all = [...this.traces.values()];
+    this.traces.clear();
+    this.entries = 0;
+    return all;
+  }
+
+  private remove(trace: TraceView): TraceView {
+    this.traces.delete(trace.traceId);
+    this.entries -= trace.size;
+    return trace;
+  }
+}
