@@ -23,7 +23,7 @@ export const ORDINARY_ATTRIBUTES = {
   'http.response.status_code': 200,
 };
 
-/** What a typical task span carries (DESIGN section 4). */
+/** What a typical task span carries (docs/semantic-conventions.md). */
 export const TASK_ATTRIBUTES = {
   'mosaic.task.type': 'implementation',
   'mosaic.task.complexity': 'medium',

@@ -1,23 +1,25 @@
 export { TASK_SPAN_ATTRIBUTE_ALLOWLIST } from '@mosaicstack/telemetry-semconv';
-export { createMosaicSpanProcessor } from './create-mosaic-span-processor.js';
-export { MosaicPredictions } from './mosaic-predictions.js';
-export type { MosaicSpanExporterInternals } from './mosaic-span-exporter.js';
-export { MosaicSpanExporter } from './mosaic-span-exporter.js';
-export type { MosaicSpanProcessorOptions } from './mosaic-span-processor.js';
-export { MosaicSpanProcessor } from './mosaic-span-processor.js';
+export { resolveConfig, validateConfig } from './config/resolve-config.js';
+export type { MosaicSpanExporterInternals } from './exporter/mosaic-span-exporter.js';
+export { MosaicSpanExporter } from './exporter/mosaic-span-exporter.js';
 export type {
   ExportResultLike,
   ReadableSpanLike,
   SpanExporterLike,
   SpanProcessorLike,
-} from './otel-types.js';
-export type { PredictionsReader } from './prefill-estimates.js';
-export type { MosaicRegistration, MosaicWiring } from './register-mosaic-telemetry.js';
-export { registerMosaicTelemetry } from './register-mosaic-telemetry.js';
-export { resolveConfig, validateConfig } from './resolve-config.js';
-export type { MosaicPredictionsOptions } from './resolve-predictions-options.js';
-export type { TaskAttributeFields, TaskSpanAttributes } from './task-attributes.js';
-export { taskAttributes } from './task-attributes.js';
+} from './otel/otel-types.js';
+export { MosaicPredictions } from './predictions/mosaic-predictions.js';
+export type { MosaicPredictionsOptions } from './predictions/resolve-predictions-options.js';
+export { createMosaicSpanProcessor } from './processor/create-mosaic-span-processor.js';
+export type { MosaicSpanProcessorOptions } from './processor/mosaic-span-processor.js';
+export { MosaicSpanProcessor } from './processor/mosaic-span-processor.js';
+export type { MosaicRegistration, MosaicWiring } from './registration/register-mosaic-telemetry.js';
+export { registerMosaicTelemetry } from './registration/register-mosaic-telemetry.js';
+export type { PredictionsReader } from './task/prefill-estimates.js';
+export type { TaskAttributeFields, TaskSpanAttributes } from './task/task-attributes.js';
+export { taskAttributes } from './task/task-attributes.js';
+export type { WithTaskOptions } from './task/with-task.js';
+export { withTask } from './task/with-task.js';
 export type {
   MosaicDeliveryError,
   MosaicDeliveryErrorKind,
@@ -25,5 +27,3 @@ export type {
   ResolvedMosaicConfig,
 } from './types.js';
 export { VERSION } from './version.js';
-export type { WithTaskOptions } from './with-task.js';
-export { withTask } from './with-task.js';

@@ -5,6 +5,6 @@
  * or process listener is made. Switched on, it reads the rest of the config from
  * `MOSAIC_TELEMETRY_*` and runs `registerMosaicTelemetry()`.
  */
-import { registerMosaicTelemetry } from './register-mosaic-telemetry.js';
+import { registerMosaicTelemetry } from './registration/register-mosaic-telemetry.js';
 
 registerMosaicTelemetry();

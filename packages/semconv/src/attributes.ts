@@ -1,5 +1,5 @@
 /**
- * Span attribute keys a caller puts on a task span (DESIGN section 4).
+ * Span attribute keys a caller puts on a task span (docs/semantic-conventions.md).
  * GenAI keys are vendored here because upstream marks its GenAI exports deprecated.
  */
 

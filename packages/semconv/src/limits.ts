@@ -1,4 +1,4 @@
-/** Numeric and string limits of event schema 1.0 (DESIGN section 6). */
+/** Numeric and string limits of event schema 1.0 (docs/wire-protocol.md). */
 
 /** The event schema version this package describes. */
 export const SCHEMA_VERSION = '1.0' as const;

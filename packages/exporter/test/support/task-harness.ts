@@ -4,8 +4,8 @@ import {
   type RecordingServer,
   startRecordingServer,
 } from '../../../../test/support/recording-server.js';
-import { createMosaicSpanProcessor } from '../../src/create-mosaic-span-processor.js';
-import type { MosaicSpanProcessor } from '../../src/mosaic-span-processor.js';
+import { createMosaicSpanProcessor } from '../../src/processor/create-mosaic-span-processor.js';
+import type { MosaicSpanProcessor } from '../../src/processor/mosaic-span-processor.js';
 import type { MosaicTelemetryConfig } from '../../src/types.js';
 
 export const INSTANCE_ID = '3f1c2a4e-8b7d-4c6a-9e2f-1a2b3c4d5e6f';

@@ -1,0 +1,26 @@
+import { logger } from '../otel/diag-logger.js';
+import type { ResolvedMosaicConfig } from '../types.js';
+
+const reported = new Set<string>();
+
+/**
+ * Logs a resolved config's warnings, and its problems when telemetry was switched on, each once
+ * per process. Returns whether telemetry runs.
+ */
+export function reportConfig(config: ResolvedMosaicConfig): boolean {
+  for (const warning of config.warnings) logOnce(`w:${warning}`, () => logger.warn(warning));
+  if (config.switchedOn && config.problems.length > 0) {
+    for (const problem of config.problems) {
+      logOnce(`p:${problem}`, () =>
+        logger.warn(`invalid config, Mosaic telemetry runs disabled: ${problem}`),
+      );
+    }
+  }
+  return config.enabled;
+}
+
+function logOnce(key: string, log: () => void): void {
+  if (reported.has(key)) return;
+  reported.add(key);
+  log();
+}

@@ -1,0 +1,120 @@
+import { ATTR_MOSAIC_TASK_TYPE } from '@mosaicstack/telemetry-semconv';
+import type { Context } from '@opentelemetry/api';
+import type { MosaicSpanExporter } from '../exporter/mosaic-span-exporter.js';
+import { logger } from '../otel/diag-logger.js';
+import type { ReadableSpanLike, SpanProcessorLike } from '../otel/otel-types.js';
+import { TaskUsageTracker } from '../usage/task-usage-tracker.js';
+
+/** Options of a {@link MosaicSpanProcessor}. */
+export interface MosaicSpanProcessorOptions {
+  /**
+   * Treat an un-enclosed root agent span (`gen_ai.operation.name = invoke_agent`, or a top-level
+   * AI SDK `ai.generateText`/`ai.streamText`/`ai.generateObject`/`ai.streamObject`) as a task of
+   * type `unknown`.
+   * @default false
+   */
+  readonly autoTasks?: boolean;
+  /**
+   * Most live spans tracked under tasks at once; beyond it new spans are not folded.
+   * @default 10000
+   */
+  readonly maxTrackedSpans?: number;
+  /**
+   * Age in ms after which a tracked span that never ended is forgotten: no sooner, and in a busy
+   * process by about twice this age (aging is by generations, without a clock read per span).
+   * @default 3600000
+   */
+  readonly trackedSpanMaxAgeMs?: number;
+}
+
+/**
+ * Keeps task spans (those with `mosaic.task.type`, plus root agent spans under `autoTasks`) and
+ * hands them to the batch processor in front of the Mosaic exporter, folding the usage of the
+ * model calls beneath each task into the shared usage store on the way. Any other span costs a
+ * property check or two while no task is live. Never throws into the host, never writes to a span.
+ */
+export class MosaicSpanProcessor implements SpanProcessorLike {
+  private readonly tracker: TaskUsageTracker;
+  private readonly autoTasks: boolean;
+
+  constructor(
+    private readonly batch: SpanProcessorLike,
+    private readonly exporter: MosaicSpanExporter,
+    options: MosaicSpanProcessorOptions = {},
+  ) {
+    this.autoTasks = options.autoTasks ?? false;
+    // Folded usage goes to the exporter's store, where its export() finds it per span.
+    this.tracker = new TaskUsageTracker(exporter.usage, {
+      autoTasks: this.autoTasks,
+      ...(options.maxTrackedSpans === undefined ? {} : { maxEntries: options.maxTrackedSpans }),
+      ...(options.trackedSpanMaxAgeMs === undefined
+        ? {}
+        : { maxAgeMs: options.trackedSpanMaxAgeMs }),
+    });
+  }
+
+  /** Live spans tracked under tasks now; 0 once every task and its descendants have ended. */
+  get trackedSpanCount(): number {
+    return this.tracker.size;
+  }
+
+  onStart(span: ReadableSpanLike, parentContext: Context): void {
+    const tracker = this.tracker;
+    if (
+      tracker.size === 0 &&
+      !this.autoTasks &&
+      span.attributes[ATTR_MOSAIC_TASK_TYPE] === undefined
+    )
+      return;
+    try {
+      tracker.onStart(span, parentContext);
+    } catch (error) {
+      logger.error(`could not track a span: ${String(error)}`);
+    }
+  }
+
+  onEnd(span: ReadableSpanLike): void {
+    const tracker = this.tracker;
+    const isTask = span.attributes[ATTR_MOSAIC_TASK_TYPE] !== undefined;
+    if (tracker.size !== 0) {
+      try {
+        tracker.onEnd(span, isTask);
+      } catch (error) {
+        logger.error(`could not fold a span's usage: ${String(error)}`);
+      }
+    }
+    if (!isTask && !(this.autoTasks && tracker.isAutoTask(span))) return;
+    try {
+      this.batch.onEnd(span);
+    } catch (error) {
+      logger.error(`could not queue a task span: ${String(error)}`);
+    }
+  }
+
+  /** Exports every queued task span, then the exporter's carry-over (the BSP does not flush it). */
+  async forceFlush(): Promise<void> {
+    // Each step on its own: a failed or timed-out batch export must not keep the carry-over back.
+    await settle(() => this.batch.forceFlush(), 'flush');
+    await settle(() => this.exporter.forceFlush(), 'flush');
+  }
+
+  /**
+   * Flushes, then shuts down the batch processor and the exporter. The exporter is shut down here
+   * too (it is idempotent): the BSP skips it when its last export fails, which would leave the
+   * carry-over undelivered and the connections open.
+   */
+  async shutdown(): Promise<void> {
+    this.tracker.clear();
+    await settle(() => this.batch.shutdown(), 'shutdown');
+    await settle(() => this.exporter.shutdown(), 'shutdown');
+  }
+}
+
+/** Runs one step of a flush or shutdown, logging instead of throwing. */
+async function settle(step: () => Promise<void>, what: string): Promise<void> {
+  try {
+    await step();
+  } catch (error) {
+    logger.error(`${what} failed: ${String(error)}`);
+  }
+}

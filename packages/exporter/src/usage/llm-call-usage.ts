@@ -1,0 +1,197 @@
+import {
+  ATTR_GEN_AI_OPERATION_NAME,
+  ATTR_GEN_AI_PROVIDER_NAME,
+  ATTR_GEN_AI_REQUEST_MODEL,
+  ATTR_GEN_AI_RESPONSE_MODEL,
+  ATTR_GEN_AI_SYSTEM,
+  ATTR_GEN_AI_USAGE_INPUT_TOKENS,
+  ATTR_GEN_AI_USAGE_OUTPUT_TOKENS,
+  type Provider,
+} from '@mosaicstack/telemetry-semconv';
+import { toProvider } from '../conversion/to-provider.js';
+import type { ReadableSpanLike } from '../otel/otel-types.js';
+
+/**
+ * What a span is to usage folding: `call` is one model call whose tokens count; `wrapper` (agent,
+ * agent step, AI SDK `ai.generateText`, chain, workflow) carries totals of the calls beneath it
+ * and never adds; `embedding` is an embeddings call, whose tokens are not task usage (they are
+ * priced apart and their model is not the task's model), so it never adds either.
+ */
+export type ModelCallKind = 'call' | 'wrapper' | 'embedding';
+
+/** A span's model-call usage, normalised from any supported dialect. */
+export interface ModelCall {
+  readonly kind: ModelCallKind;
+  readonly inputTokens?: number | undefined;
+  readonly outputTokens?: number | undefined;
+  readonly model?: string | undefined;
+  readonly provider?: Provider | undefined;
+}
+
+type Attrs = ReadableSpanLike['attributes'];
+
+/** Vercel AI SDK <= 6 span names (the span name is the operation id, whatever the tracer). */
+const AI_SDK_SPANS: ReadonlyMap<string, ModelCallKind> = new Map([
+  ['ai.generateText', 'wrapper'],
+  ['ai.streamText', 'wrapper'],
+  ['ai.generateObject', 'wrapper'],
+  ['ai.streamObject', 'wrapper'],
+  ['ai.embed', 'embedding'],
+  ['ai.embedMany', 'embedding'],
+  ['ai.generateText.doGenerate', 'call'],
+  ['ai.streamText.doStream', 'call'],
+  ['ai.generateObject.doGenerate', 'call'],
+  ['ai.streamObject.doStream', 'call'],
+  ['ai.embed.doEmbed', 'embedding'],
+  ['ai.embedMany.doEmbed', 'embedding'],
+]);
+
+/** AI SDK wrappers that `autoTasks` treats as a task when nothing tracked encloses them. */
+const AI_SDK_AGENT_ROOTS: ReadonlySet<string> = new Set([
+  'ai.generateText',
+  'ai.streamText',
+  'ai.generateObject',
+  'ai.streamObject',
+]);
+
+/** OTel GenAI `gen_ai.operation.name` values; others (execute_tool, create_agent) are no call. */
+const GEN_AI_OPERATIONS: Readonly<Record<string, ModelCallKind>> = {
+  invoke_agent: 'wrapper',
+  agent_step: 'wrapper',
+  invoke_workflow: 'wrapper',
+  chat: 'call',
+  text_completion: 'call',
+  generate_content: 'call',
+  embeddings: 'embedding',
+};
+
+/** OpenInference `openinference.span.kind` values; others (TOOL, RETRIEVER, ...) are no call. */
+const OPENINFERENCE_KINDS: Readonly<Record<string, ModelCallKind>> = {
+  LLM: 'call',
+  AGENT: 'wrapper',
+  CHAIN: 'wrapper',
+  EMBEDDING: 'embedding',
+};
+
+/** OpenLLMetry `traceloop.span.kind` values that wrap model calls (`tool` wraps none). */
+const TRACELOOP_WRAPPERS: ReadonlySet<string> = new Set(['workflow', 'task', 'agent']);
+
+/** A token count: a finite number >= 0, truncated; anything else is absent. */
+function count(attrs: Attrs, key: string): number | undefined {
+  const value = attrs[key];
+  return typeof value === 'number' && value >= 0 && value < Number.POSITIVE_INFINITY
+    ? Math.trunc(value)
+    : undefined;
+}
+
+/** A non-empty string, trimmed; anything else is absent. */
+function text(attrs: Attrs, key: string): string | undefined {
+  const value = attrs[key];
+  if (typeof value !== 'string') return undefined;
+  const trimmed = value.trim();
+  return trimmed === '' ? undefined : trimmed;
+}
+
+function provider(raw: string | undefined): Provider | undefined {
+  return raw === undefined ? undefined : toProvider(raw);
+}
+
+function aiSdkCall(attrs: Attrs, kind: ModelCallKind): ModelCall {
+  return {
+    kind,
+    inputTokens:
+      count(attrs, 'ai.usage.inputTokens') ??
+      count(attrs, 'ai.usage.promptTokens') ??
+      count(attrs, 'ai.usage.tokens'),
+    outputTokens:
+      count(attrs, 'ai.usage.outputTokens') ?? count(attrs, 'ai.usage.completionTokens'),
+    model: text(attrs, 'ai.model.id') ?? text(attrs, ATTR_GEN_AI_REQUEST_MODEL),
+    provider: provider(text(attrs, 'ai.model.provider') ?? text(attrs, ATTR_GEN_AI_SYSTEM)),
+  };
+}
+
+function genAiCall(attrs: Attrs, kind: ModelCallKind): ModelCall {
+  return {
+    kind,
+    inputTokens:
+      count(attrs, ATTR_GEN_AI_USAGE_INPUT_TOKENS) ?? count(attrs, 'gen_ai.usage.prompt_tokens'),
+    outputTokens:
+      count(attrs, ATTR_GEN_AI_USAGE_OUTPUT_TOKENS) ??
+      count(attrs, 'gen_ai.usage.completion_tokens'),
+    model: text(attrs, ATTR_GEN_AI_REQUEST_MODEL) ?? text(attrs, ATTR_GEN_AI_RESPONSE_MODEL),
+    provider: provider(text(attrs, ATTR_GEN_AI_PROVIDER_NAME) ?? text(attrs, ATTR_GEN_AI_SYSTEM)),
+  };
+}
+
+function openInferenceCall(attrs: Attrs, kind: ModelCallKind): ModelCall {
+  return {
+    kind,
+    inputTokens: count(attrs, 'llm.token_count.prompt'),
+    outputTokens: count(attrs, 'llm.token_count.completion'),
+    model: text(attrs, 'llm.model_name'),
+    provider: provider(text(attrs, 'llm.provider') ?? text(attrs, 'llm.system')),
+  };
+}
+
+function hasGenAiUsage(attrs: Attrs): boolean {
+  return (
+    attrs[ATTR_GEN_AI_USAGE_INPUT_TOKENS] !== undefined ||
+    attrs[ATTR_GEN_AI_USAGE_OUTPUT_TOKENS] !== undefined ||
+    attrs['gen_ai.usage.prompt_tokens'] !== undefined ||
+    attrs['gen_ai.usage.completion_tokens'] !== undefined
+  );
+}
+
+/**
+ * Reads a finished span's model-call usage in whichever dialect it speaks, or `undefined` when
+ * it is no model call, wrapper or embedding (an HTTP span, a tool call, a retriever). Dialects,
+ * first match wins, so a span that speaks two (AI SDK call spans also carry `gen_ai.*`) is read
+ * once: the Vercel AI SDK <= 6 by span name; OTel GenAI by `gen_ai.operation.name`; OpenInference
+ * by `openinference.span.kind`; OpenLLMetry by `traceloop.span.kind`, `llm.request.type` or
+ * bare `gen_ai.usage.*` counts. Reads attributes only, never writes.
+ */
+export function readModelCall(span: ReadableSpanLike): ModelCall | undefined {
+  const attrs = span.attributes;
+  // Only names starting `ai.` can be AI SDK spans: skips hashing the many other (fresh) names.
+  const name = span.name;
+  if (name.charCodeAt(0) === 97 && name.charCodeAt(1) === 105 && name.charCodeAt(2) === 46) {
+    const aiSdk = AI_SDK_SPANS.get(name);
+    if (aiSdk !== undefined) return aiSdkCall(attrs, aiSdk);
+  }
+
+  const operation = attrs[ATTR_GEN_AI_OPERATION_NAME];
+  if (typeof operation === 'string') {
+    const kind = GEN_AI_OPERATIONS[operation];
+    return kind === undefined ? undefined : genAiCall(attrs, kind);
+  }
+
+  const openInference = attrs['openinference.span.kind'];
+  if (typeof openInference === 'string') {
+    const kind =
+      OPENINFERENCE_KINDS[openInference] ?? OPENINFERENCE_KINDS[openInference.toUpperCase()];
+    return kind === undefined ? undefined : openInferenceCall(attrs, kind);
+  }
+
+  const traceloop = attrs['traceloop.span.kind'];
+  if (typeof traceloop === 'string') {
+    return TRACELOOP_WRAPPERS.has(traceloop) ? genAiCall(attrs, 'wrapper') : undefined;
+  }
+
+  const requestType = attrs['llm.request.type'];
+  if (typeof requestType === 'string') {
+    return genAiCall(attrs, requestType === 'embedding' ? 'embedding' : 'call');
+  }
+  return hasGenAiUsage(attrs) ? genAiCall(attrs, 'call') : undefined;
+}
+
+/**
+ * Whether `autoTasks` may treat this span as a task when no tracked span encloses it: an OTel
+ * GenAI `invoke_agent` span or a top-level AI SDK generate/stream wrapper (embeddings are not
+ * tasks).
+ */
+export function isAgentRoot(span: ReadableSpanLike): boolean {
+  return (
+    span.attributes[ATTR_GEN_AI_OPERATION_NAME] === 'invoke_agent' ||
+    AI_SDK_AGENT_ROOTS.has(span.name)
+  );
+}

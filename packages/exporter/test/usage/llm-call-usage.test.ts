@@ -1,0 +1,314 @@
+import type { Attributes } from '@opentelemetry/api';
+import { BasicTracerProvider, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import { describe, expect, it } from 'vitest';
+import { isAgentRoot, readModelCall } from '../../src/usage/llm-call-usage.js';
+
+const tracer = new BasicTracerProvider().getTracer('t');
+
+/** A real ended span with `attributes`. */
+function span(name: string, attributes: Attributes): ReadableSpan {
+  const s = tracer.startSpan(name, { attributes });
+  s.end();
+  return s as unknown as ReadableSpan;
+}
+
+describe('readModelCall', () => {
+  describe('OTel GenAI', () => {
+    it('reads a chat call, preferring gen_ai.provider.name and the request model', () => {
+      const call = readModelCall(
+        span('chat claude', {
+          'gen_ai.operation.name': 'chat',
+          'gen_ai.provider.name': 'anthropic',
+          'gen_ai.system': 'openai',
+          'gen_ai.request.model': 'claude-sonnet-4',
+          'gen_ai.response.model': 'claude-sonnet-4-20250514',
+          'gen_ai.usage.input_tokens': 1200,
+          'gen_ai.usage.output_tokens': 80,
+        }),
+      );
+      expect(call).toEqual({
+        kind: 'call',
+        inputTokens: 1200,
+        outputTokens: 80,
+        model: 'claude-sonnet-4',
+        provider: 'anthropic',
+      });
+    });
+
+    it('falls back to legacy gen_ai.system and gen_ai.response.model', () => {
+      const call = readModelCall(
+        span('generate_content', {
+          'gen_ai.operation.name': 'generate_content',
+          'gen_ai.system': 'gcp.vertex_ai',
+          'gen_ai.response.model': 'gemini-2.5-pro',
+          'gen_ai.usage.input_tokens': 5,
+        }),
+      );
+      expect(call).toMatchObject({
+        kind: 'call',
+        inputTokens: 5,
+        outputTokens: undefined,
+        model: 'gemini-2.5-pro',
+        provider: 'google',
+      });
+    });
+
+    it('reads text_completion as a call', () => {
+      expect(readModelCall(span('x', { 'gen_ai.operation.name': 'text_completion' }))?.kind).toBe(
+        'call',
+      );
+    });
+
+    it('reads invoke_agent and agent_step as wrappers that carry their children', () => {
+      for (const op of ['invoke_agent', 'agent_step']) {
+        const call = readModelCall(
+          span(op, { 'gen_ai.operation.name': op, 'gen_ai.usage.input_tokens': 900 }),
+        );
+        expect(call).toMatchObject({ kind: 'wrapper', inputTokens: 900 });
+      }
+    });
+
+    it('reads embeddings as an embedding, not a call', () => {
+      const call = readModelCall(
+        span('embeddings', {
+          'gen_ai.operation.name': 'embeddings',
+          'gen_ai.request.model': 'text-embedding-3-small',
+          'gen_ai.usage.input_tokens': 40,
+        }),
+      );
+      expect(call).toMatchObject({ kind: 'embedding', inputTokens: 40 });
+    });
+
+    it('returns undefined for execute_tool and operations it does not know', () => {
+      expect(
+        readModelCall(span('tool', { 'gen_ai.operation.name': 'execute_tool' })),
+      ).toBeUndefined();
+      expect(readModelCall(span('x', { 'gen_ai.operation.name': 'create_agent' }))).toBeUndefined();
+    });
+  });
+
+  describe('Vercel AI SDK', () => {
+    it('reads a v5+ doGenerate call from ai.* even though it also carries gen_ai.*', () => {
+      const call = readModelCall(
+        span('ai.generateText.doGenerate', {
+          'ai.model.id': 'gpt-4o-mini',
+          'ai.model.provider': 'openai.chat',
+          'ai.usage.inputTokens': 120,
+          'ai.usage.outputTokens': 15,
+          'gen_ai.system': 'openai.chat',
+          'gen_ai.request.model': 'gpt-4o-mini',
+          'gen_ai.usage.input_tokens': 120,
+          'gen_ai.usage.output_tokens': 15,
+        }),
+      );
+      expect(call).toEqual({
+        kind: 'call',
+        inputTokens: 120,
+        outputTokens: 15,
+        model: 'gpt-4o-mini',
+        provider: 'openai',
+      });
+    });
+
+    it('reads v4 promptTokens/completionTokens', () => {
+      const call = readModelCall(
+        span('ai.streamText.doStream', {
+          'ai.model.id': 'claude-3-5-haiku',
+          'ai.model.provider': 'anthropic.messages',
+          'ai.usage.promptTokens': 30,
+          'ai.usage.completionTokens': 7,
+        }),
+      );
+      expect(call).toEqual({
+        kind: 'call',
+        inputTokens: 30,
+        outputTokens: 7,
+        model: 'claude-3-5-haiku',
+        provider: 'anthropic',
+      });
+    });
+
+    it('reads every generate/stream operation and its model call by span name', () => {
+      for (const op of ['generateText', 'streamText', 'generateObject', 'streamObject']) {
+        expect(readModelCall(span(`ai.${op}`, {}))?.kind).toBe('wrapper');
+      }
+      for (const name of [
+        'ai.generateText.doGenerate',
+        'ai.streamText.doStream',
+        'ai.generateObject.doGenerate',
+        'ai.streamObject.doStream',
+      ]) {
+        expect(readModelCall(span(name, {}))?.kind).toBe('call');
+      }
+    });
+
+    it('reads embed and embedMany spans as embeddings', () => {
+      for (const name of ['ai.embed', 'ai.embedMany', 'ai.embed.doEmbed', 'ai.embedMany.doEmbed']) {
+        expect(readModelCall(span(name, { 'ai.usage.tokens': 12 }))).toMatchObject({
+          kind: 'embedding',
+          inputTokens: 12,
+        });
+      }
+    });
+
+    it('returns undefined for a tool call span', () => {
+      expect(readModelCall(span('ai.toolCall', { 'ai.toolCall.name': 'add' }))).toBeUndefined();
+    });
+  });
+
+  describe('OpenInference', () => {
+    it('reads an LLM span', () => {
+      const call = readModelCall(
+        span('ChatOpenAI', {
+          'openinference.span.kind': 'LLM',
+          'llm.model_name': 'gpt-4.1',
+          'llm.provider': 'openai',
+          'llm.token_count.prompt': 300,
+          'llm.token_count.completion': 40,
+          'llm.token_count.total': 340,
+        }),
+      );
+      expect(call).toEqual({
+        kind: 'call',
+        inputTokens: 300,
+        outputTokens: 40,
+        model: 'gpt-4.1',
+        provider: 'openai',
+      });
+    });
+
+    it('falls back to llm.system for the provider', () => {
+      const call = readModelCall(
+        span('llm', { 'openinference.span.kind': 'LLM', 'llm.system': 'mistralai' }),
+      );
+      expect(call?.provider).toBe('mistral');
+    });
+
+    it('reads AGENT and CHAIN as wrappers, EMBEDDING as embedding, TOOL as nothing', () => {
+      expect(readModelCall(span('a', { 'openinference.span.kind': 'AGENT' }))?.kind).toBe(
+        'wrapper',
+      );
+      expect(readModelCall(span('c', { 'openinference.span.kind': 'CHAIN' }))?.kind).toBe(
+        'wrapper',
+      );
+      expect(readModelCall(span('e', { 'openinference.span.kind': 'EMBEDDING' }))?.kind).toBe(
+        'embedding',
+      );
+      expect(readModelCall(span('t', { 'openinference.span.kind': 'TOOL' }))).toBeUndefined();
+    });
+
+    it('accepts a lower-case span kind', () => {
+      expect(readModelCall(span('l', { 'openinference.span.kind': 'llm' }))?.kind).toBe('call');
+    });
+  });
+
+  describe('OpenLLMetry', () => {
+    it('reads workflow, task and agent spans as wrappers and tool spans as nothing', () => {
+      for (const kind of ['workflow', 'task', 'agent']) {
+        expect(readModelCall(span(kind, { 'traceloop.span.kind': kind }))?.kind).toBe('wrapper');
+      }
+      expect(readModelCall(span('tool', { 'traceloop.span.kind': 'tool' }))).toBeUndefined();
+    });
+
+    it('reads an older LLM span with gen_ai.usage.prompt_tokens/completion_tokens', () => {
+      const call = readModelCall(
+        span('openai.chat', {
+          'llm.request.type': 'chat',
+          'gen_ai.system': 'OpenAI',
+          'gen_ai.request.model': 'gpt-4o',
+          'gen_ai.usage.prompt_tokens': 50,
+          'gen_ai.usage.completion_tokens': 6,
+        }),
+      );
+      expect(call).toEqual({
+        kind: 'call',
+        inputTokens: 50,
+        outputTokens: 6,
+        model: 'gpt-4o',
+        provider: 'openai',
+      });
+    });
+
+    it('reads an embedding request type as an embedding', () => {
+      expect(
+        readModelCall(span('openai.embeddings', { 'llm.request.type': 'embedding' }))?.kind,
+      ).toBe('embedding');
+    });
+
+    it('reads a span with bare gen_ai.usage counts as a call', () => {
+      const call = readModelCall(
+        span('anthropic.chat', { 'gen_ai.system': 'Anthropic', 'gen_ai.usage.input_tokens': 3 }),
+      );
+      expect(call).toMatchObject({ kind: 'call', inputTokens: 3, provider: 'anthropic' });
+    });
+  });
+
+  describe('values', () => {
+    it('returns undefined for an ordinary span', () => {
+      expect(readModelCall(span('GET /users', { 'http.request.method': 'GET' }))).toBeUndefined();
+    });
+
+    it('returns undefined for empty, short and ai.-prefixed names it does not know', () => {
+      for (const name of ['', 'a', 'ai', 'ai.', 'ai.generate', 'AI.generateText']) {
+        expect(readModelCall(span(name, {}))).toBeUndefined();
+      }
+    });
+
+    it('truncates fractional counts and drops negative, NaN, infinite or non-number counts', () => {
+      const read = (value: unknown) =>
+        readModelCall(
+          span('chat', {
+            'gen_ai.operation.name': 'chat',
+            'gen_ai.usage.input_tokens': value as number,
+          }),
+        )?.inputTokens;
+      expect(read(12.9)).toBe(12);
+      expect(read(-1)).toBeUndefined();
+      expect(read(Number.NaN)).toBeUndefined();
+      expect(read(Number.POSITIVE_INFINITY)).toBeUndefined();
+      expect(read('12')).toBeUndefined();
+    });
+
+    it('trims model and provider strings and drops blank ones', () => {
+      const call = readModelCall(
+        span('chat', {
+          'gen_ai.operation.name': 'chat',
+          'gen_ai.request.model': '   ',
+          'gen_ai.response.model': ' gpt-4o ',
+          'gen_ai.provider.name': '',
+        }),
+      );
+      expect(call).toMatchObject({ model: 'gpt-4o', provider: undefined });
+    });
+
+    it('maps a provider it does not know to custom', () => {
+      const call = readModelCall(
+        span('chat', { 'gen_ai.operation.name': 'chat', 'gen_ai.provider.name': 'acme.llm' }),
+      );
+      expect(call?.provider).toBe('custom');
+    });
+  });
+});
+
+describe('isAgentRoot', () => {
+  it('accepts invoke_agent spans and top-level AI SDK generate/stream wrappers', () => {
+    expect(
+      isAgentRoot(span('invoke_agent coder', { 'gen_ai.operation.name': 'invoke_agent' })),
+    ).toBe(true);
+    for (const name of [
+      'ai.generateText',
+      'ai.streamText',
+      'ai.generateObject',
+      'ai.streamObject',
+    ]) {
+      expect(isAgentRoot(span(name, {}))).toBe(true);
+    }
+  });
+
+  it('rejects model calls, embeddings and ordinary spans', () => {
+    expect(isAgentRoot(span('chat', { 'gen_ai.operation.name': 'chat' }))).toBe(false);
+    expect(isAgentRoot(span('ai.generateText.doGenerate', {}))).toBe(false);
+    expect(isAgentRoot(span('ai.embed', {}))).toBe(false);
+    expect(isAgentRoot(span('GET /', {}))).toBe(false);
+  });
+});

@@ -1,0 +1,403 @@
+import { type Attributes, ROOT_CONTEXT, type Span, trace } from '@opentelemetry/api';
+import {
+  BasicTracerProvider,
+  type ReadableSpan,
+  type SpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
+import { describe, expect, it } from 'vitest';
+import type { TaskUsage, TaskUsageStore } from '../../src/conversion/task-usage.js';
+import {
+  TaskUsageTracker,
+  type TaskUsageTrackerOptions,
+} from '../../src/usage/task-usage-tracker.js';
+
+const CALL = { 'gen_ai.operation.name': 'chat', 'gen_ai.provider.name': 'openai' };
+
+/** A tracker fed by a real provider, and helpers to start spans under a parent. */
+function setup(options: TaskUsageTrackerOptions = {}) {
+  const store: TaskUsageStore = new WeakMap();
+  const tracker = new TaskUsageTracker(store, options);
+  const feed: SpanProcessor = {
+    onStart: (span, parentContext) =>
+      tracker.onStart(span as unknown as ReadableSpan, parentContext),
+    onEnd: (span) => tracker.onEnd(span),
+    forceFlush: () => Promise.resolve(),
+    shutdown: () => Promise.resolve(),
+  };
+  const tracer = new BasicTracerProvider({ spanProcessors: [feed] }).getTracer('t');
+  const start = (name: string, attributes: Attributes = {}, parent?: Span): Span =>
+    tracer.startSpan(
+      name,
+      { attributes },
+      parent === undefined ? ROOT_CONTEXT : trace.setSpan(ROOT_CONTEXT, parent),
+    );
+  const task = (attributes: Attributes = {}, parent?: Span) =>
+    start('task', { 'mosaic.task.type': 'implementation', ...attributes }, parent);
+  const call = (parent: Span, input: number, output: number, model = 'gpt-4o'): Span => {
+    const span = start(
+      'chat',
+      {
+        ...CALL,
+        'gen_ai.request.model': model,
+        'gen_ai.usage.input_tokens': input,
+        'gen_ai.usage.output_tokens': output,
+      },
+      parent,
+    );
+    span.end();
+    return span;
+  };
+  const usage = (span: Span): TaskUsage | undefined => store.get(span);
+  return { tracker, start, task, call, usage };
+}
+
+describe('TaskUsageTracker', () => {
+  describe('onStart/onEnd', () => {
+    it('tracks nothing while no task is live', () => {
+      const { tracker, start } = setup();
+      const span = start('GET /');
+      expect(tracker.size).toBe(0);
+      span.end();
+    });
+
+    it('sums the calls beneath a task and keeps the first model and provider', () => {
+      const { tracker, task, call, usage } = setup();
+      const root = task();
+      call(root, 100, 10, 'gpt-4o');
+      call(root, 200, 20, 'gpt-4o-mini');
+      root.end();
+      expect(usage(root)).toEqual({
+        inputTokens: 300,
+        outputTokens: 30,
+        model: 'gpt-4o',
+        provider: 'openai',
+        calls: 2,
+      });
+      expect(tracker.size).toBe(0);
+    });
+
+    it('counts calls at any depth, through spans of no dialect', () => {
+      const { task, start, call, usage } = setup();
+      const root = task();
+      const http = start('POST /agent', {}, root);
+      const step = start('step', {}, http);
+      call(step, 7, 3);
+      step.end();
+      http.end();
+      root.end();
+      expect(usage(root)).toMatchObject({ inputTokens: 7, outputTokens: 3, calls: 1 });
+    });
+
+    it('never adds a wrapper, whose usage is the total of its calls', () => {
+      const { task, start, call, usage } = setup();
+      const root = task();
+      const agent = start(
+        'invoke_agent',
+        { 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.usage.input_tokens': 30 },
+        root,
+      );
+      call(agent, 10, 1);
+      call(agent, 20, 2);
+      agent.end();
+      root.end();
+      expect(usage(root)).toMatchObject({ inputTokens: 30, outputTokens: 3, calls: 2 });
+    });
+
+    it('counts only the innermost of two nested calls', () => {
+      const { task, start, call, usage } = setup();
+      const root = task();
+      const outer = start(
+        'ChatOpenAI',
+        { 'openinference.span.kind': 'LLM', 'llm.token_count.prompt': 50 },
+        root,
+      );
+      call(outer, 50, 5);
+      outer.end();
+      root.end();
+      expect(usage(root)).toMatchObject({ inputTokens: 50, outputTokens: 5, calls: 1 });
+    });
+
+    it('counts an outer call whose inner call reported no tokens', () => {
+      const { task, start, usage } = setup();
+      const root = task();
+      const outer = start(
+        'ChatOpenAI',
+        { 'openinference.span.kind': 'LLM', 'llm.token_count.prompt': 50 },
+        root,
+      );
+      start('chat', CALL, outer).end();
+      outer.end();
+      root.end();
+      expect(usage(root)).toMatchObject({ inputTokens: 50, calls: 1 });
+    });
+
+    it('skips embeddings', () => {
+      const { task, start, usage } = setup();
+      const root = task();
+      start(
+        'embeddings',
+        { 'gen_ai.operation.name': 'embeddings', 'gen_ai.usage.input_tokens': 99 },
+        root,
+      ).end();
+      root.end();
+      expect(usage(root)).toBeUndefined();
+    });
+
+    it('gives each nested task the calls beneath it and not those of its inner task', () => {
+      const { tracker, task, call, usage } = setup();
+      const outer = task();
+      call(outer, 1, 1);
+      const inner = task({ 'mosaic.task.type': 'testing' }, outer);
+      call(inner, 100, 10);
+      inner.end();
+      call(outer, 2, 2);
+      outer.end();
+      expect(tracker.entries).toBe(0);
+      expect(usage(outer)).toMatchObject({ inputTokens: 3, outputTokens: 3, calls: 2 });
+      expect(usage(inner)).toMatchObject({ inputTokens: 100, outputTokens: 10, calls: 1 });
+    });
+
+    it('folds a call that ends after its task into that task', () => {
+      const { tracker, task, start, usage } = setup();
+      const root = task();
+      const late = start('chat', { ...CALL, 'gen_ai.usage.input_tokens': 4 }, root);
+      root.end();
+      expect(tracker.size).toBe(1);
+      late.end();
+      expect(usage(root)).toMatchObject({ inputTokens: 4 });
+      expect(tracker.size).toBe(0);
+    });
+
+    it('never folds the usage a nested task span carries into the task around it', () => {
+      const { task, call, usage } = setup();
+      const outer = task();
+      const inner = task(
+        { 'mosaic.task.type': 'testing', ...CALL, 'gen_ai.usage.input_tokens': 500 },
+        outer,
+      );
+      inner.end();
+      call(outer, 10, 1);
+      outer.end();
+      expect(usage(outer)).toMatchObject({ inputTokens: 10, outputTokens: 1, calls: 1 });
+    });
+
+    it('tracks no span that starts under a parent that has ended', () => {
+      const { tracker, task, start, usage } = setup();
+      const root = task();
+      const step = start('step', {}, root);
+      const first = start('chat', { ...CALL, 'gen_ai.usage.input_tokens': 2 }, step);
+      step.end();
+      first.end();
+      const late = start('chat', { ...CALL, 'gen_ai.usage.input_tokens': 5 }, step);
+      start('other', {}, root).end();
+      late.end();
+      root.end();
+      expect(usage(root)).toMatchObject({ inputTokens: 2, calls: 1 });
+      expect(tracker.size).toBe(0);
+      expect(tracker.entries).toBe(0);
+    });
+
+    it('sums calls that interleave under sibling spans and under nested tasks', () => {
+      const { tracker, task, start, call, usage } = setup();
+      const outer = task();
+      const inner = task({ 'mosaic.task.type': 'testing' }, outer);
+      const a = start('step a', {}, outer);
+      const b = start('step b', {}, outer);
+      for (let i = 0; i < 3; i++) {
+        call(a, 1, 1);
+        call(inner, 100, 100);
+        call(b, 10, 10);
+        call(outer, 1000, 1000);
+      }
+      expect(tracker.entries).toBe(4);
+      for (const s of [a, b, inner, outer]) s.end();
+      expect(usage(outer)).toMatchObject({ inputTokens: 3033, outputTokens: 3033, calls: 9 });
+      expect(usage(inner)).toMatchObject({ inputTokens: 300, outputTokens: 300, calls: 3 });
+      expect(tracker.size).toBe(0);
+      expect(tracker.entries).toBe(0);
+    });
+
+    it('folds a call whose parent ended first and keeps nothing once it ends', () => {
+      const { tracker, task, start, usage } = setup();
+      const root = task();
+      const step = start('step', {}, root);
+      const late = start('chat', { ...CALL, 'gen_ai.usage.input_tokens': 4 }, step);
+      step.end();
+      root.end();
+      expect(tracker.size).toBe(1);
+      // Only the step's entry stays, for its live child: the task's went with its last child.
+      expect(tracker.entries).toBe(1);
+      late.end();
+      expect(usage(root)).toMatchObject({ inputTokens: 4, calls: 1 });
+      expect(tracker.size).toBe(0);
+      expect(tracker.entries).toBe(0);
+    });
+
+    it('never writes to a span', () => {
+      const { task, start, usage } = setup();
+      const root = task();
+      const attributes = {
+        ...CALL,
+        'gen_ai.usage.input_tokens': 4,
+        'gen_ai.usage.output_tokens': 1,
+      };
+      const child = start('chat', attributes, root);
+      child.end();
+      root.end();
+      expect(usage(root)?.inputTokens).toBe(4);
+      expect((child as unknown as ReadableSpan).attributes).toEqual(attributes);
+      expect((root as unknown as ReadableSpan).attributes).toEqual({
+        'mosaic.task.type': 'implementation',
+      });
+    });
+  });
+
+  describe('bounds', () => {
+    it('counts each unended span, keeps entries for the task and spans with children only, then none', () => {
+      const { tracker, task, start } = setup();
+      const root = task();
+      const a = start('a', {}, root);
+      const b = start('b', {}, a);
+      expect(tracker.size).toBe(3);
+      expect(tracker.entries).toBe(2);
+      b.end();
+      a.end();
+      root.end();
+      expect(tracker.size).toBe(0);
+      expect(tracker.entries).toBe(0);
+    });
+
+    it('stops tracking new spans at maxEntries and counts each one dropped', () => {
+      const { tracker, task, start } = setup({ maxEntries: 3 });
+      const root = task();
+      const live = [start('a', {}, root), start('b', {}, root)];
+      const over = [start('c', {}, root), start('d', {}, root)];
+      expect(tracker.size).toBe(3);
+      expect(tracker.dropped).toBe(2);
+      for (const s of [...over, ...live, root]) s.end();
+      expect(tracker.size).toBe(0);
+    });
+
+    it('tracks nothing beneath a span dropped at maxEntries and never uncounts it', () => {
+      const { tracker, task, start, call, usage } = setup({ maxEntries: 2 });
+      const root = task();
+      const a = start('a', {}, root);
+      const over = start('over', {}, root);
+      expect(tracker.dropped).toBe(1);
+      a.end();
+      expect(tracker.size).toBe(1);
+      call(over, 7, 7);
+      expect(tracker.size).toBe(1);
+      over.end();
+      expect(tracker.size).toBe(1);
+      root.end();
+      expect(tracker.size).toBe(0);
+      expect(usage(root)).toBeUndefined();
+    });
+
+    it('forgets spans that never end within two generations of maxAgeMs, so nothing leaks', () => {
+      let now = 0;
+      const { tracker, task, start } = setup({ maxAgeMs: 1000, now: () => now });
+      const root = task();
+      start('never-ends', {}, root);
+      expect(tracker.size).toBe(2);
+      // The clock is read every 256 tracker starts; ordinary spans outside the task drive it too.
+      const sweep = () => {
+        for (let i = 0; i < 256; i++) start('GET /').end();
+      };
+      now = 1000;
+      sweep();
+      // A new generation began; what the one before made is kept through it.
+      expect(tracker.size).toBe(2);
+      now = 2000;
+      sweep();
+      expect(tracker.size).toBe(0);
+      expect(tracker.entries).toBe(0);
+      expect(tracker.evicted).toBe(2);
+      // Forgotten means forgotten: a span started under the task now is not tracked.
+      const after = start('after', {}, root);
+      expect(tracker.size).toBe(0);
+      after.end();
+      root.end();
+      expect(tracker.size).toBe(0);
+    });
+
+    it('never forgets a span sooner than maxAgeMs after it started', () => {
+      let now = 0;
+      const { tracker, task, start } = setup({ maxAgeMs: 1000, now: () => now });
+      const sweep = () => {
+        for (let i = 0; i < 256; i++) start('GET /').end();
+      };
+      now = 999;
+      const root = task();
+      now = 1000;
+      sweep();
+      now = 1998;
+      sweep();
+      expect(tracker.size).toBe(1);
+      now = 2000;
+      sweep();
+      expect(tracker.size).toBe(0);
+      root.end();
+      expect(tracker.size).toBe(0);
+    });
+
+    it('makes room at maxEntries by evicting aged entries first', () => {
+      let now = 0;
+      const { tracker, task, start } = setup({ maxEntries: 2, maxAgeMs: 1000, now: () => now });
+      const stale = task();
+      start('never-ends', {}, stale);
+      now = 1000;
+      for (let i = 0; i < 256; i++) start('GET /').end();
+      now = 2000;
+      const fresh = task();
+      expect(tracker.size).toBe(1);
+      expect(tracker.dropped).toBe(0);
+      fresh.end();
+      stale.end();
+      expect(tracker.size).toBe(0);
+    });
+
+    it('keeps entries younger than maxAgeMs through a sweep', () => {
+      let now = 0;
+      const { tracker, task, start } = setup({ maxAgeMs: 1000, now: () => now });
+      const root = task();
+      now = 999;
+      for (let i = 0; i < 256; i++) start('GET /').end();
+      expect(tracker.size).toBe(1);
+      root.end();
+    });
+  });
+
+  describe('autoTasks', () => {
+    it('makes an un-enclosed invoke_agent span a task when on', () => {
+      const { tracker, start, call, usage } = setup({ autoTasks: true });
+      const agent = start('invoke_agent', { 'gen_ai.operation.name': 'invoke_agent' });
+      call(agent, 5, 5);
+      agent.end();
+      expect(tracker.isAutoTask(agent)).toBe(true);
+      expect(usage(agent)).toMatchObject({ inputTokens: 5, outputTokens: 5 });
+    });
+
+    it('leaves an invoke_agent span inside a task a descendant', () => {
+      const { tracker, task, start, call, usage } = setup({ autoTasks: true });
+      const root = task();
+      const agent = start('invoke_agent', { 'gen_ai.operation.name': 'invoke_agent' }, root);
+      call(agent, 5, 5);
+      agent.end();
+      root.end();
+      expect(tracker.isAutoTask(agent)).toBe(false);
+      expect(usage(root)).toMatchObject({ inputTokens: 5 });
+    });
+
+    it('ignores agent spans when off', () => {
+      const { tracker, start, call, usage } = setup();
+      const agent = start('ai.generateText', {});
+      expect(tracker.size).toBe(0);
+      call(agent, 5, 5);
+      agent.end();
+      expect(tracker.isAutoTask(agent)).toBe(false);
+      expect(usage(agent)).toBeUndefined();
+    });
+  });
+});
