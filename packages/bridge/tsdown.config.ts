@@ -4,6 +4,7 @@ export default defineConfig({
   entry: ['src/index.ts', 'src/cli.ts'],
   format: ['esm', 'cjs'],
   dts: true,
+  sourcemap: true,
   clean: true,
   platform: 'node',
   target: 'node20',
