@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { BridgeInternals } from './receiver/bridge-runtime.js';
 import { createOtlpHandler } from './receiver/create-otlp-handler.js';
 import { writeStatus } from './receiver/write-otlp-response.js';
 import type { Bridge, BridgeOptions } from './types.js';
@@ -22,9 +23,12 @@ const urlHost = (host: string): string => (host.includes(':') ? `[${host}]` : ho
  * Starts an OTLP/HTTP receiver that turns what AI coding CLIs and agents export into Mosaic task
  * events; resolves once it listens.
  */
-export async function startBridge(options: BridgeOptions = {}): Promise<Bridge> {
+export async function startBridge(
+  options: BridgeOptions = {},
+  internals: BridgeInternals = {},
+): Promise<Bridge> {
   const host = options.host ?? '127.0.0.1';
-  const handler = createOtlpHandler(options);
+  const handler = createOtlpHandler(options, internals);
   const server = createServer((req, res) => {
     if (!handler(req, res)) {
       req.resume();

@@ -24,9 +24,10 @@ interface LogsRequestLike {
 }
 
 function eventNameOf(log: LogLike, attrs: Record<string, unknown>): string | undefined {
-  if (typeof log.eventName === 'string' && log.eventName !== '') return log.eventName;
+  // The attribute first: Codex fills the `eventName` field with its tracing callsite.
   const fromAttr = attrs['event.name'];
   if (typeof fromAttr === 'string' && fromAttr !== '') return fromAttr;
+  if (typeof log.eventName === 'string' && log.eventName !== '') return log.eventName;
   // Claude Code names its events in the body (`claude_code.api_request`).
   const body = readAnyValue(log.body as never);
   return typeof body === 'string' && body.startsWith('claude_code.') ? body : undefined;

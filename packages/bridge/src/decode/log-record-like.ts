@@ -4,7 +4,7 @@ import type { Attributes } from '@opentelemetry/api';
 export interface LogRecordLike {
   /** `timeUnixNano`, else `observedTimeUnixNano` (Codex sends 0 and only the latter), else now. */
   readonly timeMs: number;
-  /** `eventName`, else the `event.name` attribute, else a string body (Claude Code's names). */
+  /** The `event.name` attribute, else `eventName` (Codex puts a callsite there), else a `claude_code.*` body. */
   readonly eventName: string | undefined;
   readonly attributes: Attributes;
   readonly resourceAttributes: Attributes;

@@ -24,3 +24,6 @@ export const BRIDGE_LIMITS = {
   /** Seconds a refused sender is asked to wait (`Retry-After`). */
   retryAfterSeconds: 5,
 } as const;
+
+/** The limits, each overridable for tests (not a public option). */
+export type BridgeLimits = { -readonly [K in keyof typeof BRIDGE_LIMITS]: number };

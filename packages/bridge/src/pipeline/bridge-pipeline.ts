@@ -16,7 +16,7 @@ import { syntheticIds } from '../tasks/synthetic-ids.js';
 import type { TaskDraft } from '../tasks/task-draft.js';
 import type { TraceView } from '../tasks/trace-view.js';
 import type { BridgeDefaults } from '../types.js';
-import { BRIDGE_LIMITS } from './bridge-limits.js';
+import type { BridgeLimits } from './bridge-limits.js';
 import type { BridgeStatsCounter } from './bridge-stats-counter.js';
 import type { SpanRecord, TaskDelivery } from './exporter-core.js';
 
@@ -26,6 +26,7 @@ export interface BridgePipelineOptions {
   readonly taskIdleMs: number;
   readonly defaults: BridgeDefaults;
   readonly stats: BridgeStatsCounter;
+  readonly limits: BridgeLimits;
   /** Wall clock in ms. @default Date.now */
   readonly now?: () => number;
 }
@@ -41,7 +42,8 @@ export class BridgePipeline {
   private readonly costs = new BoundedMap<string, number>(10_000);
   private readonly tracedClaudeSessions = new BoundedMap<string, true>(10_000);
   private readonly codexTurns = new BoundedMap<string, readonly [number, number]>(10_000);
-  private readonly reported = new BoundedMap<string, true>(BRIDGE_LIMITS.reportedIdsRemembered);
+  private readonly reported: BoundedMap<string, true>;
+  private readonly limits: BridgeLimits;
   private readonly pending = new Set<Promise<void>>();
   private readonly now: () => number;
   private readonly timer: NodeJS.Timeout;
@@ -50,18 +52,17 @@ export class BridgePipeline {
 
   constructor(private readonly options: BridgePipelineOptions) {
     this.now = options.now ?? Date.now;
-    const settleMs = Math.min(BRIDGE_LIMITS.traceSettleMs, options.taskIdleMs);
+    const limits = options.limits;
+    this.limits = limits;
+    this.reported = new BoundedMap(limits.reportedIdsRemembered);
+    const settleMs = Math.min(limits.traceSettleMs, options.taskIdleMs);
     this.traces = new OpenTraces({
-      maxTraces: BRIDGE_LIMITS.maxOpenTraces,
+      maxTraces: limits.maxOpenTraces,
       settleMs,
       idleMs: options.taskIdleMs,
-      maxAgeMs: BRIDGE_LIMITS.maxTaskAgeMs,
+      maxAgeMs: limits.maxTaskAgeMs,
     });
-    this.keyed = new KeyedTasks(
-      BRIDGE_LIMITS.maxOpenKeyedTasks,
-      options.taskIdleMs,
-      BRIDGE_LIMITS.maxTaskAgeMs,
-    );
+    this.keyed = new KeyedTasks(limits.maxOpenKeyedTasks, options.taskIdleMs, limits.maxTaskAgeMs);
     const tickMs = Math.max(20, Math.min(1000, Math.floor(settleMs / 2)));
     this.timer = setInterval(() => this.closeDue(), tickMs);
     this.timer.unref();
@@ -70,10 +71,10 @@ export class BridgePipeline {
   /** Why new records cannot be taken now (the sender should retry later), or undefined. */
   get refusal(): string | undefined {
     if (this.closed) return 'the bridge is shutting down';
-    if (this.traces.entries + this.keyed.entries >= BRIDGE_LIMITS.maxPendingRecords) {
+    if (this.traces.entries + this.keyed.entries >= this.limits.maxPendingRecords) {
       return 'too many pending records';
     }
-    if (this.backlog >= BRIDGE_LIMITS.maxDeliveryBacklog) return 'delivery backlog is full';
+    if (this.backlog >= this.limits.maxDeliveryBacklog) return 'delivery backlog is full';
     return undefined;
   }
 

@@ -6,13 +6,13 @@
 // when the core subpath lands, only this file changes.
 import type { Provider } from '@mosaicstack/telemetry-semconv';
 import type { Attributes, SpanContext } from '@opentelemetry/api';
-import { readModelCall as readSpanModelCall } from '../../../exporter/src/usage/llm-call-usage.js';
-import { MosaicSpanExporter } from '../../../exporter/src/exporter/mosaic-span-exporter.js';
-import type { ReadableSpanLike } from '../../../exporter/src/otel/otel-types.js';
 import { reportConfig } from '../../../exporter/src/config/report-config.js';
 import { resolveConfig } from '../../../exporter/src/config/resolve-config.js';
 import { toProvider as exporterToProvider } from '../../../exporter/src/conversion/to-provider.js';
+import { MosaicSpanExporter } from '../../../exporter/src/exporter/mosaic-span-exporter.js';
+import type { ReadableSpanLike } from '../../../exporter/src/otel/otel-types.js';
 import type { MosaicTelemetryConfig } from '../../../exporter/src/types.js';
+import { readModelCall as readSpanModelCall } from '../../../exporter/src/usage/llm-call-usage.js';
 
 export type { MosaicTelemetryConfig };
 

@@ -1,4 +1,4 @@
-import { BRIDGE_LIMITS } from '../pipeline/bridge-limits.js';
+import { BRIDGE_LIMITS, type BridgeLimits } from '../pipeline/bridge-limits.js';
 import { BridgePipeline } from '../pipeline/bridge-pipeline.js';
 import { BridgeStatsCounter } from '../pipeline/bridge-stats-counter.js';
 import { createTaskDelivery } from '../pipeline/exporter-core.js';
@@ -11,7 +11,7 @@ export const DEFAULT_TASK_IDLE_MS = 30_000;
 export interface BridgeRuntime {
   readonly pipeline: BridgePipeline;
   readonly counter: BridgeStatsCounter;
-  readonly limits: typeof BRIDGE_LIMITS;
+  readonly limits: BridgeLimits;
   inflightBytes: number;
   stats(): BridgeStats;
 }
@@ -23,19 +23,30 @@ function idleMsOf(value: number | undefined): number {
     : DEFAULT_TASK_IDLE_MS;
 }
 
+/** Wiring tests hand a bridge; not part of the public options. */
+export interface BridgeInternals {
+  /** Replaces some of the fixed limits (docs/bridge.md states the defaults). */
+  readonly limits?: Partial<BridgeLimits>;
+}
+
 /** Builds the pipeline and delivery of one bridge from its options. */
-export function createBridgeRuntime(options: OtlpHandlerOptions = {}): BridgeRuntime {
+export function createBridgeRuntime(
+  options: OtlpHandlerOptions = {},
+  internals: BridgeInternals = {},
+): BridgeRuntime {
   const counter = new BridgeStatsCounter();
+  const limits: BridgeLimits = { ...BRIDGE_LIMITS, ...internals.limits };
   const pipeline = new BridgePipeline({
     delivery: createTaskDelivery(options.telemetry),
     taskIdleMs: idleMsOf(options.taskIdleMs),
     defaults: options.defaults ?? {},
     stats: counter,
+    limits,
   });
   return {
     pipeline,
     counter,
-    limits: BRIDGE_LIMITS,
+    limits,
     inflightBytes: 0,
     stats: () => counter.snapshot(pipeline.openTasks, pipeline.pendingRecords),
   };

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { diag } from '@opentelemetry/api';
 import type { BridgeStats, OtlpHandlerOptions } from '../types.js';
-import { type BridgeRuntime, createBridgeRuntime } from './bridge-runtime.js';
+import { type BridgeInternals, type BridgeRuntime, createBridgeRuntime } from './bridge-runtime.js';
 import { handleExport } from './handle-export.js';
 import { OTLP_ROUTES } from './otlp-signals.js';
 import { writeStatus } from './write-otlp-response.js';
@@ -21,8 +21,11 @@ export interface OtlpHandler {
  * The bridge's OTLP routes, for mounting on an existing `node:http` server (the devserver embeds
  * it this way): call it first in your handler and carry on when it returns false.
  */
-export function createOtlpHandler(options: OtlpHandlerOptions = {}): OtlpHandler {
-  const rt: BridgeRuntime = createBridgeRuntime(options);
+export function createOtlpHandler(
+  options: OtlpHandlerOptions = {},
+  internals: BridgeInternals = {},
+): OtlpHandler {
+  const rt: BridgeRuntime = createBridgeRuntime(options, internals);
   const handler = (req: IncomingMessage, res: ServerResponse): boolean => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     const route = OTLP_ROUTES.get(path);

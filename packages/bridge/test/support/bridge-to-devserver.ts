@@ -1,5 +1,6 @@
 import { type DevServer, startDevServer } from '@mosaicstack/telemetry-devserver';
 import type { TaskCompletionEvent } from '@mosaicstack/telemetry-semconv';
+import type { BridgeInternals } from '../../src/receiver/bridge-runtime.js';
 import { startBridge } from '../../src/start-bridge.js';
 import type { Bridge, BridgeOptions } from '../../src/types.js';
 import type { CapturedRequest } from './captures.js';
@@ -16,18 +17,24 @@ export interface BridgeLoop {
   close(): Promise<void>;
 }
 
-export async function startBridgeLoop(options: BridgeOptions = {}): Promise<BridgeLoop> {
+export async function startBridgeLoop(
+  options: BridgeOptions = {},
+  internals: BridgeInternals = {},
+): Promise<BridgeLoop> {
   const devserver = await startDevServer({ rateLimit: false });
-  const bridge = await startBridge({
-    port: 0,
-    ...options,
-    telemetry: {
-      serverUrl: devserver.url,
-      apiKey: devserver.apiKey,
-      instanceId: devserver.instanceId,
-      ...options.telemetry,
+  const bridge = await startBridge(
+    {
+      port: 0,
+      ...options,
+      telemetry: {
+        serverUrl: devserver.url,
+        apiKey: devserver.apiKey,
+        instanceId: devserver.instanceId,
+        ...options.telemetry,
+      },
     },
-  });
+    internals,
+  );
   return {
     bridge,
     devserver,
