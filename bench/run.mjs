@@ -10,6 +10,7 @@ const BENCHES = [
   ['export-cpu.mjs', '(b) CPU per exported task span'],
   ['devserver-throughput.mjs', '(c) end-to-end events/s into the devserver'],
   ['disabled-mode.mjs', '(d) disabled mode'],
+  ['bridge-ingest.mjs', '(e) bridge ingest'],
 ];
 const only = process.argv.slice(2);
 

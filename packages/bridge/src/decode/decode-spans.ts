@@ -1,3 +1,4 @@
+import { isRelevantKey, isRelevantName } from '../dialects/span-relevance.js';
 import type { SpanRecord } from '../pipeline/exporter-core.js';
 import type { DecodedBatch } from './decoded-batch.js';
 import { hexId } from './hex-id.js';
@@ -47,16 +48,34 @@ function enumValue(value: unknown, names: Readonly<Record<string, number>>): num
   return 0;
 }
 
+/** Decoded spans: full records of the spans a dialect reads, parent links of all the others. */
+export interface DecodedSpans extends DecodedBatch<SpanRecord> {
+  /** Flat triples: trace id, span id, parent span id ('' for a root). */
+  readonly links: string[];
+}
+
+/** Whether a dialect reads a span of this name and these attributes (keys only, on the wire). */
+function isRelevant(name: string, list: readonly KeyValueLike[] | null | undefined): boolean {
+  if (isRelevantName(name)) return true;
+  if (!Array.isArray(list)) return false;
+  for (let i = 0; i < list.length; i++) if (isRelevantKey(list[i]?.key)) return true;
+  return false;
+}
+
 /**
  * The spans of an `ExportTraceServiceRequest` (a protobufjs message or OTLP/JSON) as SpanRecords.
  * OTLP numbers span kinds from 1 (INTERNAL); `SpanRecord.kind` uses the API's numbering from 0.
- * A span without a valid trace or span id is refused and counted.
+ * A span without a valid trace or span id is refused and counted. A span no dialect reads (by
+ * name and attribute keys) is decoded as a parent link only (`links`).
  */
-export function decodeSpans(request: unknown): DecodedBatch<SpanRecord> {
+export function decodeSpans(request: unknown): DecodedSpans {
   const records: SpanRecord[] = [];
+  const links: string[] = [];
   let rejected = 0;
+  let lastRawTrace: unknown;
+  let lastTraceId: string | undefined;
   const resources = (request as TracesRequestLike).resourceSpans;
-  if (!Array.isArray(resources)) return { records, rejected, rejectReason: undefined };
+  if (!Array.isArray(resources)) return { records, links, rejected, rejectReason: undefined };
   for (const rs of resources) {
     if (rs === null || typeof rs !== 'object') continue;
     const resourceAttributes = readAttributes(rs.resource?.attributes);
@@ -69,10 +88,31 @@ export function decodeSpans(request: unknown): DecodedBatch<SpanRecord> {
           rejected++;
           continue;
         }
-        const traceId = hexId(span.traceId, 16);
+        // Spans of a request mostly share a trace id: reuse the hex of the previous one.
+        const rawTrace = span.traceId;
+        let traceId: string | undefined;
+        if (
+          rawTrace === lastRawTrace ||
+          (lastRawTrace instanceof Buffer &&
+            rawTrace instanceof Buffer &&
+            lastRawTrace.equals(rawTrace))
+        ) {
+          traceId = lastTraceId;
+        } else {
+          traceId = hexId(rawTrace, 16);
+          lastRawTrace = rawTrace;
+          lastTraceId = traceId;
+        }
         const spanId = hexId(span.spanId, 8);
         if (traceId === undefined || spanId === undefined) {
           rejected++;
+          continue;
+        }
+        const name = typeof span.name === 'string' ? span.name : '';
+        const parentSpanId = hexId(span.parentSpanId, 8);
+        if (!isRelevant(name, span.attributes)) {
+          // A parent link is all any dialect needs of this span: its attributes are not read.
+          links.push(traceId, spanId, parentSpanId ?? '');
           continue;
         }
         const startTimeMs = nanosToMillis(span.startTimeUnixNano);
@@ -81,8 +121,8 @@ export function decodeSpans(request: unknown): DecodedBatch<SpanRecord> {
         records.push({
           traceId,
           spanId,
-          parentSpanId: hexId(span.parentSpanId, 8),
-          name: typeof span.name === 'string' ? span.name : '',
+          parentSpanId,
+          name,
           kind: kind > 0 ? kind - 1 : 0,
           startTimeMs,
           endTimeMs: Math.max(end, startTimeMs),
@@ -96,6 +136,7 @@ export function decodeSpans(request: unknown): DecodedBatch<SpanRecord> {
   }
   return {
     records,
+    links,
     rejected,
     rejectReason: rejected > 0 ? `${rejected} spans without a valid traceId and spanId` : undefined,
   };

@@ -1,4 +1,5 @@
 const HEX = /^[0-9a-fA-F]*$/;
+const ZEROS = { 8: '0'.repeat(16), 16: '0'.repeat(32) } as const;
 
 /**
  * A trace or span id as lower-case hex: protobuf gives bytes, OTLP/JSON hex strings (the spec;
@@ -12,8 +13,9 @@ export function hexId(value: unknown, bytes: 8 | 16): string | undefined {
     hex = value.toLowerCase();
   } else if (value instanceof Uint8Array) {
     if (value.length !== bytes) return undefined;
-    hex = Buffer.from(value.buffer, value.byteOffset, value.length).toString('hex');
+    hex = Buffer.isBuffer(value)
+      ? value.toString('hex')
+      : Buffer.from(value.buffer, value.byteOffset, value.length).toString('hex');
   } else return undefined;
-  for (let i = 0; i < hex.length; i++) if (hex.charCodeAt(i) !== 48) return hex;
-  return undefined;
+  return hex === ZEROS[bytes] ? undefined : hex;
 }

@@ -1,6 +1,7 @@
 import type { SpanRecord } from '../pipeline/exporter-core.js';
 import { CLAUDE_INTERACTION_SPAN, CLAUDE_REQUEST_SPAN } from './claude-code.js';
 import { CODEX_TURN_SPAN, CODEX_TURN_START_SPAN } from './codex.js';
+import { GEMINI_CALL_SPAN } from './gemini.js';
 import { isRootAgentSpan } from './invoke-agent.js';
 import { OPENCODE_PROMPT_SPAN } from './opencode.js';
 
@@ -14,7 +15,7 @@ const NAMED = new Set([
 ]);
 
 /** Attribute keys that make a span a possible task or model call in some dialect. */
-const KEYS = [
+const KEYS: readonly string[] = [
   'mosaic.task.type',
   'gen_ai.operation.name',
   'gen_ai.usage.input_tokens',
@@ -26,14 +27,22 @@ const KEYS = [
   'llm.request.type',
 ];
 
-/**
- * Whether a dialect may read this span's record; the others are kept only as a parent link (most
- * of a Codex or OpenCode trace: storage, config, HTTP spans).
- */
+const KEY_SET: ReadonlySet<string> = new Set(KEYS);
+
+/** Whether a dialect reads spans of this name whatever their attributes. */
+export function isRelevantName(name: string): boolean {
+  return NAMED.has(name) || name === GEMINI_CALL_SPAN || name.startsWith('ai.');
+}
+
+/** Whether a dialect reads a span with this attribute key. */
+export function isRelevantKey(key: unknown): boolean {
+  return typeof key === 'string' && KEY_SET.has(key);
+}
+
+/** Whether a dialect may read this span's record; the others are kept only as a parent link. */
 export function isRelevantSpan(span: SpanRecord): boolean {
-  if (NAMED.has(span.name) || span.name.startsWith('ai.')) return true;
-  const attrs = span.attributes;
-  for (const key of KEYS) if (attrs[key] !== undefined) return true;
+  if (isRelevantName(span.name)) return true;
+  for (const key in span.attributes) if (KEY_SET.has(key)) return true;
   return false;
 }
 

@@ -86,7 +86,8 @@ export class BridgePipeline {
     return this.traces.entries + this.keyed.entries;
   }
 
-  ingestSpans(spans: readonly SpanRecord[]): void {
+  /** Spans, and parent links of spans no dialect reads (see `decodeSpans`). */
+  ingestSpans(spans: readonly SpanRecord[], links: readonly string[] = []): void {
     const now = this.now();
     const traced: SpanRecord[] = [];
     for (const span of spans) {
@@ -101,7 +102,7 @@ export class BridgePipeline {
       }
       traced.push(span);
     }
-    const evicted = this.traces.add(traced, now);
+    const evicted = this.traces.add(traced, links, now);
     if (evicted.length > 0) {
       this.options.stats.dropped.tasksClosedEarly += evicted.length;
       this.report(evicted.flatMap((t) => this.traceDrafts(t)));

@@ -73,8 +73,8 @@ export async function handleExport(
   let reason: string | undefined;
   if (route.signal === 'traces') {
     const batch = decodeSpans(parsed.message);
-    rt.counter.received.spans += batch.records.length;
-    rt.pipeline.ingestSpans(batch.records);
+    rt.counter.received.spans += batch.records.length + batch.links.length / 3;
+    rt.pipeline.ingestSpans(batch.records, batch.links);
     rejected = batch.rejected;
     reason = batch.rejectReason;
   } else if (route.signal === 'logs') {

@@ -1,10 +1,25 @@
 import type { IncomingMessage } from 'node:http';
-import { gunzip, inflate } from 'node:zlib';
+import { gunzip, gunzipSync, inflate, inflateSync } from 'node:zlib';
 
 /** A read body, or the status and reason to refuse it with. */
 export type BodyResult =
   | { ok: true; body: Buffer }
   | { ok: false; status: 400 | 413; reason: string };
+
+/** Bodies up to this size are decompressed on the spot: the thread pool costs more than it saves. */
+const SYNC_UNZIP_MAX_BYTES = 256 * 1024;
+
+function unzipSync(gzip: boolean, data: Buffer, maxBytes: number): BodyResult {
+  try {
+    const body = (gzip ? gunzipSync : inflateSync)(data, { maxOutputLength: maxBytes });
+    return { ok: true, body };
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
+      return { ok: false, status: 413, reason: `the decompressed body exceeds ${maxBytes} bytes` };
+    }
+    return { ok: false, status: 400, reason: 'the body is not valid for its Content-Encoding' };
+  }
+}
 
 const unzip = (fn: typeof gunzip, data: Buffer, maxBytes: number): Promise<BodyResult> =>
   new Promise((resolve) => {
@@ -60,6 +75,8 @@ export function readRequestBody(
     req.on('end', () => {
       const body = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size);
       if (encoding === 'identity') finish({ ok: true, body });
+      else if (body.length <= SYNC_UNZIP_MAX_BYTES)
+        finish(unzipSync(encoding === 'gzip', body, maxBytes));
       else finish(unzip(encoding === 'gzip' ? gunzip : inflate, body, maxBytes));
     });
   });

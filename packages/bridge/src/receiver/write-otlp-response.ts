@@ -29,6 +29,16 @@ function write(
   res.end(body);
 }
 
+/** The empty Export*ServiceResponse (every record accepted): zero bytes in protobuf, `{}` in JSON. */
+const EMPTY: Readonly<Record<OtlpEncoding, Buffer>> = {
+  protobuf: Buffer.alloc(0),
+  json: Buffer.from('{}'),
+};
+const EMPTY_HEADERS: Readonly<Record<OtlpEncoding, Record<string, string>>> = {
+  protobuf: { 'Content-Type': CONTENT_TYPES.protobuf, 'Content-Length': '0' },
+  json: { 'Content-Type': CONTENT_TYPES.json, 'Content-Length': '2' },
+};
+
 /** 200 with the Export*ServiceResponse; `partialSuccess` only when records were refused. */
 export function writeExportResponse(
   res: ServerResponse,
@@ -38,11 +48,15 @@ export function writeExportResponse(
   rejected: number,
   reason: string | undefined,
 ): void {
-  const message =
-    rejected > 0
-      ? { partialSuccess: { [rejectedField]: rejected, errorMessage: reason ?? '' } }
-      : {};
-  write(res, 200, encoding, type, message);
+  if (rejected === 0) {
+    // The usual answer, prebuilt: one write, nothing encoded per request.
+    res.writeHead(200, EMPTY_HEADERS[encoding]);
+    res.end(EMPTY[encoding]);
+    return;
+  }
+  write(res, 200, encoding, type, {
+    partialSuccess: { [rejectedField]: rejected, errorMessage: reason ?? '' },
+  });
 }
 
 /** An error answer: a `google.rpc.Status` whose message says what is wrong. */

@@ -26,19 +26,24 @@ export class OpenTraces {
     return this.traces.size;
   }
 
-  /** Adds spans; returns the traces closed early to stay within `maxTraces`. */
-  add(spans: readonly SpanRecord[], nowMs: number): TraceView[] {
+  /**
+   * Adds spans, and parent links of spans no dialect reads (flat triples: trace id, span id,
+   * parent id or ''); returns the traces closed early to stay within `maxTraces`.
+   */
+  add(spans: readonly SpanRecord[], links: readonly string[], nowMs: number): TraceView[] {
     const evicted: TraceView[] = [];
+    let trace: TraceView | undefined;
+    for (let i = 0; i + 2 < links.length; i += 3) {
+      const traceId = links[i] as string;
+      if (trace?.traceId !== traceId) trace = this.open(traceId, nowMs, evicted);
+      const before = trace.size;
+      const parent = links[i + 2];
+      trace.parents.set(links[i + 1] as string, parent === '' ? undefined : parent);
+      trace.lastSeenMs = nowMs;
+      this.entries += trace.size - before;
+    }
     for (const span of spans) {
-      let trace = this.traces.get(span.traceId);
-      if (trace === undefined) {
-        if (this.traces.size >= this.limits.maxTraces) {
-          const oldest = this.traces.values().next().value as TraceView;
-          evicted.push(this.remove(oldest));
-        }
-        trace = new TraceView(span.traceId, nowMs);
-        this.traces.set(span.traceId, trace);
-      }
+      if (trace?.traceId !== span.traceId) trace = this.open(span.traceId, nowMs, evicted);
       const before = trace.size;
       trace.parents.set(span.spanId, span.parentSpanId);
       if (isRelevantSpan(span)) trace.records.set(span.spanId, span);
@@ -47,6 +52,20 @@ export class OpenTraces {
       this.entries += trace.size - before;
     }
     return evicted;
+  }
+
+  /** The open trace of this id, opened now if needed (closing the oldest beyond the cap). */
+  private open(traceId: string, nowMs: number, evicted: TraceView[]): TraceView {
+    let trace = this.traces.get(traceId);
+    if (trace === undefined) {
+      if (this.traces.size >= this.limits.maxTraces) {
+        const oldest = this.traces.values().next().value as TraceView;
+        evicted.push(this.remove(oldest));
+      }
+      trace = new TraceView(traceId, nowMs);
+      this.traces.set(traceId, trace);
+    }
+    return trace;
   }
 
   /** Removes and returns the traces due to close at `nowMs`. */
