@@ -157,7 +157,12 @@ function startSender() {
       };
       child.on('message', on);
     });
-  return { child, ready: next('ready'), send: (msg) => (child.send(msg), next('sent')) };
+  const send = (msg) => {
+    const sent = next('sent');
+    child.send(msg);
+    return sent;
+  };
+  return { child, ready: next('ready'), send };
 }
 
 /** One round: the sender posts every payload; the bridge's CPU from first byte to close(). */
