@@ -10,6 +10,7 @@ export default defineConfig({
     alias: [
       { find: /^@mosaicstack\/telemetry-semconv$/, replacement: src('semconv') },
       { find: /^@mosaicstack\/telemetry-exporter$/, replacement: src('exporter') },
+      { find: /^@mosaicstack\/telemetry-exporter\/core$/, replacement: src('exporter', 'core.ts') },
       { find: /^@mosaicstack\/telemetry-devserver$/, replacement: src('devserver') },
       { find: /^@mosaicstack\/telemetry-bridge$/, replacement: src('bridge') },
     ],

@@ -40,14 +40,15 @@ import {
   type TaskCompletionEvent,
   type TaskType,
 } from '@mosaicstack/telemetry-semconv';
-import { hrDurationMillis, hrTimeToMillis } from '../otel/hr-time.js';
-import { type ReadableSpanLike, SPAN_STATUS_ERROR } from '../otel/otel-types.js';
+import type { Attributes } from '@opentelemetry/api';
+import { SPAN_STATUS_ERROR } from '../otel/otel-types.js';
 import { eventIdFor } from './event-id.js';
+import type { SpanRecord } from './span-record.js';
 import type { TaskUsage } from './task-usage.js';
 import { toProvider } from './to-provider.js';
 import { COMPLEXITIES, HARNESSES, OUTCOMES, REPO_SIZES, TASK_TYPES } from './wire-values.js';
 
-/** What a conversion needs besides the span. */
+/** What a conversion needs besides the span record. */
 export interface ConversionContext {
   readonly instanceId: string;
   /** Harness from config, used when the span has none. */
@@ -58,7 +59,7 @@ export interface ConversionContext {
   readonly onCorrection: (key: string) => void;
 }
 
-type Attrs = ReadableSpanLike['attributes'];
+type Attrs = Attributes;
 /** The part of a conversion context the attribute readers need. */
 type Corrections = Pick<ConversionContext, 'onCorrection'>;
 
@@ -269,26 +270,36 @@ export function isoTimestamp(ms: number): string {
 }
 
 /**
- * Turns a finished task span into a schema-1.0 event. Reads only the allowlisted attributes
- * (`TASK_SPAN_ATTRIBUTE_ALLOWLIST`), never writes to the span, never throws on attribute values:
- * every value is corrected or defaulted so the event is always valid.
+ * Whole milliseconds from `startMs` to `endMs`, never negative. Rounded to the microsecond first:
+ * two epoch-millisecond doubles carry errors of a fraction of a microsecond, which would otherwise
+ * turn an exact 1000 ms into 999.
  */
-export function spanToEvent(span: ReadableSpanLike, ctx: ConversionContext): TaskCompletionEvent {
-  const attrs = span.attributes ?? {};
-  const { traceId, spanId } = span.spanContext();
+function durationMillis(startMs: number, endMs: number): number {
+  const ms = Math.round((endMs - startMs) * 1000) / 1000;
+  return ms > 0 ? Math.trunc(ms) : 0;
+}
+
+/**
+ * Turns a finished task span's record into a schema-1.0 event: the one converter, whatever the
+ * span came from. Reads only the allowlisted attributes (`TASK_SPAN_ATTRIBUTE_ALLOWLIST`), never
+ * writes to the record, never throws on attribute values: every value is corrected or defaulted
+ * so the event is always valid. The event id derives from the trace and span ids.
+ */
+export function toTaskEvent(record: SpanRecord, ctx: ConversionContext): TaskCompletionEvent {
+  const attrs = record.attributes;
   const usage = ctx.usage;
 
-  const rawDuration = hrDurationMillis(span.startTime, span.endTime);
+  const rawDuration = durationMillis(record.startTimeMs, record.endTimeMs);
   if (rawDuration > MAX_TASK_DURATION_MS) ctx.onCorrection('task_duration_ms');
-  const statusError = span.status?.code === SPAN_STATUS_ERROR;
+  const statusError = record.statusCode === SPAN_STATUS_ERROR;
 
   const dims = readTaskDimensions(attrs, ctx);
 
   return {
     instance_id: ctx.instanceId,
-    event_id: eventIdFor(traceId, spanId),
+    event_id: eventIdFor(record.traceId, record.spanId),
     schema_version: SCHEMA_VERSION,
-    timestamp: isoTimestamp(hrTimeToMillis(span.endTime)),
+    timestamp: isoTimestamp(record.endTimeMs),
     task_duration_ms: Math.min(rawDuration, MAX_TASK_DURATION_MS),
     task_type: dims.task_type,
     complexity: dims.complexity,

@@ -14,7 +14,8 @@ export interface ReadableSpanLike {
   readonly endTime: HrTime;
   readonly status: SpanStatus;
   readonly attributes: Attributes;
-  readonly instrumentationScope?: { readonly name: string; readonly version?: string | undefined };
+  readonly instrumentationScope?: { readonly name: string };
+  readonly resource?: { readonly attributes: Attributes };
   readonly ended?: boolean;
 }
 

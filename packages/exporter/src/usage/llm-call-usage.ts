@@ -8,8 +8,8 @@ import {
   ATTR_GEN_AI_USAGE_OUTPUT_TOKENS,
   type Provider,
 } from '@mosaicstack/telemetry-semconv';
+import type { SpanRecord } from '../conversion/span-record.js';
 import { toProvider } from '../conversion/to-provider.js';
-import type { ReadableSpanLike } from '../otel/otel-types.js';
 
 /**
  * What a span is to usage folding: `call` is one model call whose tokens count; `wrapper` (agent,
@@ -28,7 +28,9 @@ export interface ModelCall {
   readonly provider?: Provider | undefined;
 }
 
-type Attrs = ReadableSpanLike['attributes'];
+type Attrs = SpanRecord['attributes'];
+/** What the usage reader looks at: a span record's name and attributes (an SDK span has both). */
+export type ModelCallSource = Pick<SpanRecord, 'name' | 'attributes'>;
 
 /** Vercel AI SDK <= 6 span names (the span name is the operation id, whatever the tracer). */
 const AI_SDK_SPANS: ReadonlyMap<string, ModelCallKind> = new Map([
@@ -150,7 +152,7 @@ function hasGenAiUsage(attrs: Attrs): boolean {
  * by `openinference.span.kind`; OpenLLMetry by `traceloop.span.kind`, `llm.request.type` or
  * bare `gen_ai.usage.*` counts. Reads attributes only, never writes.
  */
-export function readModelCall(span: ReadableSpanLike): ModelCall | undefined {
+export function readModelCall(span: ModelCallSource): ModelCall | undefined {
   const attrs = span.attributes;
   // Only names starting `ai.` can be AI SDK spans: skips hashing the many other (fresh) names.
   const name = span.name;
@@ -189,7 +191,7 @@ export function readModelCall(span: ReadableSpanLike): ModelCall | undefined {
  * GenAI `invoke_agent` span or a top-level AI SDK generate/stream wrapper (embeddings are not
  * tasks).
  */
-export function isAgentRoot(span: ReadableSpanLike): boolean {
+export function isAgentRoot(span: ModelCallSource): boolean {
   return (
     span.attributes[ATTR_GEN_AI_OPERATION_NAME] === 'invoke_agent' ||
     AI_SDK_AGENT_ROOTS.has(span.name)

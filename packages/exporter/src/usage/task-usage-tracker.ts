@@ -1,6 +1,6 @@
 import { ATTR_MOSAIC_TASK_TYPE } from '@mosaicstack/telemetry-semconv';
 import { type Context, trace } from '@opentelemetry/api';
-import type { TaskUsage, TaskUsageStore } from '../conversion/task-usage.js';
+import type { TrackedTaskUsage as TaskUsage, TaskUsageStore } from '../conversion/task-usage.js';
 import { logger } from '../otel/diag-logger.js';
 import type { ReadableSpanLike } from '../otel/otel-types.js';
 import { isAgentRoot, readModelCall } from './llm-call-usage.js';

@@ -6,7 +6,8 @@ import { SpanStatusCode } from '@opentelemetry/api';
 import { describe, expect, it } from 'vitest';
 import { finishedSpans } from '../../../../test/support/finished-spans.js';
 import { eventIdFor } from '../../src/conversion/event-id.js';
-import { isoTimestamp, spanToEvent } from '../../src/conversion/span-to-event.js';
+import { spanRecordOf } from '../../src/conversion/span-record.js';
+import { isoTimestamp, toTaskEvent } from '../../src/conversion/span-to-event.js';
 import type { TaskUsage } from '../../src/conversion/task-usage.js';
 
 const INSTANCE = '2b0f7c1e-4f7a-4c51-9b7e-0c1d2e3f4a5b';
@@ -25,7 +26,7 @@ function convert(
     },
   ]);
   if (span === undefined) throw new Error('no span');
-  const event = spanToEvent(span, {
+  const event = toTaskEvent(spanRecordOf(span), {
     instanceId: INSTANCE,
     harness: 'claude_code',
     usage: extra.usage,
@@ -34,7 +35,7 @@ function convert(
   return { event, corrections, span };
 }
 
-describe('spanToEvent', () => {
+describe('toTaskEvent', () => {
   describe('attributes', () => {
     it('maps every attribute of the table to its event field', () => {
       const { event, corrections, span } = convert({
@@ -165,7 +166,6 @@ describe('spanToEvent', () => {
       outputTokens: 80,
       model: 'gpt-4o',
       provider: 'openai',
-      calls: 3,
     };
 
     it('uses the usage of the model calls when the task span has none', () => {

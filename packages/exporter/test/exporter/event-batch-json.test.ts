@@ -9,7 +9,8 @@ import { SpanStatusCode } from '@opentelemetry/api';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { finishedSpans } from '../../../../test/support/finished-spans.js';
-import { spanToEvent } from '../../src/conversion/span-to-event.js';
+import { spanRecordOf } from '../../src/conversion/span-record.js';
+import { toTaskEvent } from '../../src/conversion/span-to-event.js';
 import type { TaskUsage } from '../../src/conversion/task-usage.js';
 import { eventBatchJson } from '../../src/exporter/event-batch-json.js';
 
@@ -43,7 +44,7 @@ const allowlistedAttributes = fc.dictionary(
   },
 );
 
-/** Events as the exporter makes them: real SDK spans through spanToEvent. */
+/** Events as the exporter makes them: real SDK spans through spanRecordOf and toTaskEvent. */
 function eventsOf(
   specs: Array<{ attributes: Record<string, unknown>; usage?: TaskUsage; error?: boolean }>,
   instanceId = INSTANCE,
@@ -55,7 +56,7 @@ function eventsOf(
     })),
   );
   return spans.map((span, i) =>
-    spanToEvent(span, {
+    toTaskEvent(spanRecordOf(span), {
       instanceId,
       harness: 'claude_code',
       usage: specs[i]?.usage,
@@ -69,7 +70,6 @@ const usageOf = (model: string): TaskUsage => ({
   outputTokens: 300,
   model,
   provider: 'openai',
-  calls: 2,
 });
 
 /** Free text that JSON must escape, or that tempts a writer to get it wrong. */

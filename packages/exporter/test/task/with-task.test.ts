@@ -16,7 +16,8 @@ import {
   type RecordingServer,
   startRecordingServer,
 } from '../../../../test/support/recording-server.js';
-import { spanToEvent } from '../../src/conversion/span-to-event.js';
+import { spanRecordOf } from '../../src/conversion/span-record.js';
+import { toTaskEvent } from '../../src/conversion/span-to-event.js';
 import { MosaicPredictions } from '../../src/predictions/mosaic-predictions.js';
 import type { PredictionsReader } from '../../src/task/prefill-estimates.js';
 import { taskAttributes } from '../../src/task/task-attributes.js';
@@ -298,7 +299,7 @@ describe('withTask', () => {
         { tracer },
       );
 
-      const event = spanToEvent(only(), {
+      const event = toTaskEvent(spanRecordOf(only()), {
         instanceId: '3f1c2a4e-8b7d-4c6a-9e2f-1a2b3c4d5e6f',
         harness: 'unknown',
         onCorrection: (key) => {

@@ -1,0 +1,22 @@
+/**
+ * `@mosaicstack/telemetry-exporter/core`: the conversion core on a neutral span record, for the
+ * OTLP bridge and the devserver; not the main entry. One converter (`toTaskEvent`), one usage
+ * reader (`readModelCall`) and one delivery (`createEventDelivery`) whatever the spans come from.
+ */
+export { resolveConfig, validateConfig } from './config/resolve-config.js';
+export type { SpanRecord } from './conversion/span-record.js';
+export { spanRecordOf } from './conversion/span-record.js';
+export type { ConversionContext } from './conversion/span-to-event.js';
+export { toTaskEvent } from './conversion/span-to-event.js';
+export type { TaskUsage } from './conversion/task-usage.js';
+export type { EventDelivery } from './exporter/event-delivery.js';
+export { createEventDelivery } from './exporter/event-delivery.js';
+export type { ReadableSpanLike } from './otel/otel-types.js';
+export type {
+  MosaicDeliveryError,
+  MosaicDeliveryErrorKind,
+  MosaicTelemetryConfig,
+  ResolvedMosaicConfig,
+} from './types.js';
+export type { ModelCall, ModelCallKind, ModelCallSource } from './usage/llm-call-usage.js';
+export { readModelCall } from './usage/llm-call-usage.js';
