@@ -1,5 +1,4 @@
 import type { LogRecordLike } from '../decode/log-record-like.js';
-import { toProvider } from '../pipeline/exporter-core.js';
 import { claudeInputTokens } from './claude-code.js';
 import type { KeyedRequest } from './keyed-request.js';
 import { countAttr, textAttr } from './read-attribute.js';
@@ -52,7 +51,7 @@ export function readClaudeLog(log: LogRecordLike): ClaudeLogReading | undefined 
             inputTokens: name === 'api_request' ? claudeInputTokens(a, undefined) : 0,
             outputTokens: name === 'api_request' ? (countAttr(a, 'output_tokens') ?? 0) : 0,
             model: textAttr(a, 'model'),
-            provider: toProvider('anthropic'),
+            provider: 'anthropic',
             failed: name === 'api_error',
             costMicros: cost,
           },

@@ -1,5 +1,5 @@
 import type { Attributes } from '@opentelemetry/api';
-import { type SpanRecord, toProvider } from '../pipeline/exporter-core.js';
+import { readModelCall, type SpanRecord } from '../pipeline/exporter-core.js';
 import type { TraceView } from '../tasks/trace-view.js';
 import type { ModelRequest } from './model-request.js';
 import { countAttr, textAttr } from './read-attribute.js';
@@ -29,7 +29,6 @@ function requestOf(span: SpanRecord, ctx: TraceDialectContext): ModelRequest {
   const a = span.attributes;
   const status = countAttr(a, 'status_code');
   const requestId = textAttr(a, 'request_id');
-  const provider = textAttr(a, 'gen_ai.provider.name') ?? textAttr(a, 'gen_ai.system');
   return {
     id: span.spanId,
     startMs: span.startTimeMs,
@@ -37,7 +36,8 @@ function requestOf(span: SpanRecord, ctx: TraceDialectContext): ModelRequest {
     inputTokens: claudeInputTokens(a, 'gen_ai.usage.input_tokens'),
     outputTokens: countAttr(a, 'gen_ai.usage.output_tokens') ?? countAttr(a, 'output_tokens') ?? 0,
     model: textAttr(a, 'gen_ai.request.model') ?? textAttr(a, 'model'),
-    provider: toProvider(provider ?? 'anthropic'),
+    // The core's reader maps `gen_ai.provider.name` (Claude Code writes `anthropic`).
+    provider: readModelCall(span)?.provider ?? 'anthropic',
     failed: a.success === false || span.statusCode === 2 || (status !== undefined && status >= 400),
     costMicros: requestId === undefined ? undefined : ctx.costOfRequest(requestId),
   };

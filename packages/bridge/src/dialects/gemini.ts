@@ -1,5 +1,5 @@
 import type { LogRecordLike } from '../decode/log-record-like.js';
-import { type SpanRecord, toProvider } from '../pipeline/exporter-core.js';
+import type { SpanRecord } from '../pipeline/exporter-core.js';
 import type { KeyedRequest } from './keyed-request.js';
 import { countAttr, textAttr } from './read-attribute.js';
 
@@ -41,7 +41,7 @@ export function readGeminiLog(log: LogRecordLike): KeyedRequest | undefined {
       inputTokens: input,
       outputTokens: output,
       model,
-      provider: toProvider('google'),
+      provider: 'google',
       failed,
     },
   };
@@ -71,7 +71,7 @@ export function readGeminiSpan(span: SpanRecord): KeyedRequest | undefined {
       inputTokens: countAttr(a, 'gen_ai.usage.input_tokens') ?? 0,
       outputTokens: countAttr(a, 'gen_ai.usage.output_tokens') ?? 0,
       model: textAttr(a, 'gen_ai.request.model') ?? textAttr(a, 'gen_ai.response.model'),
-      provider: toProvider('google'),
+      provider: 'google',
       failed: span.statusCode === 2,
     },
   };
