@@ -186,6 +186,35 @@ describe('bridge edge cases', () => {
     });
   });
 
+  for (const lastRecord of ['codex.tool_decision', 'codex.tool_result']) {
+    it(`reports a Codex turn whose logs stop at an unanswered tool call (${lastRecord}) as a failure`, async () => {
+      loop = await startBridgeLoop({ taskIdleMs: 5_000 });
+      const [logs] = loadCapture('codex', 'run1').filter((r) => r.signal === 'logs');
+      const body = structuredClone(logs?.json) as {
+        resourceLogs: Array<{ scopeLogs: Array<{ logRecords: Array<Record<string, unknown>> }> }>;
+      };
+      const nameOf = (l: Record<string, unknown>) =>
+        (l.attributes as Array<{ key: string; value: { stringValue?: string } }>).find(
+          (a) => a.key === 'event.name',
+        )?.value.stringValue;
+      // What a periodic export sent before Codex exited on a failed request: up to the tool result.
+      for (const rl of body.resourceLogs) {
+        for (const sl of rl.scopeLogs) {
+          const cut = sl.logRecords.findIndex((l) => nameOf(l) === lastRecord);
+          if (cut >= 0) sl.logRecords = sl.logRecords.slice(0, cut + 1);
+        }
+      }
+      await loop.send([json('logs', body)]);
+      const events = await loop.finish();
+      expect(events).toHaveLength(1);
+      expect(events[0]).toMatchObject({
+        actual_input_tokens: 2101,
+        actual_output_tokens: 61,
+        outcome: 'failure',
+      });
+    });
+  }
+
   it('reads Gemini spans alone when no logs come (output without thoughts)', async () => {
     loop = await startBridgeLoop({ taskIdleMs: 5_000 });
     await loop.send(loadCapture('gemini', 'run1').filter((r) => r.signal === 'traces'));
@@ -310,6 +339,31 @@ describe('bridge edge cases', () => {
       provider: 'mistral',
       outcome: 'failure',
       harness: 'custom',
+    });
+  });
+
+  it('treats mosaic.task.type copied from the resource onto every span (Claude Code) as inherited', async () => {
+    loop = await startBridgeLoop({ taskIdleMs: 5_000 });
+    const tagged = loadCapture('claude', 'run2-protobuf').map((r) => {
+      const body = structuredClone(r.json) as Record<string, Array<Record<string, unknown>>>;
+      const kv = { key: 'mosaic.task.type', value: { stringValue: 'testing' } };
+      for (const res of body.resourceSpans ?? body.resourceLogs ?? body.resourceMetrics ?? []) {
+        (res.resource as { attributes: unknown[] }).attributes.push(kv);
+        for (const scope of (res.scopeSpans ?? []) as Array<{
+          spans: Array<{ attributes: unknown[] }>;
+        }>) {
+          for (const s of scope.spans) s.attributes.push(kv);
+        }
+      }
+      return json(r.signal, body);
+    });
+    await loop.send(tagged);
+    const events = await loop.finish();
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({
+      task_type: 'testing',
+      actual_input_tokens: 11_309,
+      harness: 'claude_code',
     });
   });
 

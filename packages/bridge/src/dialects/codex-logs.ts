@@ -9,6 +9,36 @@ const isCodex = (log: LogRecordLike) => {
 };
 
 /**
+ * A `codex.tool_decision` or `codex.tool_result` (only its time and conversation are read: a
+ * result also holds the tool's arguments and output) as a failed request of no tokens: a turn
+ * whose last record is a tool call that no model request answered broke off (Codex exits on a
+ * failed request without flushing that request's logs). A later answered request makes the turn
+ * a success again.
+ */
+function unansweredTool(log: LogRecordLike, name: string): KeyedRequest | undefined {
+  const conversation = textAttr(log.attributes, 'conversation.id');
+  if (conversation === undefined || !isCodex(log)) return undefined;
+  const stamp = textAttr(log.attributes, 'event.timestamp') ?? String(log.timeMs);
+  return {
+    source: 'codex.logs',
+    sessionId: conversation,
+    promptId: '',
+    from: 'logs',
+    resourceAttributes: log.resourceAttributes,
+    request: {
+      id: `${name}:${stamp}`,
+      startMs: log.timeMs,
+      endMs: log.timeMs,
+      inputTokens: 0,
+      outputTokens: 0,
+      model: undefined,
+      provider: undefined,
+      failed: true,
+    },
+  };
+}
+
+/**
  * Codex CLI logs (no traces): each `codex.sse_event` of kind `response.completed` is an answered
  * request (`input_token_count` includes cached tokens, `output_token_count` reasoning); kind
  * `response.failed`, or a `codex.api_request` answered >= 400, a failed one. Codex logs carry no
@@ -16,6 +46,8 @@ const isCodex = (log: LogRecordLike) => {
  */
 export function readCodexLog(log: LogRecordLike): KeyedRequest | undefined {
   const name = log.eventName;
+  if (name === 'codex.tool_decision' || name === 'codex.tool_result')
+    return unansweredTool(log, name);
   if (name !== 'codex.sse_event' && name !== 'codex.api_request') return undefined;
   const a = log.attributes;
   const conversation = textAttr(a, 'conversation.id');

@@ -1,6 +1,7 @@
 import type { SpanRecord } from '../pipeline/exporter-core.js';
 import { CLAUDE_INTERACTION_SPAN, CLAUDE_REQUEST_SPAN } from './claude-code.js';
 import { CODEX_TURN_SPAN, CODEX_TURN_START_SPAN } from './codex.js';
+import { hasOwnTaskType } from './explicit-task.js';
 import { GEMINI_CALL_SPAN } from './gemini.js';
 import { isRootAgentSpan } from './invoke-agent.js';
 import { OPENCODE_PROMPT_SPAN } from './opencode.js';
@@ -52,7 +53,7 @@ export function completesTask(span: SpanRecord): boolean {
     span.name === CLAUDE_INTERACTION_SPAN ||
     span.name === CODEX_TURN_SPAN ||
     span.name === OPENCODE_PROMPT_SPAN ||
-    span.attributes['mosaic.task.type'] !== undefined ||
+    hasOwnTaskType(span) ||
     isRootAgentSpan(span.attributes, span.parentSpanId)
   );
 }
