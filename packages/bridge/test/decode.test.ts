@@ -93,7 +93,7 @@ describe('decode', () => {
           attributes: { 'db.statement': 'x' },
         }),
         { ...span({ traceId, name: 'x' }), traceId: '' },
-        null,
+        null as never,
       ]);
       const decoded = decodeSpans(body);
       expect(decoded.records).toHaveLength(1);
