@@ -9,23 +9,26 @@ import {
 import { validateTaskCompletionEvent } from '@mosaicstack/telemetry-semconv';
 import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 import { afterEach, describe, expect, it } from 'vitest';
+import { withTestSeams } from '../../packages/exporter/src/exporter/test-seams.js';
 
 const OTHER_INSTANCE = '7c9e6679-7425-40de-944b-e07fc1f90ae7';
 
 function setup(server: DevServer, extra: Record<string, unknown> = {}) {
   const errors: MosaicDeliveryError[] = [];
   const processor = createMosaicSpanProcessor(
-    {
-      enabled: true,
-      serverUrl: server.url,
-      apiKey: server.apiKey,
-      instanceId: server.instanceId,
-      harness: 'claude_code',
-      submitIntervalMs: 60_000,
-      onError: (e) => errors.push(e),
-      ...extra,
-    },
-    { retryBaseDelayMs: 20 },
+    withTestSeams(
+      {
+        enabled: true,
+        serverUrl: server.url,
+        apiKey: server.apiKey,
+        instanceId: server.instanceId,
+        harness: 'claude_code',
+        submitIntervalMs: 60_000,
+        onError: (e) => errors.push(e),
+        ...extra,
+      },
+      { retryBaseDelayMs: 20 },
+    ),
   );
   const provider = new BasicTracerProvider({ spanProcessors: [processor] });
   const tracer = provider.getTracer('e2e');

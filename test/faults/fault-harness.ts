@@ -10,6 +10,7 @@ import { validateTaskCompletionEvent } from '@mosaicstack/telemetry-semconv';
 import { context, trace } from '@opentelemetry/api';
 import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 import { expect } from 'vitest';
+import { withTestSeams } from '../../packages/exporter/src/exporter/test-seams.js';
 
 /** Credentials the fault tests give every devserver they start, so a restart keeps them. */
 export const API_KEY = 'fa'.repeat(32);
@@ -75,18 +76,20 @@ export function startHost(url: string, options: MosaicTelemetryConfig = {}): Fau
   const errors: MosaicDeliveryError[] = [];
   const thrown: unknown[] = [];
   const processor = createMosaicSpanProcessor(
-    {
-      enabled: true,
-      serverUrl: url,
-      apiKey: API_KEY,
-      instanceId: INSTANCE_ID,
-      harness: 'claude_code',
-      submitIntervalMs: 60_000,
-      onError: (e) => errors.push(e),
-      ...FAST,
-      ...options,
-    },
-    { retryBaseDelayMs: 10 },
+    withTestSeams(
+      {
+        enabled: true,
+        serverUrl: url,
+        apiKey: API_KEY,
+        instanceId: INSTANCE_ID,
+        harness: 'claude_code',
+        submitIntervalMs: 60_000,
+        onError: (e) => errors.push(e),
+        ...FAST,
+        ...options,
+      },
+      { retryBaseDelayMs: 10 },
+    ),
   );
   const provider = new BasicTracerProvider({ spanProcessors: [processor] });
   const tracer = provider.getTracer('faults');

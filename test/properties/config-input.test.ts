@@ -10,6 +10,7 @@ import {
 import { Harness } from '@mosaicstack/telemetry-semconv';
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
+import { withTestSeams } from '../../packages/exporter/src/exporter/test-seams.js';
 import { captureDiag } from '../support/captured-diag.js';
 import { anyNumber } from './arbitraries.js';
 
@@ -281,7 +282,9 @@ describe('createMosaicSpanProcessor', () => {
             for (const name of ENV_NAMES) vi.stubEnv(name, env[name]);
             try {
               const expected = resolveConfig(config, process.env);
-              const processor = createMosaicSpanProcessor(config, { retryBaseDelayMs: 1 });
+              const processor = createMosaicSpanProcessor(
+                withTestSeams(config, { retryBaseDelayMs: 1 }),
+              );
               expect(processor instanceof MosaicSpanProcessor).toBe(expected.enabled);
               if (expected.enabled) enabledRuns++;
               await processor.forceFlush();

@@ -12,6 +12,7 @@ import { type Attributes, context, SpanStatusCode, trace } from '@opentelemetry/
 import { BasicTracerProvider, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { withTestSeams } from '../../packages/exporter/src/exporter/test-seams.js';
 import { captureDiag } from '../support/captured-diag.js';
 import { testConfig } from '../support/finished-spans.js';
 import { type RecordingServer, startRecordingServer } from '../support/recording-server.js';
@@ -76,8 +77,10 @@ describe('createMosaicSpanProcessor', () => {
               const first = server.requests.length;
               const firstLine = diag.lines.length;
               const processor = createMosaicSpanProcessor(
-                { ...config, dryRun, onError: (e) => errors.push(e) },
-                { retryBaseDelayMs: 1 },
+                withTestSeams(
+                  { ...config, dryRun, onError: (e) => errors.push(e) },
+                  { retryBaseDelayMs: 1 },
+                ),
               );
               const provider = new BasicTracerProvider({ spanProcessors: [processor] });
               const tracer = provider.getTracer(`tracer-${MARKER}`);

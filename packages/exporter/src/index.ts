@@ -1,6 +1,5 @@
 export { TASK_SPAN_ATTRIBUTE_ALLOWLIST } from '@mosaicstack/telemetry-semconv';
 export { resolveConfig, validateConfig } from './config/resolve-config.js';
-export type { MosaicSpanExporterInternals } from './exporter/mosaic-span-exporter.js';
 export { MosaicSpanExporter } from './exporter/mosaic-span-exporter.js';
 export type {
   ExportResultLike,

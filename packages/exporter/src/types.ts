@@ -72,6 +72,12 @@ export interface MosaicTelemetryConfig {
    */
   predictionCacheTtlMs?: number;
   /**
+   * Longest `forceFlush()` or `shutdown()` may take in ms, whatever the server does: requests still
+   * running then are abandoned; at shutdown the events not delivered are counted and reported.
+   * @default 10000
+   */
+  shutdownTimeoutMs?: number;
+  /**
    * Log each batch (key redacted) instead of sending it (env `MOSAIC_TELEMETRY_DRY_RUN`).
    * @default false
    */
@@ -106,6 +112,7 @@ export interface ResolvedMosaicConfig {
   readonly requestTimeoutMs: number;
   readonly maxRetries: number;
   readonly predictionCacheTtlMs: number;
+  readonly shutdownTimeoutMs: number;
   readonly dryRun: boolean;
   readonly autoTasks: boolean;
   readonly allowInsecure: boolean;

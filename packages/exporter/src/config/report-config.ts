@@ -1,7 +1,8 @@
 import { logger } from '../otel/diag-logger.js';
+import { createLogOnce } from '../otel/log-once.js';
 import type { ResolvedMosaicConfig } from '../types.js';
 
-const reported = new Set<string>();
+const logOnce = createLogOnce();
 
 /**
  * Logs a resolved config's warnings, and its problems when telemetry was switched on, each once
@@ -17,10 +18,4 @@ export function reportConfig(config: ResolvedMosaicConfig): boolean {
     }
   }
   return config.enabled;
-}
-
-function logOnce(key: string, log: () => void): void {
-  if (reported.has(key)) return;
-  reported.add(key);
-  log();
 }

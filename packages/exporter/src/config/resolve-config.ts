@@ -1,6 +1,8 @@
 import { type Harness, MAX_EVENTS_PER_BATCH } from '@mosaicstack/telemetry-semconv';
 import { HARNESSES } from '../conversion/wire-values.js';
+import { addSecret, redactSecrets } from '../otel/redact-secrets.js';
 import type { MosaicTelemetryConfig, ResolvedMosaicConfig } from '../types.js';
+import { checkInt as checkIntRule, type IntRule, show } from './int-rule.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -9,7 +11,12 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const TRUE_WORDS = new Set(['1', 'true', 'yes', 'on']);
 const FALSE_WORDS = new Set(['0', 'false', 'no', 'off']);
 
-/** Defaults of every option (DESIGN section 7). */
+/**
+ * `config/`: the options, from arguments, env and defaults; their validation and the one-time
+ * report of what is wrong.
+ */
+
+/** Defaults of every option (README, configuration). */
 export const DEFAULTS = {
   harness: 'unknown',
   submitIntervalMs: 300_000,
@@ -18,12 +25,9 @@ export const DEFAULTS = {
   requestTimeoutMs: 10_000,
   maxRetries: 3,
   predictionCacheTtlMs: 21_600_000,
+  shutdownTimeoutMs: 10_000,
 } as const;
 
-interface IntRule {
-  readonly min: number;
-  readonly max: number;
-}
 const INT_RULES = {
   submitIntervalMs: { min: 0, max: 86_400_000 },
   maxQueueSize: { min: 1, max: 1_000_000 },
@@ -31,16 +35,8 @@ const INT_RULES = {
   requestTimeoutMs: { min: 1, max: 600_000 },
   maxRetries: { min: 0, max: 10 },
   predictionCacheTtlMs: { min: 0, max: 2_592_000_000 },
+  shutdownTimeoutMs: { min: 1, max: 600_000 },
 } as const satisfies Record<string, IntRule>;
-
-/** A value as it may appear in a message: JSON where possible, never a throw (BigInt, cycles). */
-function show(value: unknown): string {
-  try {
-    return JSON.stringify(value) ?? `a ${typeof value}`;
-  } catch {
-    return `a ${typeof value} that cannot be shown`;
-  }
-}
 
 function parseBool(raw: string | undefined): boolean | undefined {
   if (raw === undefined) return undefined;
@@ -92,20 +88,7 @@ function checkInt(
   fallback: number,
   problems: string[],
 ): number {
-  if (value === undefined || value === null) return fallback;
-  const rule = INT_RULES[name];
-  if (
-    typeof value !== 'number' ||
-    !Number.isInteger(value) ||
-    value < rule.min ||
-    value > rule.max
-  ) {
-    problems.push(
-      `${name}: expected an integer from ${rule.min} to ${rule.max}, got ${show(value)}; fix the option or remove it to use the default ${fallback}`,
-    );
-    return fallback;
-  }
-  return value;
+  return checkIntRule(name, value, INT_RULES[name], fallback, problems);
 }
 
 function checkServerUrl(
@@ -144,9 +127,18 @@ function checkServerUrl(
 }
 
 /**
- * Decides every option: explicit option, then env, then default (DESIGN section 7); an option
- * that is `undefined` or `null` counts as not given. Pure and never throws: what is wrong is
- * listed in `problems` (then `enabled` is false) and ignored env values in `warnings`.
+ * Decides every option: explicit option, then env, then default; an option that is `undefined`
+ * or `null` counts as not given. Never throws: what is wrong is listed in `problems` (then
+ * `enabled` is false) and ignored env values in `warnings`. The API key is remembered as a secret
+ * to redact: no problem, warning or later log line shows it, whatever variable it was put in.
+ *
+ * @example
+ * ```ts
+ * import { resolveConfig } from '@mosaicstack/telemetry-exporter';
+ *
+ * const config = resolveConfig({ enabled: true, harness: 'claude_code' });
+ * if (!config.enabled) console.error(config.problems.join('\n'));
+ * ```
  */
 export function resolveConfig(
   config: MosaicTelemetryConfig = {},
@@ -157,7 +149,7 @@ export function resolveConfig(
   } catch (error) {
     // Only a hostile object (a throwing getter or Proxy) gets here.
     const problem = `config: could not be read (${error instanceof Error ? error.message : 'unknown error'}); pass a plain object of options`;
-    return { ...decide({}, {}), switchedOn: true, problems: [problem] };
+    return { ...decide({}, {}), switchedOn: true, problems: [redactSecrets(problem)] };
   }
 }
 
@@ -205,6 +197,7 @@ function decide(config: MosaicTelemetryConfig, env: Env): ResolvedMosaicConfig {
     typeof options.apiKey === 'string'
       ? options.apiKey.trim()
       : envString(env, 'MOSAIC_TELEMETRY_API_KEY');
+  if (apiKey !== undefined) addSecret(apiKey);
   if (apiKey === undefined) {
     problems.push(
       'apiKey: missing; set the apiKey option or MOSAIC_TELEMETRY_API_KEY (64 hex characters)',
@@ -279,12 +272,18 @@ function decide(config: MosaicTelemetryConfig, env: Env): ResolvedMosaicConfig {
       DEFAULTS.predictionCacheTtlMs,
       problems,
     ),
+    shutdownTimeoutMs: checkInt(
+      'shutdownTimeoutMs',
+      options.shutdownTimeoutMs,
+      DEFAULTS.shutdownTimeoutMs,
+      problems,
+    ),
     dryRun,
     autoTasks,
     allowInsecure,
     onError: typeof onError === 'function' ? onError : undefined,
-    problems,
-    warnings,
+    problems: problems.map(redactSecrets),
+    warnings: warnings.map(redactSecrets),
   };
   return { ...resolved, enabled: switchedOn && problems.length === 0 };
 }

@@ -1,13 +1,15 @@
 import type { TaskCompletionEvent } from '@mosaicstack/telemetry-semconv';
 import { reportConfig } from '../config/report-config.js';
 import { logger } from '../otel/diag-logger.js';
-import { deliveryError } from '../transport/delivery-error.js';
-import { createHttpTransport, type Transport } from '../transport/http-transport.js';
-import { retryBudgetMs } from '../transport/retry-budget.js';
-import { createRetryingTransport } from '../transport/retrying-transport.js';
-import type { MosaicDeliveryError, ResolvedMosaicConfig } from '../types.js';
-import { USER_AGENT } from '../version.js';
+import { asError } from '../otel/safe-call.js';
+import { createServerTransport } from '../transport/create-server-transport.js';
+import { DeliveryError } from '../transport/delivery-error.js';
+import type { Transport } from '../transport/http-transport.js';
+import { logDryRun, refusalHint, reportDeliveryError } from '../transport/report-delivery-error.js';
+import { sendConcurrently } from '../transport/request-pool.js';
+import type { ResolvedMosaicConfig } from '../types.js';
 import { CarryOverBuffer } from './carry-over-buffer.js';
+import { deliveryBudgetMs } from './delivery-budget.js';
 import { eventBatchJson } from './event-batch-json.js';
 import { readBatchResponse } from './read-batch-response.js';
 import { createSelfMetrics, type SelfMetrics } from './self-metrics.js';
@@ -23,16 +25,16 @@ export interface EventDelivery {
    * partial-success handling; what could not be delivered yet is carried over (bounded).
    */
   deliver(events: readonly TaskCompletionEvent[]): Promise<void>;
-  /** Waits for deliveries in flight, then delivers the carry-over. */
+  /**
+   * Waits for deliveries in flight, then delivers the carry-over; done within `shutdownTimeoutMs`
+   * whatever the server does (what is still undelivered then stays carried over, reported).
+   */
   forceFlush(): Promise<void>;
-  /** Flushes as `forceFlush` does, then closes the connections; later deliveries are dropped. */
+  /**
+   * Flushes as `forceFlush` does within `shutdownTimeoutMs`, counts and reports every event still
+   * undelivered as dropped, then closes the connections; later deliveries are dropped (reported).
+   */
   shutdown(): Promise<void>;
-}
-
-/** The in-process exporter's view of a delivery: the interface plus what its tests look at. */
-export interface EventDeliveryInternals extends EventDelivery {
-  /** Events waiting in the carry-over for the next delivery. */
-  readonly carryOverSize: number;
 }
 
 /** Wiring for the in-process exporter and tests; not part of the public options. */
@@ -44,8 +46,6 @@ export interface EventDeliveryOptions {
 }
 
 const EVENTS_PATH = '/v1/events/batch';
-/** Requests of one delivery sent at once: enough to hide loopback latency, small enough to be polite. */
-const REQUEST_CONCURRENCY = 2;
 
 /**
  * Creates the delivery of task events for a resolved config (see `resolveConfig`), logging the
@@ -58,11 +58,17 @@ export function createEventDelivery(config: ResolvedMosaicConfig): EventDelivery
 }
 
 /** The delivery behind {@link createEventDelivery}, with the in-process exporter's wiring. */
-export class BatchEventDelivery implements EventDeliveryInternals {
+export class BatchEventDelivery implements EventDelivery {
   private readonly transport: Transport | undefined;
   private readonly carryOver: CarryOverBuffer;
   private readonly metrics: SelfMetrics;
+  private readonly budgetMs: number;
   private readonly pending = new Set<Promise<void>>();
+  /** Aborted when a flush or shutdown deadline passes: every request in flight is abandoned. */
+  private deadline = new AbortController();
+  private openWindows = 0;
+  private windowEnd = Number.POSITIVE_INFINITY;
+  private deadlineTimer: ReturnType<typeof setTimeout> | undefined;
   private isShutdown = false;
 
   constructor(
@@ -71,24 +77,14 @@ export class BatchEventDelivery implements EventDeliveryInternals {
   ) {
     this.metrics = options.metrics ?? createSelfMetrics();
     this.carryOver = new CarryOverBuffer(config.maxQueueSize);
+    this.budgetMs = deliveryBudgetMs(config);
     this.transport =
       config.enabled && !config.dryRun
-        ? createRetryingTransport(
-            createHttpTransport({
-              serverUrl: config.serverUrl,
-              apiKey: config.apiKey,
-              userAgent: USER_AGENT,
-            }),
-            {
-              maxRetries: config.maxRetries,
-              ...(options.retryBaseDelayMs === undefined
-                ? {}
-                : { baseDelayMs: options.retryBaseDelayMs }),
-            },
-          )
+        ? createServerTransport(config, options.retryBaseDelayMs)
         : undefined;
   }
 
+  /** Events waiting in the carry-over for the next delivery. */
   get carryOverSize(): number {
     return this.carryOver.size;
   }
@@ -96,31 +92,85 @@ export class BatchEventDelivery implements EventDeliveryInternals {
   deliver(events: readonly TaskCompletionEvent[]): Promise<void> {
     if (!this.config.enabled) return Promise.resolve();
     if (this.isShutdown) {
-      if (events.length > 0) {
-        this.metrics.events('dropped', events.length);
-        this.report(
-          deliveryError(
-            'dropped',
-            `delivery is shut down: ${events.length} events not delivered`,
-            events.length,
-          ),
-        );
-      }
+      this.lose(events.length, 'delivery is shut down');
       return Promise.resolve();
     }
     return this.track(this.run(events));
   }
 
-  async forceFlush(): Promise<void> {
-    await this.settle();
-    if (this.carryOver.size > 0 && this.config.enabled) await this.track(this.run([]));
+  forceFlush(): Promise<void> {
+    return this.withinDeadline(async () => {});
   }
 
   async shutdown(): Promise<void> {
     if (this.isShutdown) return;
-    await this.forceFlush();
+    await this.shutdownAfter(async () => {});
+  }
+
+  /**
+   * Runs `step` (the BatchSpanProcessor's flush of the spans it still holds), then delivers the
+   * carry-over, all within one `shutdownTimeoutMs` deadline from now: at the deadline every request
+   * still running is abandoned and its events carried over. Never rejects.
+   */
+  async withinDeadline(step: () => Promise<void>): Promise<void> {
+    if (!this.config.enabled) {
+      await settleStep(step);
+      return;
+    }
+    this.openWindow();
+    try {
+      await raceDeadline(
+        (async () => {
+          await settleStep(step);
+          await this.settle();
+          if (this.carryOver.size > 0 && !this.deadline.signal.aborted) {
+            await this.track(this.run([]));
+          }
+        })(),
+        this.deadline.signal,
+      );
+      // Requests abandoned at the deadline settle at once (every wait is abortable): their events
+      // are in the carry-over when this returns.
+      await this.settle();
+    } catch (error) {
+      logger.error(`flush failed unexpectedly: ${asError(error).message}`);
+    } finally {
+      this.closeWindow();
+    }
+  }
+
+  /**
+   * Flushes as {@link withinDeadline} does, then counts and reports what is still undelivered as
+   * dropped, and closes the connections.
+   */
+  async shutdownAfter(step: () => Promise<void>): Promise<void> {
+    if (this.isShutdown) {
+      await settleStep(step);
+      return;
+    }
+    await this.withinDeadline(step);
     this.isShutdown = true;
+    this.lose(this.carryOver.drain().length, 'shutdown deadline passed before delivery');
     this.transport?.close();
+  }
+
+  private openWindow(): void {
+    const end = Date.now() + this.config.shutdownTimeoutMs;
+    this.openWindows++;
+    if (end >= this.windowEnd) return;
+    this.windowEnd = end;
+    if (this.deadlineTimer !== undefined) clearTimeout(this.deadlineTimer);
+    const controller = this.deadline;
+    this.deadlineTimer = setTimeout(() => controller.abort(), end - Date.now());
+    this.deadlineTimer.unref?.();
+  }
+
+  private closeWindow(): void {
+    if (--this.openWindows > 0) return;
+    if (this.deadlineTimer !== undefined) clearTimeout(this.deadlineTimer);
+    this.deadlineTimer = undefined;
+    this.windowEnd = Number.POSITIVE_INFINITY;
+    if (this.deadline.signal.aborted) this.deadline = new AbortController();
   }
 
   private async run(fresh: readonly TaskCompletionEvent[]): Promise<void> {
@@ -135,51 +185,65 @@ export class BatchEventDelivery implements EventDeliveryInternals {
     const started = performance.now();
     const events = this.carryOver.size > 0 ? [...this.carryOver.drain(), ...fresh] : fresh;
     if (events.length === 0) return;
-    const { batchSize, requestTimeoutMs } = this.config;
-    if (events.length <= batchSize) {
-      // One request (the usual export of a BSP batch of batchSize): no workers to coordinate.
-      await this.sendChunk(events, requestTimeoutMs);
-    } else {
-      const chunks: (readonly TaskCompletionEvent[])[] = [];
-      for (let i = 0; i < events.length; i += batchSize) {
-        chunks.push(events.slice(i, i + batchSize));
-      }
-      let next = 0;
-      const worker = async () => {
-        while (next < chunks.length) {
-          const chunk = chunks[next++] as readonly TaskCompletionEvent[];
-          await this.sendChunk(chunk, requestTimeoutMs);
+    // One delivery ends within its budget, or at the flush deadline when that is nearer.
+    const bound = boundedSignal(this.deadline.signal, this.budgetMs);
+    const abandoned: TaskCompletionEvent[] = [];
+    const sendChunk = async (chunk: readonly TaskCompletionEvent[]) => {
+      if (bound.signal.aborted) abandoned.push(...chunk);
+      else await this.sendChunk(chunk, bound.signal);
+    };
+    try {
+      const { batchSize } = this.config;
+      if (events.length <= batchSize) {
+        // One request (the usual export of a BSP batch of batchSize): no workers to coordinate.
+        await sendChunk(events);
+      } else {
+        const chunks: (readonly TaskCompletionEvent[])[] = [];
+        for (let i = 0; i < events.length; i += batchSize) {
+          chunks.push(events.slice(i, i + batchSize));
         }
-      };
-      const workers = Math.min(REQUEST_CONCURRENCY, chunks.length);
-      await Promise.all(Array.from({ length: workers }, worker));
+        await sendConcurrently(chunks, sendChunk);
+      }
+    } finally {
+      bound.dispose();
+    }
+    if (abandoned.length > 0) {
+      this.carry(
+        abandoned,
+        new DeliveryError(
+          'retries-exhausted',
+          `delivery deadline passed before ${abandoned.length} events were sent`,
+          abandoned.length,
+        ),
+      );
     }
     this.metrics.exportDuration((performance.now() - started) / 1000);
   }
 
   /** Sends one request's worth of events; afterwards each is delivered, carried over or reported. */
-  private async sendChunk(chunk: readonly TaskCompletionEvent[], timeoutMs: number): Promise<void> {
+  private async sendChunk(
+    chunk: readonly TaskCompletionEvent[],
+    signal: AbortSignal,
+  ): Promise<void> {
     const body = eventBatchJson(chunk);
-    if (this.config.dryRun || this.transport === undefined) {
-      logger.info(
-        `dry run: POST ${this.config.serverUrl}${EVENTS_PATH} (Authorization: Bearer [REDACTED]) ${body}`,
-      );
+    if (this.transport === undefined) {
+      logDryRun(this.config.serverUrl, EVENTS_PATH, body);
       return;
     }
-    const deadline = Date.now() + retryBudgetMs(this.config);
-    const result = await this.transport.send(EVENTS_PATH, body, timeoutMs, deadline);
+    const result = await this.transport.send(EVENTS_PATH, body, signal);
+    const status = result.statusCode;
 
     if (result.status === 'success') {
-      const verdict = readBatchResponse(result.body, chunk.length);
+      const verdict = readBatchResponse(result.body, chunk);
       if (verdict === undefined) {
         // A 200 we cannot read: we do not know what was stored, so resend later (idempotent).
         this.carry(
           chunk,
-          deliveryError(
+          new DeliveryError(
             'retries-exhausted',
             'unreadable response to a batch',
             chunk.length,
-            result.statusCode,
+            status,
           ),
         );
         return;
@@ -189,36 +253,42 @@ export class BatchEventDelivery implements EventDeliveryInternals {
         this.metrics.events('rejected', verdict.rejected.length);
         const first = verdict.rejected[0];
         this.report(
-          deliveryError(
+          new DeliveryError(
             'rejected',
             `server rejected ${verdict.rejected.length} of ${chunk.length} events (first: ${first?.error})`,
             verdict.rejected.length,
-            result.statusCode,
+            status,
           ),
         );
       }
       return;
     }
-    if (result.status === 'retryable') {
+    if (result.status === 'retryable' || (status !== undefined && status >= 200 && status < 300)) {
+      // Retries used up, abandoned at a deadline, or a 2xx whose answer could not be read (too
+      // large): the events may go through later (ids make a resend idempotent).
+      const how =
+        result.status === 'retryable'
+          ? 'delivery failed after retries'
+          : 'unreadable response to a batch';
       this.carry(
         chunk,
-        deliveryError(
+        new DeliveryError(
           'retries-exhausted',
-          `delivery failed after retries: ${result.error.message}`,
+          `${how}: ${result.error.message}`,
           chunk.length,
-          result.statusCode,
+          status,
         ),
       );
       return;
     }
     // 400, 401, 403 and other client errors: resending the same request cannot succeed.
     this.metrics.events('rejected', chunk.length);
-    const status = result.statusCode;
+    const refused = status === 403 || status === 401;
     this.report(
-      deliveryError(
-        status === 403 || status === 401 ? 'forbidden' : 'bad-request',
-        status === 403 || status === 401
-          ? `server refused the batch (${status}): check that apiKey and instanceId belong together; ${chunk.length} events not delivered`
+      new DeliveryError(
+        refused ? 'forbidden' : 'bad-request',
+        refused
+          ? `server refused the batch (${status})${refusalHint(status)}; ${chunk.length} events not delivered`
           : `server rejected the batch: ${result.error.message}; ${chunk.length} events not delivered`,
         chunk.length,
         status,
@@ -227,14 +297,14 @@ export class BatchEventDelivery implements EventDeliveryInternals {
   }
 
   /** Keeps events for the next delivery (oldest dropped past the cap), reporting why. */
-  private carry(chunk: readonly TaskCompletionEvent[], error: MosaicDeliveryError): void {
+  private carry(chunk: readonly TaskCompletionEvent[], error: DeliveryError): void {
     this.metrics.events('failed', chunk.length);
     this.report(error);
     const dropped = this.carryOver.add(chunk);
     if (dropped > 0) {
       this.metrics.events('dropped', dropped);
       this.report(
-        deliveryError(
+        new DeliveryError(
           'dropped',
           `carry-over buffer full: dropped the ${dropped} oldest events`,
           dropped,
@@ -243,10 +313,15 @@ export class BatchEventDelivery implements EventDeliveryInternals {
     }
   }
 
-  private report(error: MosaicDeliveryError): void {
-    logger.warn(error.message);
-    const onError = this.config.onError;
-    if (onError !== undefined) safeCall(() => onError(error));
+  /** Counts and reports `count` events that will never be delivered. */
+  private lose(count: number, why: string): void {
+    if (count === 0) return;
+    this.metrics.events('dropped', count);
+    this.report(new DeliveryError('dropped', `${why}: ${count} events not delivered`, count));
+  }
+
+  private report(error: DeliveryError): void {
+    reportDeliveryError(error, this.config.onError);
   }
 
   private track(promise: Promise<void>): Promise<void> {
@@ -260,14 +335,44 @@ export class BatchEventDelivery implements EventDeliveryInternals {
   }
 }
 
-function safeCall(fn: () => void): void {
+/** Runs a flush step of host code (the BSP's), logging instead of rejecting. */
+async function settleStep(step: () => Promise<void>): Promise<void> {
   try {
-    fn();
+    await step();
   } catch (error) {
-    logger.error(`a callback threw: ${asError(error).message}`);
+    logger.error(`flush failed: ${asError(error).message}`);
   }
 }
 
-function asError(value: unknown): Error {
-  return value instanceof Error ? value : new Error(String(value));
+/**
+ * A signal aborted when `outer` aborts or `ms` have passed, whichever is first; `dispose` releases
+ * its timer and listener. (`AbortSignal.any` would do, but it kept signals alive in Node 20.)
+ */
+function boundedSignal(outer: AbortSignal, ms: number): { signal: AbortSignal; dispose(): void } {
+  const controller = new AbortController();
+  const abort = () => controller.abort();
+  if (outer.aborted) controller.abort();
+  else outer.addEventListener('abort', abort, { once: true });
+  const timer = setTimeout(abort, ms);
+  timer.unref?.();
+  return {
+    signal: controller.signal,
+    dispose: () => {
+      clearTimeout(timer);
+      outer.removeEventListener('abort', abort);
+    },
+  };
+}
+
+/** Waits for `work`, or until `signal` aborts, whichever comes first. */
+function raceDeadline(work: Promise<void>, signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    signal.addEventListener('abort', done, { once: true });
+    void work.then(done, done);
+  });
 }

@@ -5,51 +5,48 @@ import { spanRecordOf } from '../conversion/span-record.js';
 import { type ConversionContext, toTaskEvent } from '../conversion/span-to-event.js';
 import type { TaskUsageStore } from '../conversion/task-usage.js';
 import { logger } from '../otel/diag-logger.js';
+import { createLogOnce } from '../otel/log-once.js';
 import {
   ExportResultCode,
   type ExportResultLike,
   type ReadableSpanLike,
   type SpanExporterLike,
 } from '../otel/otel-types.js';
+import { asError, safeCall } from '../otel/safe-call.js';
 import type { MosaicTelemetryConfig, ResolvedMosaicConfig } from '../types.js';
 import { BatchEventDelivery } from './event-delivery.js';
+import { setExporterLink } from './exporter-link.js';
 import { createSelfMetrics, type SelfMetrics } from './self-metrics.js';
-
-/** Wiring the processor and tests hand the exporter; not part of the public options. */
-export interface MosaicSpanExporterInternals {
-  /** An already resolved (and reported) config, instead of resolving `config` again. */
-  readonly resolved?: ResolvedMosaicConfig;
-  /** First backoff ceiling of the retries, in ms. @default 1000 */
-  readonly retryBaseDelayMs?: number;
-}
+import { testSeamsOf } from './test-seams.js';
 
 /**
- * An OTel `SpanExporter` that turns task spans into schema-1.0 events and submits them to
- * `POST /v1/events/batch` in requests of at most `batchSize`, with retries, partial-success
- * handling and a bounded carry-over of events that could not be delivered yet. It never throws:
- * failures go to the result callback, `onError` and OTel `diag`. `export()` is re-entrant.
+ * `exporter/`: task spans to events, then chunk, deliver, carry over, report and count them.
+ *
+ * The exporter as the processor factory builds it: an already resolved config and the usage
+ * store the processor in front of it folds into. Not exported from the package.
  */
-export class MosaicSpanExporter implements SpanExporterLike {
-  private readonly config: ResolvedMosaicConfig;
-  /**
-   * Usage folded into task spans by a `MosaicSpanProcessor` in front of this exporter, keyed by
-   * span; the processor writes it, `export()` reads it. Not for other use.
-   */
-  readonly usage: TaskUsageStore = new WeakMap();
+export class TaskSpanExporter implements SpanExporterLike {
   private readonly delivery: BatchEventDelivery;
   private readonly metrics: SelfMetrics = createSelfMetrics();
-  private readonly correctedKeys = new Set<string>();
+  private readonly logCorrectionOnce = createLogOnce();
   private isShutdown = false;
 
-  constructor(config?: MosaicTelemetryConfig, internals: MosaicSpanExporterInternals = {}) {
-    const resolved = internals.resolved ?? resolveConfig(config);
-    if (internals.resolved === undefined) reportConfig(resolved);
-    this.config = resolved;
-    this.delivery = new BatchEventDelivery(resolved, {
+  constructor(
+    private readonly config: ResolvedMosaicConfig,
+    private readonly usage: TaskUsageStore,
+    retryBaseDelayMs?: number,
+  ) {
+    this.delivery = new BatchEventDelivery(config, {
       metrics: this.metrics,
-      ...(internals.retryBaseDelayMs === undefined
-        ? {}
-        : { retryBaseDelayMs: internals.retryBaseDelayMs }),
+      ...(retryBaseDelayMs === undefined ? {} : { retryBaseDelayMs }),
+    });
+    setExporterLink(this, {
+      usage,
+      flushAfter: (step) => this.delivery.withinDeadline(step),
+      shutdownAfter: async (step) => {
+        await this.delivery.shutdownAfter(step);
+        this.isShutdown = true;
+      },
     });
   }
 
@@ -77,12 +74,18 @@ export class MosaicSpanExporter implements SpanExporterLike {
       .then(() => safeCall(() => resultCallback({ code: ExportResultCode.SUCCESS })));
   }
 
-  /** Waits for exports in flight, then delivers the carry-over buffer. */
+  /**
+   * Waits for exports in flight, then delivers the carry-over buffer; resolves within
+   * `shutdownTimeoutMs` and never rejects.
+   */
   forceFlush(): Promise<void> {
     return this.delivery.forceFlush();
   }
 
-  /** Flushes as `forceFlush` does, then closes the connections; later exports fail. */
+  /**
+   * Flushes as `forceFlush` does, reports what is still undelivered then as dropped, and closes
+   * the connections; later exports fail. Resolves within `shutdownTimeoutMs`, never rejects.
+   */
   async shutdown(): Promise<void> {
     if (this.isShutdown) return;
     await this.delivery.shutdown();
@@ -95,10 +98,9 @@ export class MosaicSpanExporter implements SpanExporterLike {
     let corrections = 0;
     const onCorrection = (key: string) => {
       corrections++;
-      if (!this.correctedKeys.has(key)) {
-        this.correctedKeys.add(key);
-        logger.debug(`corrected a bad value of ${key} (logged once per key)`);
-      }
+      this.logCorrectionOnce(key, () =>
+        logger.debug(`corrected a bad value of ${key} (logged once per key)`),
+      );
     };
     // One context for the whole batch, only its usage changing per span.
     const ctx: { -readonly [K in keyof ConversionContext]: ConversionContext[K] } = {
@@ -122,14 +124,26 @@ export class MosaicSpanExporter implements SpanExporterLike {
   }
 }
 
-function safeCall(fn: () => void): void {
-  try {
-    fn();
-  } catch (error) {
-    logger.error(`a callback threw: ${asError(error).message}`);
+/**
+ * An OTel `SpanExporter` that turns task spans into schema-1.0 events and submits them to
+ * `POST /v1/events/batch` in requests of at most `batchSize`, with retries, partial-success
+ * handling and a bounded carry-over of events that could not be delivered yet. It never throws:
+ * failures go to the result callback, `onError` and OTel `diag`. `export()` is re-entrant;
+ * `forceFlush()` and `shutdown()` finish within `shutdownTimeoutMs` and never reject.
+ *
+ * @example
+ * ```ts
+ * import { MosaicSpanExporter, MosaicSpanProcessor } from '@mosaicstack/telemetry-exporter';
+ * import { BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
+ *
+ * const exporter = new MosaicSpanExporter({ enabled: true });
+ * const processor = new MosaicSpanProcessor(new BatchSpanProcessor(exporter), exporter);
+ * ```
+ */
+export class MosaicSpanExporter extends TaskSpanExporter {
+  constructor(config?: MosaicTelemetryConfig) {
+    const resolved = resolveConfig(config);
+    reportConfig(resolved);
+    super(resolved, new WeakMap(), testSeamsOf(config).retryBaseDelayMs);
   }
-}
-
-function asError(value: unknown): Error {
-  return value instanceof Error ? value : new Error(String(value));
 }

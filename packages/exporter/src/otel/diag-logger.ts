@@ -1,4 +1,21 @@
-import { diag } from '@opentelemetry/api';
+import { type DiagLogger, diag } from '@opentelemetry/api';
+import { redactSecrets } from './redact-secrets.js';
 
-/** The component logger every part of the exporter logs through (OTel `diag`, never `console`). */
-export const logger = diag.createComponentLogger({ namespace: '@mosaicstack/telemetry-exporter' });
+const component = diag.createComponentLogger({ namespace: '@mosaicstack/telemetry-exporter' });
+
+function redacted(level: keyof DiagLogger): (message: string, ...args: unknown[]) => void {
+  return (message, ...args) =>
+    component[level](redactSecrets(String(message)), ...args.map((a) => redactSecrets(String(a))));
+}
+
+/**
+ * The logger every part of the exporter logs through (OTel `diag`, never `console`), redacting
+ * the API key from every line (see `redactSecrets`).
+ */
+export const logger: DiagLogger = {
+  error: redacted('error'),
+  warn: redacted('warn'),
+  info: redacted('info'),
+  debug: redacted('debug'),
+  verbose: redacted('verbose'),
+};

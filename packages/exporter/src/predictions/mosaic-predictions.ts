@@ -5,17 +5,13 @@ import {
 } from '@mosaicstack/telemetry-semconv';
 import { reportConfig } from '../config/report-config.js';
 import { resolveConfig } from '../config/resolve-config.js';
-import { logger } from '../otel/diag-logger.js';
-import { deliveryError } from '../transport/delivery-error.js';
-import {
-  createHttpTransport,
-  type Transport,
-  type TransportResult,
-} from '../transport/http-transport.js';
-import { retryBudgetMs } from '../transport/retry-budget.js';
-import { createRetryingTransport } from '../transport/retrying-transport.js';
+import { asError } from '../otel/safe-call.js';
+import { createServerTransport } from '../transport/create-server-transport.js';
+import { DeliveryError } from '../transport/delivery-error.js';
+import type { Transport } from '../transport/http-transport.js';
+import { logDryRun, refusalHint, reportDeliveryError } from '../transport/report-delivery-error.js';
+import { sendConcurrently } from '../transport/request-pool.js';
 import type { MosaicDeliveryError, MosaicTelemetryConfig, ResolvedMosaicConfig } from '../types.js';
-import { USER_AGENT } from '../version.js';
 import { checkPredictionQuery } from './check-prediction-query.js';
 import {
   PredictionCache,
@@ -29,15 +25,8 @@ import {
 } from './resolve-predictions-options.js';
 
 const PREDICTIONS_PATH = '/v1/predictions/batch';
-/** Requests of one refresh sent at once. */
-const REQUEST_CONCURRENCY = 2;
 /** After a background refresh was started for a stale entry, the next one waits this long. */
 const REVALIDATE_RETRY_MS = 5000;
-
-const CLOSED: TransportResult = {
-  status: 'failure',
-  error: new Error('predictions helper is shut down'),
-};
 
 interface Job {
   readonly queries: PredictionQuery[];
@@ -61,6 +50,8 @@ export class MosaicPredictions {
   private readonly staleMs: number;
   private readonly cache: PredictionCache;
   private readonly transport: Transport | undefined;
+  /** Aborted at shutdown: requests and retries in flight end at once instead of reaching the server. */
+  private readonly closing = new AbortController();
   private readonly inflight = new Map<string, Promise<void>>();
   private readonly revalidateQueue = new Map<string, PredictionQuery>();
   private revalidateTimer: ReturnType<typeof setTimeout> | undefined;
@@ -73,23 +64,9 @@ export class MosaicPredictions {
     this.enabled = reportConfig(resolved) && own.valid;
     this.ttlMs = resolved.predictionCacheTtlMs;
     this.staleMs = own.staleWhileRevalidateMs;
-    this.cache = new PredictionCache(own.maxEntries);
+    this.cache = new PredictionCache(own.maxEntries, own.maxBytes);
     if (!this.enabled || resolved.dryRun) return;
-    const http = createHttpTransport({
-      serverUrl: resolved.serverUrl,
-      apiKey: resolved.apiKey,
-      userAgent: USER_AGENT,
-    });
-    // After shutdown, pending retries end at once instead of reaching the server.
-    const guarded: Transport = {
-      send: (path, body, timeoutMs) =>
-        this.closed ? Promise.resolve(CLOSED) : http.send(path, body, timeoutMs),
-      close: () => http.close(),
-    };
-    this.transport = createRetryingTransport(guarded, {
-      maxRetries: resolved.maxRetries,
-      baseDelayMs: own.retryBaseDelayMs,
-    });
+    this.transport = createServerTransport(resolved, own.retryBaseDelayMs);
   }
 
   /** Whether telemetry is on and the config valid, so `refresh()` asks the server. */
@@ -120,7 +97,7 @@ export class MosaicPredictions {
     try {
       await this.refreshQueries(queries);
     } catch (error) {
-      this.report(deliveryError('predictions', `refresh failed: ${asError(error).message}`, 0));
+      this.report(new DeliveryError('predictions', `refresh failed: ${asError(error).message}`, 0));
     }
   }
 
@@ -128,6 +105,7 @@ export class MosaicPredictions {
   async shutdown(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.closing.abort();
     if (this.revalidateTimer !== undefined) clearTimeout(this.revalidateTimer);
     this.revalidateTimer = undefined;
     this.revalidateQueue.clear();
@@ -162,7 +140,7 @@ export class MosaicPredictions {
   private async refreshQueries(queries: readonly PredictionQuery[]): Promise<void> {
     if (!this.enabled || this.closed) return;
     if (!Array.isArray(queries)) {
-      this.report(deliveryError('predictions', 'refresh: expected an array of queries', 0));
+      this.report(new DeliveryError('predictions', 'refresh: expected an array of queries', 0));
       return;
     }
     const waits: Promise<void>[] = [];
@@ -189,7 +167,7 @@ export class MosaicPredictions {
     }
     if (invalid > 0) {
       this.report(
-        deliveryError(
+        new DeliveryError(
           'predictions',
           `skipped ${invalid} invalid prediction queries (first: ${firstProblem})`,
           invalid,
@@ -213,53 +191,42 @@ export class MosaicPredictions {
       for (const key of keys) this.inflight.set(key, promise);
       jobs.push({ queries: chunk, keys, promise, done });
     }
-    let next = 0;
-    const worker = async () => {
-      for (let job = jobs[next++]; job !== undefined; job = jobs[next++]) {
-        try {
-          await this.sendChunk(job.queries);
-        } catch (error) {
-          const message = `predictions request failed: ${asError(error).message}`;
-          this.report(deliveryError('predictions', message, job.queries.length));
-        } finally {
-          for (const key of job.keys) {
-            if (this.inflight.get(key) === job.promise) this.inflight.delete(key);
-          }
-          job.done();
+    await sendConcurrently(jobs, async (job) => {
+      try {
+        await this.sendChunk(job.queries);
+      } catch (error) {
+        const message = `predictions request failed: ${asError(error).message}`;
+        this.report(new DeliveryError('predictions', message, job.queries.length));
+      } finally {
+        for (const key of job.keys) {
+          if (this.inflight.get(key) === job.promise) this.inflight.delete(key);
         }
+        job.done();
       }
-    };
-    await Promise.all(Array.from({ length: Math.min(REQUEST_CONCURRENCY, jobs.length) }, worker));
+    });
   }
 
   private async sendChunk(queries: PredictionQuery[]): Promise<void> {
     const body = JSON.stringify({ queries });
     if (this.transport === undefined) {
-      logger.info(
-        `dry run: POST ${this.config.serverUrl}${PREDICTIONS_PATH} (Authorization: Bearer [REDACTED]) ${body}`,
-      );
+      logDryRun(this.config.serverUrl, PREDICTIONS_PATH, body);
       return;
     }
-    const { requestTimeoutMs } = this.config;
-    const deadline = Date.now() + retryBudgetMs(this.config);
-    const result = await this.transport.send(PREDICTIONS_PATH, body, requestTimeoutMs, deadline);
+    const result = await this.transport.send(PREDICTIONS_PATH, body, this.closing.signal);
     if (this.closed) return;
     const n = queries.length;
     if (result.status !== 'success') {
       const status = result.statusCode;
-      const hint =
-        status === 403 || status === 401
-          ? ' (check that apiKey and instanceId belong together)'
-          : '';
+      const hint = refusalHint(status);
       const how = result.status === 'retryable' ? 'failed after retries' : 'failed';
       const message = `predictions request for ${n} queries ${how}: ${result.error.message}${hint}`;
-      this.report(deliveryError('predictions', message, n, status));
+      this.report(new DeliveryError('predictions', message, n, status));
       return;
     }
     const answers = readPredictionBatch(result.body, n);
     if (typeof answers === 'string') {
       const message = `unusable predictions response, nothing cached: ${answers}`;
-      this.report(deliveryError('predictions', message, n, result.statusCode));
+      this.report(new DeliveryError('predictions', message, n, result.statusCode));
       return;
     }
     this.store(queries, answers, result.statusCode);
@@ -294,22 +261,11 @@ export class MosaicPredictions {
     });
     if (bad > 0) {
       const message = `${bad} of ${queries.length} predictions were malformed and not cached (first: ${firstBad})`;
-      this.report(deliveryError('predictions', message, bad, status));
+      this.report(new DeliveryError('predictions', message, bad, status));
     }
   }
 
   private report(error: MosaicDeliveryError): void {
-    logger.warn(error.message);
-    const onError = this.config.onError;
-    if (onError === undefined) return;
-    try {
-      onError(error);
-    } catch (thrown) {
-      logger.error(`onError threw: ${asError(thrown).message}`);
-    }
+    reportDeliveryError(error, this.config.onError);
   }
-}
-
-function asError(value: unknown): Error {
-  return value instanceof Error ? value : new Error(String(value));
 }

@@ -1,4 +1,6 @@
+import { checkInt } from '../config/int-rule.js';
 import { logger } from '../otel/diag-logger.js';
+import { createLogOnce } from '../otel/log-once.js';
 
 /** Options of `MosaicPredictions` beyond the shared telemetry config. */
 export interface MosaicPredictionsOptions {
@@ -15,6 +17,14 @@ export interface MosaicPredictionsOptions {
    */
   maxEntries?: number;
   /**
+   * Most bytes the cached predictions may hold, as estimated from their strings plus a fixed
+   * overhead per entry (each string of an answer is also cut to a fixed length); the oldest are
+   * evicted first.
+   * @default 8388608
+   * @example 1_048_576
+   */
+  maxBytes?: number;
+  /**
    * First backoff ceiling of retried requests in ms; doubles per retry.
    * @default 1000
    */
@@ -25,12 +35,14 @@ export interface MosaicPredictionsOptions {
 export const PREDICTIONS_OPTION_DEFAULTS = {
   staleWhileRevalidateMs: 0,
   maxEntries: 10_000,
+  maxBytes: 8 * 1024 * 1024,
   retryBaseDelayMs: 1000,
 } as const;
 
 const RULES = {
   staleWhileRevalidateMs: { min: 0, max: 2_592_000_000 },
   maxEntries: { min: 1, max: 1_000_000 },
+  maxBytes: { min: 65_536, max: 1_073_741_824 },
   retryBaseDelayMs: { min: 0, max: 60_000 },
 } as const;
 
@@ -39,10 +51,11 @@ export interface ResolvedPredictionsOptions {
   readonly valid: boolean;
   readonly staleWhileRevalidateMs: number;
   readonly maxEntries: number;
+  readonly maxBytes: number;
   readonly retryBaseDelayMs: number;
 }
 
-const reported = new Set<string>();
+const logOnce = createLogOnce();
 
 /**
  * Checks the predictions options like `resolveConfig` checks the config: a bad value makes the
@@ -56,30 +69,20 @@ export function resolvePredictionsOptions(
     typeof options === 'object' && options !== null ? options : {};
   const problems: string[] = [];
   if (options !== undefined && given !== options) problems.push('options: expected an object');
-  const pick = (name: keyof typeof RULES): number => {
-    const value = given[name];
-    const fallback = PREDICTIONS_OPTION_DEFAULTS[name];
-    if (value === undefined) return fallback;
-    const { min, max } = RULES[name];
-    if (typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max) {
-      return value;
-    }
-    problems.push(
-      `${name}: expected an integer from ${min} to ${max}, got ${JSON.stringify(value)}; fix the option or remove it to use the default ${fallback}`,
-    );
-    return fallback;
-  };
+  const pick = (name: keyof typeof RULES): number =>
+    checkInt(name, given[name], RULES[name], PREDICTIONS_OPTION_DEFAULTS[name], problems);
   const resolved = {
     valid: true,
     staleWhileRevalidateMs: pick('staleWhileRevalidateMs'),
     maxEntries: pick('maxEntries'),
+    maxBytes: pick('maxBytes'),
     retryBaseDelayMs: pick('retryBaseDelayMs'),
   };
   if (switchedOn) {
     for (const problem of problems) {
-      if (reported.has(problem)) continue;
-      reported.add(problem);
-      logger.warn(`invalid predictions option, MosaicPredictions runs disabled: ${problem}`);
+      logOnce(problem, () =>
+        logger.warn(`invalid predictions option, MosaicPredictions runs disabled: ${problem}`),
+      );
     }
   }
   return { ...resolved, valid: problems.length === 0 };

@@ -1,50 +1,52 @@
 import { reportConfig } from '../config/report-config.js';
 import { resolveConfig } from '../config/resolve-config.js';
-import {
-  MosaicSpanExporter,
-  type MosaicSpanExporterInternals,
-} from '../exporter/mosaic-span-exporter.js';
+import type { TaskUsageStore } from '../conversion/task-usage.js';
+import { exportTimeoutMs, REQUESTS_PER_EXPORT } from '../exporter/delivery-budget.js';
+import { TaskSpanExporter } from '../exporter/mosaic-span-exporter.js';
+import { testSeamsOf } from '../exporter/test-seams.js';
 import { createBatchSpanProcessor } from '../otel/create-batch-span-processor.js';
 import { logger } from '../otel/diag-logger.js';
 import type { SpanProcessorLike } from '../otel/otel-types.js';
-import { retryBudgetMs } from '../transport/retry-budget.js';
+import { asError } from '../otel/safe-call.js';
 import type { MosaicTelemetryConfig } from '../types.js';
 import { MosaicSpanProcessor } from './mosaic-span-processor.js';
 import { NOOP_SPAN_PROCESSOR } from './noop-span-processor.js';
 
-/** How many requests of `batchSize` the batch processor hands the exporter at once. */
-const REQUESTS_PER_EXPORT = 4;
-/** Head room of the BSP's export timeout over the exporter's own retry budget. */
-const EXPORT_TIMEOUT_SLACK_MS = 5000;
-
 /**
+ * `processor/`: the pipeline's entry in the host's tracer provider: wires usage folding, the
+ * exporter and the SDK's BatchSpanProcessor.
+ *
  * The one-line integration: a span processor that reports finished task spans to a Mosaic
- * Telemetry server. Register it next to your other processors. When telemetry is off, or the
- * config is invalid (each problem is logged once), it returns a no-op processor and never throws.
+ * Telemetry server. Register it next to your other processors. It builds the pipeline: the usage
+ * store (the processor folds model-call usage into it, the exporter reads it), the exporter and
+ * the SDK's BatchSpanProcessor in front of it. When telemetry is off, or the config is invalid
+ * (each problem is logged once), it returns a no-op processor and never throws.
+ *
+ * @example
+ * ```ts
+ * import { createMosaicSpanProcessor } from '@mosaicstack/telemetry-exporter';
+ * import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
+ *
+ * // MOSAIC_TELEMETRY_ENABLED=true, MOSAIC_TELEMETRY_SERVER_URL, _API_KEY and _INSTANCE_ID in env
+ * const provider = new BasicTracerProvider({ spanProcessors: [createMosaicSpanProcessor()] });
+ * ```
  */
-export function createMosaicSpanProcessor(
-  config?: MosaicTelemetryConfig,
-  internals: Pick<MosaicSpanExporterInternals, 'retryBaseDelayMs'> = {},
-): SpanProcessorLike {
+export function createMosaicSpanProcessor(config?: MosaicTelemetryConfig): SpanProcessorLike {
   try {
     const resolved = resolveConfig(config);
     if (!reportConfig(resolved)) return NOOP_SPAN_PROCESSOR;
-    const exporter = new MosaicSpanExporter(undefined, { ...internals, resolved });
-    // A BSP batch of several requests lets the exporter send them concurrently (DESIGN 8b).
-    const maxExportBatchSize = Math.min(
-      resolved.maxQueueSize,
-      resolved.batchSize * REQUESTS_PER_EXPORT,
-    );
-    const rounds = Math.ceil(maxExportBatchSize / resolved.batchSize / 2);
+    const usage: TaskUsageStore = new WeakMap();
+    const exporter = new TaskSpanExporter(resolved, usage, testSeamsOf(config).retryBaseDelayMs);
     const batch = createBatchSpanProcessor(exporter, {
       maxQueueSize: resolved.maxQueueSize,
-      maxExportBatchSize,
+      // A batch of several requests lets the exporter send them concurrently.
+      maxExportBatchSize: Math.min(resolved.maxQueueSize, resolved.batchSize * REQUESTS_PER_EXPORT),
       scheduledDelayMillis: resolved.submitIntervalMs,
-      exportTimeoutMillis: rounds * retryBudgetMs(resolved) + EXPORT_TIMEOUT_SLACK_MS,
+      exportTimeoutMillis: exportTimeoutMs(resolved),
     });
     return new MosaicSpanProcessor(batch, exporter, { autoTasks: resolved.autoTasks });
   } catch (error) {
-    logger.error(`Mosaic telemetry runs disabled: ${String(error)}`);
+    logger.error(`Mosaic telemetry runs disabled: ${asError(error).message}`);
     return NOOP_SPAN_PROCESSOR;
   }
 }

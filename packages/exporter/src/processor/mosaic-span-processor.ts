@@ -1,5 +1,6 @@
 import { ATTR_MOSAIC_TASK_TYPE } from '@mosaicstack/telemetry-semconv';
 import type { Context } from '@opentelemetry/api';
+import { type ExporterLink, exporterLinkOf } from '../exporter/exporter-link.js';
 import type { MosaicSpanExporter } from '../exporter/mosaic-span-exporter.js';
 import { logger } from '../otel/diag-logger.js';
 import type { ReadableSpanLike, SpanProcessorLike } from '../otel/otel-types.js';
@@ -36,15 +37,17 @@ export interface MosaicSpanProcessorOptions {
 export class MosaicSpanProcessor implements SpanProcessorLike {
   private readonly tracker: TaskUsageTracker;
   private readonly autoTasks: boolean;
+  private readonly exporter: ExporterLink;
 
   constructor(
     private readonly batch: SpanProcessorLike,
-    private readonly exporter: MosaicSpanExporter,
+    exporter: MosaicSpanExporter,
     options: MosaicSpanProcessorOptions = {},
   ) {
     this.autoTasks = options.autoTasks ?? false;
-    // Folded usage goes to the exporter's store, where its export() finds it per span.
-    this.tracker = new TaskUsageTracker(exporter.usage, {
+    this.exporter = exporterLinkOf(exporter);
+    // Folded usage goes to the exporter's usage store, where its export() finds it per span.
+    this.tracker = new TaskUsageTracker(this.exporter.usage, {
       autoTasks: this.autoTasks,
       ...(options.maxTrackedSpans === undefined ? {} : { maxEntries: options.maxTrackedSpans }),
       ...(options.trackedSpanMaxAgeMs === undefined
@@ -91,11 +94,13 @@ export class MosaicSpanProcessor implements SpanProcessorLike {
     }
   }
 
-  /** Exports every queued task span, then the exporter's carry-over (the BSP does not flush it). */
+  /**
+   * Exports every queued task span, then the exporter's carry-over (the BSP does not flush it),
+   * all within `shutdownTimeoutMs`; never rejects.
+   */
   async forceFlush(): Promise<void> {
     // Each step on its own: a failed or timed-out batch export must not keep the carry-over back.
-    await settle(() => this.batch.forceFlush(), 'flush');
-    await settle(() => this.exporter.forceFlush(), 'flush');
+    await this.exporter.flushAfter(() => settle(() => this.batch.forceFlush(), 'flush'));
   }
 
   /**
@@ -105,8 +110,7 @@ export class MosaicSpanProcessor implements SpanProcessorLike {
    */
   async shutdown(): Promise<void> {
     this.tracker.clear();
-    await settle(() => this.batch.shutdown(), 'shutdown');
-    await settle(() => this.exporter.shutdown(), 'shutdown');
+    await this.exporter.shutdownAfter(() => settle(() => this.batch.shutdown(), 'shutdown'));
   }
 }
 

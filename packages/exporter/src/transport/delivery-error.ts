@@ -1,20 +1,18 @@
+import { redactSecrets } from '../otel/redact-secrets.js';
 import type { MosaicDeliveryError, MosaicDeliveryErrorKind } from '../types.js';
 
-/** Builds the error passed to `onError`. */
-export function deliveryError(
-  kind: MosaicDeliveryErrorKind,
-  message: string,
-  eventCount: number,
-  status?: number,
-): MosaicDeliveryError {
-  const error = new Error(message) as Error & {
-    kind: MosaicDeliveryErrorKind;
-    eventCount: number;
-    status?: number;
-  };
-  error.name = 'MosaicDeliveryError';
-  error.kind = kind;
-  error.eventCount = eventCount;
-  if (status !== undefined) error.status = status;
-  return error;
+/** The error passed to `onError`: what went wrong, for how many events; its message redacted. */
+export class DeliveryError extends Error implements MosaicDeliveryError {
+  override readonly name = 'MosaicDeliveryError';
+  readonly status?: number;
+
+  constructor(
+    readonly kind: MosaicDeliveryErrorKind,
+    message: string,
+    readonly eventCount: number,
+    status?: number,
+  ) {
+    super(redactSecrets(message));
+    if (status !== undefined) this.status = status;
+  }
 }

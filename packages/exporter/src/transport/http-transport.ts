@@ -2,7 +2,13 @@ import http from 'node:http';
 import https from 'node:https';
 import { withTracingSuppressed } from '../otel/suppress-tracing.js';
 import { BodyBufferPool } from './body-buffer-pool.js';
+import { isRetryableRequestError, isRetryableStatus } from './is-retryable.js';
 import { parseRetryAfter } from './parse-retry-after.js';
+
+/**
+ * `transport/`: one JSON POST to the server with retries; knows HTTP (statuses, backoff,
+ * deadlines), not spans or events.
+ */
 
 /** Outcome of one request: never a throw. */
 export type TransportResult =
@@ -22,8 +28,11 @@ export type TransportResult =
 
 /** Sends one JSON POST to the server. */
 export interface Transport {
-  /** `deadline` (epoch ms) bounds retries of a retrying transport; a plain one ignores it. */
-  send(path: string, body: string, timeoutMs: number, deadline?: number): Promise<TransportResult>;
+  /**
+   * POSTs `body` to `path`. An aborted `signal` ends the request (and any retries) at once, with a
+   * `retryable` result: the caller decides what becomes of the body.
+   */
+  send(path: string, body: string, signal?: AbortSignal): Promise<TransportResult>;
   /** Closes idle keep-alive sockets. */
   close(): void;
 }
@@ -32,27 +41,16 @@ export interface HttpTransportOptions {
   readonly serverUrl: string;
   readonly apiKey: string;
   readonly userAgent: string;
+  /** Timeout of one request in ms. */
+  readonly timeoutMs: number;
 }
 
 /** Most bytes of a response body we read; a v1 answer to 100 events is far smaller. */
-const MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
+export const MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
 /** Body buffers kept for reuse: one per request the exporter has in flight at a time. */
 const POOLED_BODIES = 2;
 /** Size of a pooled body buffer: a batch of 100 typical events is about 80 KB. */
 const POOLED_BODY_BYTES = 128 * 1024;
-/**
- * Whether resending cannot help a request that failed before an answer: only a request node
- * refuses to build (an invalid header or argument). Everything else, refused or reset connections,
- * DNS, TLS and a garbled answer (HPE_* parser errors) alike, may work later, and retrying is
- * bounded by maxRetries and the carry-over cap.
- */
-function isPermanentRequestError(code: string): boolean {
-  return code.startsWith('ERR_INVALID');
-}
-
-function isRetryableStatus(code: number): boolean {
-  return code === 429 || code === 408 || code >= 500;
-}
 
 /**
  * A transport over node's http(s) with a keep-alive agent (cheaper per request than `fetch`).
@@ -67,6 +65,7 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
   const request = secure ? https.request : http.request;
   const basePath = base.pathname.replace(/\/+$/, '');
   const hostname = base.hostname.replace(/^\[|\]$/g, '');
+  const { timeoutMs } = options;
   const bodies = new BodyBufferPool(POOLED_BODIES, POOLED_BODY_BYTES);
   // Headers as a raw list, as node's rawHeaders: node then stores them as given, without the
   // per-request setHeader validation (the values are fixed here: a URL's host, a 64-hex key, our
@@ -91,15 +90,21 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
     return list;
   };
 
-  function send(path: string, body: string, timeoutMs: number): Promise<TransportResult> {
+  function send(path: string, body: string, signal?: AbortSignal): Promise<TransportResult> {
+    if (signal?.aborted) return Promise.resolve(aborted());
     return new Promise<TransportResult>((resolve) => {
       let settled = false;
-      const finish = (result: TransportResult) => {
+      // Settles first, then tears down: a destroyed socket fires 'error' and 'aborted' events that
+      // must not turn a decided failure into another (retryable) one.
+      const finish = (result: TransportResult, destroy = false) => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
+        signal?.removeEventListener('abort', onAbort);
         resolve(result);
+        if (destroy) req.destroy();
       };
+      const onAbort = () => finish(aborted(), true);
       const { buffer, length } = bodies.encode(body);
       const req = withTracingSuppressed(() =>
         request({
@@ -115,18 +120,20 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
       // 'finish': the body has been handed to the socket in full, so the buffer can serve the next
       // request. A request that fails before that keeps it (the GC takes it).
       req.once('finish', () => bodies.release(buffer));
-      const timer = setTimeout(() => {
-        req.destroy();
-        finish({
-          status: 'retryable',
-          error: new Error(`request timed out after ${timeoutMs} ms`),
-        });
-      }, timeoutMs);
+      const timer = setTimeout(
+        () =>
+          finish(
+            { status: 'retryable', error: new Error(`request timed out after ${timeoutMs} ms`) },
+            true,
+          ),
+        timeoutMs,
+      );
+      signal?.addEventListener('abort', onAbort, { once: true });
       req.on('error', (error: NodeJS.ErrnoException) => {
         finish(
-          isPermanentRequestError(error.code ?? '')
-            ? { status: 'failure', error }
-            : { status: 'retryable', error },
+          isRetryableRequestError(error.code)
+            ? { status: 'retryable', error }
+            : { status: 'failure', error },
         );
       });
       req.on('response', (res) => {
@@ -135,8 +142,14 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
         res.on('data', (chunk: Buffer) => {
           size += chunk.length;
           if (size > MAX_RESPONSE_BYTES) {
-            res.destroy();
-            finish({ status: 'failure', error: new Error('response body too large') });
+            finish(
+              {
+                status: 'failure',
+                statusCode: res.statusCode ?? 0,
+                error: new Error(`response body over ${MAX_RESPONSE_BYTES} bytes`),
+              },
+              true,
+            );
             return;
           }
           chunks.push(chunk);
@@ -145,29 +158,7 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
         res.on('aborted', () =>
           finish({ status: 'retryable', error: new Error('response aborted') }),
         );
-        res.on('end', () => {
-          const code = res.statusCode ?? 0;
-          const text = Buffer.concat(chunks).toString('utf8');
-          if (code >= 200 && code < 300) {
-            finish({ status: 'success', statusCode: code, body: text });
-          } else if (isRetryableStatus(code)) {
-            const header = res.headers['retry-after'];
-            const retryAfterMs = parseRetryAfter(Array.isArray(header) ? header[0] : header);
-            finish({
-              status: 'retryable',
-              statusCode: code,
-              ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
-              error: new Error(`server answered ${code}${summary(text)}`),
-            });
-          } else {
-            finish({
-              status: 'failure',
-              statusCode: code,
-              body: text,
-              error: new Error(`server answered ${code}${summary(text)}`),
-            });
-          }
-        });
+        res.on('end', () => finish(resultOf(res, Buffer.concat(chunks).toString('utf8'))));
       });
       req.end(buffer.subarray(0, length));
     });
@@ -180,6 +171,27 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
       bodies.clear();
     },
   };
+}
+
+function aborted(): TransportResult {
+  return { status: 'retryable', error: new Error('request abandoned at the flush deadline') };
+}
+
+function resultOf(res: http.IncomingMessage, text: string): TransportResult {
+  const code = res.statusCode ?? 0;
+  if (code >= 200 && code < 300) return { status: 'success', statusCode: code, body: text };
+  const error = new Error(`server answered ${code}${summary(text)}`);
+  if (isRetryableStatus(code)) {
+    const header = res.headers['retry-after'];
+    const retryAfterMs = parseRetryAfter(Array.isArray(header) ? header[0] : header);
+    return {
+      status: 'retryable',
+      statusCode: code,
+      ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+      error,
+    };
+  }
+  return { status: 'failure', statusCode: code, body: text, error };
 }
 
 function summary(body: string): string {

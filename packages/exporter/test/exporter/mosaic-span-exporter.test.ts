@@ -9,6 +9,7 @@ import {
   startRecordingServer,
 } from '../../../../test/support/recording-server.js';
 import { MosaicSpanExporter } from '../../src/exporter/mosaic-span-exporter.js';
+import { withTestSeams } from '../../src/exporter/test-seams.js';
 import type { ExportResultLike } from '../../src/otel/otel-types.js';
 import type { MosaicDeliveryError, MosaicTelemetryConfig } from '../../src/types.js';
 import { USER_AGENT } from '../../src/version.js';
@@ -39,8 +40,10 @@ describe('MosaicSpanExporter', () => {
   let errors: MosaicDeliveryError[];
   const make = (overrides: Partial<MosaicTelemetryConfig> = {}) =>
     new MosaicSpanExporter(
-      { ...testConfig(server.url), onError: (e) => errors.push(e), ...overrides },
-      { retryBaseDelayMs: 20 },
+      withTestSeams(
+        { ...testConfig(server.url), onError: (e) => errors.push(e), ...overrides },
+        { retryBaseDelayMs: 20 },
+      ),
     );
 
   beforeEach(async () => {

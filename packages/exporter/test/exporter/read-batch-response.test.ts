@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { readBatchResponse } from '../../src/exporter/read-batch-response.js';
 
 const ids = (n: number) => Array.from({ length: n }, (_, i) => `id-${i}`);
+/** The events a request sent, by id: `id-0`, `id-1`, ... or the ids given. */
+const sent = (n: number | string[]) =>
+  (typeof n === 'number' ? ids(n) : n).map((event_id) => ({ event_id }));
 const answer = (results: Array<{ event_id: string; status: string; error?: string | null }>) =>
   JSON.stringify({
     accepted: results.filter((r) => r.status === 'accepted').length,
@@ -14,7 +17,7 @@ const allAccepted = (n: number) =>
 describe('readBatchResponse', () => {
   describe('accepted', () => {
     it('reads a compact answer accepting every event', () => {
-      expect(readBatchResponse(allAccepted(100), 100)).toEqual({
+      expect(readBatchResponse(allAccepted(100), sent(100))).toEqual({
         accepted: 100,
         duplicates: 0,
         rejected: [],
@@ -29,7 +32,11 @@ describe('readBatchResponse', () => {
         accepted: 3,
       });
       for (const body of [spaced, reordered, `${allAccepted(3)}\n`]) {
-        expect(readBatchResponse(body, 3)).toEqual({ accepted: 3, duplicates: 0, rejected: [] });
+        expect(readBatchResponse(body, sent(3))).toEqual({
+          accepted: 3,
+          duplicates: 0,
+          rejected: [],
+        });
       }
     });
   });
@@ -41,7 +48,7 @@ describe('readBatchResponse', () => {
         { event_id: 'b', status: 'rejected', error: 'duplicate event_id' },
         { event_id: 'c', status: 'rejected', error: 'task_type: invalid' },
       ]);
-      expect(readBatchResponse(body, 3)).toEqual({
+      expect(readBatchResponse(body, sent(['a', 'b', 'c']))).toEqual({
         accepted: 1,
         duplicates: 1,
         rejected: [{ eventId: 'c', error: 'task_type: invalid' }],
@@ -61,17 +68,53 @@ describe('readBatchResponse', () => {
         ['{"accepted":1,"rejected":0,"results":[null]}x', 1],
         ['{"accepted":0,"rejected":1,"results":[null]}', 1],
       ];
-      for (const [body, sent] of cases) expect(readBatchResponse(body, sent)).toBeUndefined();
+      for (const [body, n] of cases) expect(readBatchResponse(body, sent(n))).toBeUndefined();
     });
 
-    it('takes the counts alone only when they say that every event sent was accepted', () => {
-      expect(readBatchResponse('{"accepted":5,"rejected":0,"results":[]}', 3)).toBeUndefined();
-      expect(readBatchResponse('{"accepted":3,"rejected":1,"results":[]}', 3)).toBeUndefined();
-      expect(readBatchResponse('{"accepted":3,"rejected":0,"results":[]}', 3)).toEqual({
-        accepted: 3,
+    it('never takes the counts alone: an answer without one result per event is unreadable', () => {
+      // Before: '{"accepted":3,"rejected":0,"results":[]}' about 3 events was read as all accepted.
+      expect(
+        readBatchResponse('{"accepted":5,"rejected":0,"results":[]}', sent(3)),
+      ).toBeUndefined();
+      expect(
+        readBatchResponse('{"accepted":3,"rejected":1,"results":[]}', sent(3)),
+      ).toBeUndefined();
+      expect(
+        readBatchResponse('{"accepted":3,"rejected":0,"results":[]}', sent(3)),
+      ).toBeUndefined();
+    });
+
+    it('does not trust an "all accepted" head whose results are not JSON', () => {
+      const body = `{"accepted":1,"rejected":0,"results":[NOT JSON {"event_id":"id-0"}]}`;
+      expect(readBatchResponse(body, sent(1))).toBeUndefined();
+    });
+
+    it('takes the compact answer only when its results name the events sent, in order', () => {
+      const uuid = (i: number) => `0190a6f2-0000-8000-8000-${String(i).padStart(12, '0')}`;
+      const events = sent([uuid(1), uuid(2)]);
+      const compact = (a: string, b: string) =>
+        `{"accepted":2,"rejected":0,"results":[{"event_id":"${a}","status":"accepted","error":null},{"event_id":"${b}","status":"accepted"}]}`;
+      expect(readBatchResponse(compact(uuid(1), uuid(2)), events)).toEqual({
+        accepted: 2,
         duplicates: 0,
         rejected: [],
       });
+      expect(readBatchResponse(compact(uuid(1), uuid(3)), events)).toBeUndefined();
+      expect(readBatchResponse(compact(uuid(1), uuid(1)), events)).toBeUndefined();
+      expect(readBatchResponse(`${compact(uuid(1), uuid(2))}]}`, events)).toBeUndefined();
+    });
+
+    it('never throws on ill-typed results (an event_id object with a bad toString)', () => {
+      const bodies = [
+        '{"accepted":0,"rejected":1,"results":[{"event_id":{"toString":1},"status":"rejected","error":"x"}]}',
+        '{"accepted":1,"rejected":0,"results":[{"event_id":{"toString":1},"status":"accepted"}]}',
+        '{"accepted":0,"rejected":1,"results":[{"event_id":"id-0","status":"rejected","error":{"a":1}}]}',
+        '{"accepted":"1","rejected":0,"results":[{"event_id":"id-0","status":"accepted"}]}',
+        '{"accepted":1.5,"rejected":0,"results":[{"event_id":"id-0","status":"accepted"}]}',
+        '{"accepted":1,"rejected":0,"results":{"length":1}}',
+        '{"__proto__":{"results":[]},"accepted":1,"rejected":0}',
+      ];
+      for (const body of bodies) expect(readBatchResponse(body, sent(1))).toBeUndefined();
     });
   });
 });

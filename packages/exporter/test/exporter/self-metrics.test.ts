@@ -14,6 +14,7 @@ import {
   startRecordingServer,
 } from '../../../../test/support/recording-server.js';
 import { MosaicSpanExporter } from '../../src/exporter/mosaic-span-exporter.js';
+import { withTestSeams } from '../../src/exporter/test-seams.js';
 import type { ExportResultLike } from '../../src/otel/otel-types.js';
 import type { MosaicTelemetryConfig } from '../../src/types.js';
 
@@ -68,8 +69,10 @@ describe('self-metrics', () => {
   let provider: MeterProvider;
   const make = (overrides: Partial<MosaicTelemetryConfig> = {}) =>
     new MosaicSpanExporter(
-      { ...testConfig(server.url), onError: () => {}, ...overrides },
-      { retryBaseDelayMs: 1 },
+      withTestSeams(
+        { ...testConfig(server.url), onError: () => {}, ...overrides },
+        { retryBaseDelayMs: 1 },
+      ),
     );
 
   /** The counter's value per `result`, and the duration histogram's data points. */

@@ -10,6 +10,7 @@ import {
   startRecordingServer,
 } from '../../../../test/support/recording-server.js';
 import { MosaicSpanExporter } from '../../src/exporter/mosaic-span-exporter.js';
+import { withTestSeams } from '../../src/exporter/test-seams.js';
 import { createMosaicSpanProcessor } from '../../src/processor/create-mosaic-span-processor.js';
 import { MosaicSpanProcessor } from '../../src/processor/mosaic-span-processor.js';
 import { NOOP_SPAN_PROCESSOR } from '../../src/processor/noop-span-processor.js';
@@ -84,8 +85,7 @@ describe('createMosaicSpanProcessor', () => {
       const provider = new BasicTracerProvider({
         spanProcessors: [
           createMosaicSpanProcessor(
-            { ...testConfig(server.url), maxRetries: 0 },
-            { retryBaseDelayMs: 10 },
+            withTestSeams({ ...testConfig(server.url), maxRetries: 0 }, { retryBaseDelayMs: 10 }),
           ),
         ],
       });

@@ -15,7 +15,12 @@ describe('createHttpTransport', () => {
   beforeEach(async () => {
     server = await startRecordingServer();
     server.respondWith(() => ({ status: 200, body: '{}' }));
-    transport = createHttpTransport({ serverUrl: server.url, apiKey: KEY, userAgent: 'ua/1' });
+    transport = createHttpTransport({
+      serverUrl: server.url,
+      apiKey: KEY,
+      userAgent: 'ua/1',
+      timeoutMs: 5000,
+    });
   });
   afterEach(async () => {
     transport.close();
@@ -25,7 +30,7 @@ describe('createHttpTransport', () => {
   describe('send', () => {
     it('sends the body with its length in bytes, the host and the fixed headers', async () => {
       const body = '{"model":"é 漢字 😀 \\ud800"}';
-      const result = await transport.send('/v1/events/batch', body, 5000);
+      const result = await transport.send('/v1/events/batch', body);
       expect(result).toEqual({ status: 'success', statusCode: 200, body: '{}' });
       const [req] = server.requests;
       expect(req?.body).toBe(body);
@@ -46,7 +51,7 @@ describe('createHttpTransport', () => {
       );
       for (let i = 0; i < bodies.length; i += 3) {
         const results = await Promise.all(
-          bodies.slice(i, i + 3).map((body) => transport.send('/v1/events/batch', body, 5000)),
+          bodies.slice(i, i + 3).map((body) => transport.send('/v1/events/batch', body)),
         );
         for (const result of results) expect(result.status).toBe('success');
       }
@@ -55,9 +60,9 @@ describe('createHttpTransport', () => {
 
     it('sends again intact after a request failed before its body was written', async () => {
       server.respondWith((_req, index) => (index === 0 ? 'reset' : { status: 200, body: '{}' }));
-      const first = await transport.send('/v1/events/batch', 'x'.repeat(50_000), 5000);
+      const first = await transport.send('/v1/events/batch', 'x'.repeat(50_000));
       expect(first.status).toBe('retryable');
-      const second = await transport.send('/v1/events/batch', 'y'.repeat(10), 5000);
+      const second = await transport.send('/v1/events/batch', 'y'.repeat(10));
       expect(second.status).toBe('success');
       expect(server.requests.map((r) => r.body)).toEqual(['x'.repeat(50_000), 'y'.repeat(10)]);
     });
@@ -76,9 +81,10 @@ describe('createHttpTransport against a server that does not speak HTTP', () => 
         serverUrl: `http://127.0.0.1:${port}`,
         apiKey: KEY,
         userAgent: 'ua/1',
+        timeoutMs: 5000,
       });
       try {
-        const result = await transport.send('/v1/events/batch', '{"events":[]}', 5000);
+        const result = await transport.send('/v1/events/batch', '{"events":[]}');
         expect(result.status).toBe('retryable');
         expect((result as { error: NodeJS.ErrnoException }).error.code).toMatch(/^HPE_/);
       } finally {
