@@ -29,15 +29,23 @@ const KEYS: readonly string[] = [
 ];
 
 const KEY_SET: ReadonlySet<string> = new Set(KEYS);
+/** Lengths of the names and keys above: most decoded strings are ruled out without hashing them. */
+const KEY_LENGTHS: ReadonlySet<number> = new Set(KEYS.map((k) => k.length));
+const NAME_LENGTHS: ReadonlySet<number> = new Set(
+  [...NAMED, GEMINI_CALL_SPAN].map((n) => n.length),
+);
 
 /** Whether a dialect reads spans of this name whatever their attributes. */
 export function isRelevantName(name: string): boolean {
-  return NAMED.has(name) || name === GEMINI_CALL_SPAN || name.startsWith('ai.');
+  if (name.charCodeAt(0) === 97 && name.charCodeAt(1) === 105 && name.charCodeAt(2) === 46) {
+    return true; // `ai.`: the AI SDK's spans
+  }
+  return NAME_LENGTHS.has(name.length) && (NAMED.has(name) || name === GEMINI_CALL_SPAN);
 }
 
 /** Whether a dialect reads a span with this attribute key. */
 export function isRelevantKey(key: unknown): boolean {
-  return typeof key === 'string' && KEY_SET.has(key);
+  return typeof key === 'string' && KEY_LENGTHS.has(key.length) && KEY_SET.has(key);
 }
 
 /** Whether a dialect may read this span's record; the others are kept only as a parent link. */
