@@ -20,8 +20,10 @@ export function int64ToNumber(value: unknown): number | undefined {
   }
   if (typeof value === 'object' && value !== null && 'low' in value && 'high' in value) {
     const long = value as LongLike;
+    if (typeof long.high !== 'number' || typeof long.low !== 'number') return undefined;
     const high = long.unsigned === true ? long.high >>> 0 : long.high;
-    return high * TWO_32 + (long.low >>> 0);
+    const n = high * TWO_32 + (long.low >>> 0);
+    return Number.isFinite(n) ? n : undefined;
   }
   return undefined;
 }
