@@ -1,6 +1,6 @@
 import type { Provider } from '@mosaicstack/telemetry-semconv';
 
-/** One model request of a task, in the bridge's token meaning (DESIGN of the bridge, docs/bridge.md). */
+/** One model request of a task, in the bridge's token meaning (docs/bridge.md). */
 export interface ModelRequest {
   /** Identifies the request within its task, so a record exported twice counts once. */
   readonly id: string;
