@@ -172,6 +172,21 @@ describe('bridge edge cases', () => {
     expect(loop.devserver.listEvents()).toHaveLength(1);
   });
 
+  it('waits past taskIdleMs for a Codex turn whose totals come in a much later export', async () => {
+    loop = await startBridgeLoop({ taskIdleMs: 100 });
+    const [first, second] = loadCapture('codex', 'run2-protobuf').filter(
+      (r) => r.signal === 'traces',
+    );
+    await loop.send([first as CapturedRequest]);
+    await sleep(400);
+    expect(loop.bridge.stats.tasksReported).toBe(0);
+    await loop.send([second as CapturedRequest]);
+    for (let i = 0; i < 60 && loop.bridge.stats.tasksReported === 0; i++) await sleep(50);
+    const events = await loop.finish();
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ actual_input_tokens: 4403, actual_output_tokens: 90 });
+  });
+
   it('reads Codex logs alone as one task of the conversation', async () => {
     loop = await startBridgeLoop({ taskIdleMs: 5_000 });
     await loop.send(loadCapture('codex', 'run2-protobuf').filter((r) => r.signal === 'logs'));
@@ -186,8 +201,12 @@ describe('bridge edge cases', () => {
     });
   });
 
-  for (const lastRecord of ['codex.tool_decision', 'codex.tool_result']) {
-    it(`reports a Codex turn whose logs stop at an unanswered tool call (${lastRecord}) as a failure`, async () => {
+  for (const [lastRecord, offset] of [
+    ['codex.tool_decision', -1],
+    ['codex.tool_decision', 0],
+    ['codex.tool_result', 0],
+  ] as const) {
+    it(`reports a Codex turn whose logs stop at an unanswered tool call (up to ${lastRecord} ${offset}) as a failure`, async () => {
       loop = await startBridgeLoop({ taskIdleMs: 5_000 });
       const [logs] = loadCapture('codex', 'run1').filter((r) => r.signal === 'logs');
       const body = structuredClone(logs?.json) as {
@@ -201,7 +220,7 @@ describe('bridge edge cases', () => {
       for (const rl of body.resourceLogs) {
         for (const sl of rl.scopeLogs) {
           const cut = sl.logRecords.findIndex((l) => nameOf(l) === lastRecord);
-          if (cut >= 0) sl.logRecords = sl.logRecords.slice(0, cut + 1);
+          if (cut >= 0) sl.logRecords = sl.logRecords.slice(0, cut + 1 + offset);
         }
       }
       await loop.send([json('logs', body)]);

@@ -1,4 +1,5 @@
 import type { LogRecordLike } from '../decode/log-record-like.js';
+import { BoundedMap } from '../tasks/bounded-map.js';
 import { inferProvider } from './infer-provider.js';
 import type { KeyedRequest } from './keyed-request.js';
 import { countAttr, textAttr } from './read-attribute.js';
@@ -42,9 +43,13 @@ function unansweredTool(log: LogRecordLike, name: string): KeyedRequest | undefi
  * Codex CLI logs (no traces): each `codex.sse_event` of kind `response.completed` is an answered
  * request (`input_token_count` includes cached tokens, `output_token_count` reasoning); kind
  * `response.failed`, or a `codex.api_request` answered >= 400, a failed one. Codex logs carry no
- * turn id: the requests of one `conversation.id` make one task, closed after the idle time.
+ * turn id: the requests of one `conversation.id` make one task, closed after the idle time. A
+ * response that asked for a tool continues the turn: if nothing follows it, the turn broke off.
  */
-export function readCodexLog(log: LogRecordLike): KeyedRequest | undefined {
+function readCodexLog(
+  log: LogRecordLike,
+  toolCalls: BoundedMap<string, boolean>,
+): KeyedRequest | undefined {
   const name = log.eventName;
   if (name === 'codex.tool_decision' || name === 'codex.tool_result')
     return unansweredTool(log, name);
@@ -53,10 +58,15 @@ export function readCodexLog(log: LogRecordLike): KeyedRequest | undefined {
   const conversation = textAttr(a, 'conversation.id');
   if (conversation === undefined || !isCodex(log)) return undefined;
   let failed: boolean;
+  let continues = false;
   if (name === 'codex.sse_event') {
     const kind = a['event.kind'];
+    // The events of one response arrive in order: note whether it asks for a tool.
+    if (kind === 'response.created') toolCalls.set(conversation, false);
+    if (kind === 'response.function_call_arguments.done') toolCalls.set(conversation, true);
     if (kind !== 'response.completed' && kind !== 'response.failed') return undefined;
     failed = kind === 'response.failed';
+    continues = !failed && toolCalls.get(conversation) === true;
   } else {
     const status = countAttr(a, 'http.response.status_code');
     if (status === undefined || status < 400) return undefined;
@@ -81,6 +91,19 @@ export function readCodexLog(log: LogRecordLike): KeyedRequest | undefined {
       model,
       provider: inferProvider(model),
       failed,
+      continues,
     },
   };
+}
+
+/**
+ * Reads Codex CLI log records in arrival order, remembering per conversation whether the current
+ * response asked for a tool (bounded: 10,000 conversations).
+ */
+export class CodexLogReader {
+  private readonly toolCalls = new BoundedMap<string, boolean>(10_000);
+
+  read(log: LogRecordLike): KeyedRequest | undefined {
+    return readCodexLog(log, this.toolCalls);
+  }
 }

@@ -13,6 +13,11 @@ export interface ModelRequest {
   readonly model: string | undefined;
   readonly provider: Provider | undefined;
   readonly failed: boolean;
+  /**
+   * The answer asked for a tool, so another request must follow: a task whose last request
+   * continues broke off (its source did not export the request that failed).
+   */
+  readonly continues?: boolean | undefined;
   /** Cost the source computed, in USD micros, when it did. */
   readonly costMicros?: number | undefined;
 }

@@ -5,7 +5,7 @@ import type { ModelRequest } from './model-request.js';
 export interface RequestTotals {
   readonly usage: TaskUsage;
   readonly costMicros: number | undefined;
-  /** Whether the last request (by end time) failed. */
+  /** Whether the last request (by end time) failed, or asked for a tool and nothing followed. */
   readonly lastFailed: boolean;
   readonly startMs: number;
   readonly endMs: number;
@@ -42,7 +42,7 @@ export function sumRequests(requests: Iterable<ModelRequest>): RequestTotals {
   return {
     usage,
     costMicros: cost,
-    lastFailed: last?.failed ?? false,
+    lastFailed: last === undefined ? false : last.failed || last.continues === true,
     startMs: Number.isFinite(startMs) ? startMs : endMs,
     endMs,
   };

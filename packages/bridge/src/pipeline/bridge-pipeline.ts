@@ -1,7 +1,7 @@
 import type { LogRecordLike } from '../decode/log-record-like.js';
 import { CLAUDE_INTERACTION_SPAN } from '../dialects/claude-code.js';
 import { readClaudeLog } from '../dialects/claude-code-logs.js';
-import { readCodexLog } from '../dialects/codex-logs.js';
+import { CodexLogReader } from '../dialects/codex-logs.js';
 import { findTraceTasks } from '../dialects/find-trace-tasks.js';
 import { readGeminiLog, readGeminiSpan } from '../dialects/gemini.js';
 import type { KeyedRequest } from '../dialects/keyed-request.js';
@@ -40,6 +40,7 @@ export class BridgePipeline {
   private readonly traces: OpenTraces;
   private readonly keyed: KeyedTasks;
   private readonly costs = new BoundedMap<string, number>(10_000);
+  private readonly codexLogs = new CodexLogReader();
   private readonly tracedClaudeSessions = new BoundedMap<string, true>(10_000);
   private readonly codexTurns = new BoundedMap<string, readonly [number, number]>(10_000);
   private readonly reported: BoundedMap<string, true>;
@@ -119,7 +120,7 @@ export class BridgePipeline {
         if (claude.request !== undefined) this.addKeyed(claude.request, now);
         continue;
       }
-      const keyed = readCodexLog(log) ?? readGeminiLog(log);
+      const keyed = this.codexLogs.read(log) ?? readGeminiLog(log);
       if (keyed !== undefined) this.addKeyed(keyed, now);
     }
   }

@@ -1,3 +1,4 @@
+import { CODEX_TURN_SPAN, CODEX_TURN_START_SPAN } from '../dialects/codex.js';
 import { completesTask, isRelevantSpan } from '../dialects/span-relevance.js';
 import type { SpanRecord } from '../pipeline/exporter-core.js';
 import { TraceView } from './trace-view.js';
@@ -48,6 +49,9 @@ export class OpenTraces {
       trace.parents.set(span.spanId, span.parentSpanId);
       if (isRelevantSpan(span)) trace.records.set(span.spanId, span);
       if (!trace.hasCompletingSpan && completesTask(span)) trace.hasCompletingSpan = true;
+      if (span.name === CODEX_TURN_START_SPAN && !trace.hasCompletingSpan)
+        trace.awaitsTotals = true;
+      if (span.name === CODEX_TURN_SPAN) trace.awaitsTotals = false;
       trace.lastSeenMs = nowMs;
       this.entries += trace.size - before;
     }
@@ -74,9 +78,11 @@ export class OpenTraces {
     const { settleMs, idleMs, maxAgeMs } = this.limits;
     for (const trace of this.traces.values()) {
       const quiet = nowMs - trace.lastSeenMs;
+      // A Codex turn's root ends at once and its totals come when the turn ends, maybe minutes
+      // later: such a trace waits for them (bounded by maxAgeMs and the open-trace cap).
       if (
         (trace.hasCompletingSpan && quiet >= settleMs) ||
-        quiet >= idleMs ||
+        (quiet >= idleMs && !trace.awaitsTotals) ||
         nowMs - trace.firstSeenMs >= maxAgeMs
       ) {
         due.push(trace);

@@ -12,6 +12,8 @@ export class TraceView {
   readonly parents = new Map<string, string | undefined>();
   /** A span arrived that completes a task (a task span, or Codex's turn totals). */
   hasCompletingSpan = false;
+  /** A task span arrived whose totals come in a later span (Codex's `turn/start`): wait for them. */
+  awaitsTotals = false;
   /** Wall-clock ms of the first and the last span received. */
   firstSeenMs: number;
   lastSeenMs: number;
