@@ -15,7 +15,7 @@ export interface FoldedTask {
 
 /**
  * Folds the model calls of `trace` into the task spans `taskIds` by span id (a call counts toward
- * its nearest task ancestor), with the core's reader and fold (innermost calls only).
+ * its nearest task ancestor), with the core's reader and fold (the same rules as the in-process processor).
  */
 export function foldDescendants(
   trace: TraceView,
@@ -25,19 +25,38 @@ export function foldDescendants(
   for (const record of trace.records.values()) {
     if (taskIds.has(record.spanId)) continue;
     const call = readModelCall(record);
-    if (call === undefined) continue;
-    const task = trace.nearestIn(record.spanId, taskIds);
+    if (call === undefined || call.kind !== 'call') continue;
+    // The spans between the call and its nearest task, nearest first: a call with a counted call
+    // beneath it is the same call seen by an outer layer (the fold skips it).
+    const ancestorIds: string[] = [];
+    let task: string | undefined;
+    for (const id of trace.ancestors(record.spanId)) {
+      if (taskIds.has(id)) {
+        task = id;
+        break;
+      }
+      ancestorIds.push(id);
+    }
     if (task === undefined) continue;
     let entry = byTask.get(task);
     if (entry === undefined) {
       entry = { calls: [], last: undefined };
       byTask.set(task, entry);
     }
-    entry.calls.push({ spanId: record.spanId, parentSpanId: record.parentSpanId, call });
-    if (
-      call.kind === 'call' &&
-      (entry.last === undefined || record.endTimeMs >= entry.last.endTimeMs)
-    ) {
+    entry.calls.push({
+      traceId: record.traceId,
+      spanId: record.spanId,
+      ancestorIds,
+      layer:
+        record.scopeName !== undefined && record.scopeName !== '' ? record.scopeName : call.dialect,
+      startTimeMs: record.startTimeMs,
+      endTimeMs: record.endTimeMs,
+      inputTokens: call.inputTokens,
+      outputTokens: call.outputTokens,
+      model: call.model,
+      provider: call.provider,
+    });
+    if (entry.last === undefined || record.endTimeMs >= entry.last.endTimeMs) {
       entry.last = record;
     }
   }

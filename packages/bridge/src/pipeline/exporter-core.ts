@@ -1,8 +1,11 @@
 // The ONLY module of the bridge that touches the exporter: its `core` subpath, shared with the
 // in-process exporter, so the bridge has one converter (`toTaskEvent`), one usage reader
-// (`readModelCall`) and one delivery (`createEventDelivery`) with it, never a copy.
+// (`readModelCall`), one fold (`foldModelCalls`: innermost calls, each call once across
+// instrumentation layers) and one delivery (`createEventDelivery`) with it, never a copy.
 import {
   createEventDelivery,
+  type FoldableCall,
+  foldModelCalls,
   type ModelCall,
   type MosaicTelemetryConfig,
   readModelCall,
@@ -14,17 +17,10 @@ import {
 import type { TaskCompletionEvent } from '@mosaicstack/telemetry-semconv';
 import { diag } from '@opentelemetry/api';
 
-export type { ModelCall, MosaicTelemetryConfig, SpanRecord, TaskUsage };
-export { readModelCall };
+export type { FoldableCall, ModelCall, MosaicTelemetryConfig, SpanRecord, TaskUsage };
+export { foldModelCalls, readModelCall };
 
 const logger = diag.createComponentLogger({ namespace: '@mosaicstack/telemetry-bridge' });
-
-/** A model call with its place in the tree, for folding. */
-export interface FoldableCall {
-  readonly spanId: string;
-  readonly parentSpanId: string | undefined;
-  readonly call: ModelCall;
-}
 
 /** A finished task, ready for conversion: its record (allowlisted keys only are read) and usage. */
 export interface TaskToDeliver {
@@ -39,38 +35,6 @@ export interface TaskDelivery {
   deliver(tasks: readonly TaskToDeliver[]): Promise<void>;
   forceFlush(): Promise<void>;
   shutdown(): Promise<void>;
-}
-
-/**
- * Folds the model calls beneath one task, each counted once: only innermost calls count (a call
- * with a counted call beneath it is a wrapper carrying totals). The same rule as the in-process
- * processor; interim until the core exports `foldModelCalls`, then this delegates to it.
- */
-export function foldModelCalls(calls: readonly FoldableCall[]): TaskUsage {
-  const usage: TaskUsage = {
-    inputTokens: 0,
-    outputTokens: 0,
-    model: undefined,
-    provider: undefined,
-  };
-  const byId = new Map<string, FoldableCall>();
-  for (const c of calls) byId.set(c.spanId, c);
-  const covered = new Set<string>();
-  for (const c of calls) {
-    if (c.call.kind !== 'call') continue;
-    for (let p = c.parentSpanId; p !== undefined; p = byId.get(p)?.parentSpanId) {
-      if (covered.has(p)) break;
-      covered.add(p);
-    }
-  }
-  for (const c of calls) {
-    if (c.call.kind !== 'call' || covered.has(c.spanId)) continue;
-    usage.model ??= c.call.model;
-    usage.provider ??= c.call.provider;
-    usage.inputTokens += c.call.inputTokens ?? 0;
-    usage.outputTokens += c.call.outputTokens ?? 0;
-  }
-  return usage;
 }
 
 /**
