@@ -29,21 +29,25 @@ interface NewRow {
   quality_gate_passed: number;
 }
 
-/** Adds `n` at `key` of a count map. */
-const bump = (map: Map<string, number>, key: string, n = 1): void => {
-  map.set(key, (map.get(key) ?? 0) + n);
+/** Packs (bucket, measure, value) into one safe integer: values < 2^31, measures < 4, buckets < 2^20. */
+const VALUE_SPAN = 2 ** 31;
+const pack = (bucket: number, measure: number, value: number): number =>
+  (bucket * MEASURES.length + measure) * VALUE_SPAN + value;
+
+/** Adds one at `key` of a count map. */
+const bump = (map: Map<number, number>, key: number): void => {
+  map.set(key, (map.get(key) ?? 0) + 1);
 };
 
-/** Map entries as number tuples sorted by key, so upserts walk each B-tree in order. */
-const sortedTuples = (map: Map<string, number>): number[][] =>
-  [...map].map(([key, n]) => [...key.split(':').map(Number), n]).sort(compareTuples);
-
-function compareTuples(a: number[], b: number[]): number {
-  for (let i = 0; i < a.length; i++) {
-    const d = (a[i] as number) - (b[i] as number);
-    if (d !== 0) return d;
+/** Runs `upsert(bucket, measure, value, n)` for every entry, in key order (B-tree order). */
+function upsertSorted(map: Map<number, number>, upsert: Database.Statement<number[]>): void {
+  const keys = Float64Array.from(map.keys()).sort();
+  for (const key of keys) {
+    const value = key % VALUE_SPAN;
+    const rest = (key - value) / VALUE_SPAN;
+    const measure = rest % MEASURES.length;
+    upsert.run((rest - measure) / MEASURES.length, measure, value, map.get(key) as number);
   }
-  return 0;
 }
 
 /**
@@ -51,7 +55,6 @@ function compareTuples(a: number[], b: number[]): number {
  * every event up to a watermark, in chunks, each chunk and its watermark in one transaction.
  */
 export class AggregateFolder {
-  readonly #db: Database.Database;
   readonly #selectNew: Database.Statement<[number, number], NewRow>;
   readonly #watermark: Database.Statement<[], { value: string }>;
   readonly #setWatermark: Database.Statement<[string]>;
@@ -59,10 +62,9 @@ export class AggregateFolder {
   readonly #upsertBin: Database.Statement<number[]>;
   readonly #upsertCount: Database.Statement<number[]>;
   readonly #upsertHour: Database.Statement<number[]>;
-  readonly #foldChunk: () => number;
+  readonly #foldChunk: (rows: number) => number;
 
   constructor(db: Database.Database) {
-    this.#db = db;
     this.#selectNew = db.prepare(
       `SELECT id, bucket_id, outcome, timestamp_ms, task_duration_ms, estimated_input_tokens,
         estimated_output_tokens, actual_input_tokens, actual_output_tokens, actual_cost_usd_micros,
@@ -98,17 +100,24 @@ export class AggregateFolder {
         output_tokens = output_tokens + excluded.output_tokens,
         cost_usd_micros = cost_usd_micros + excluded.cost_usd_micros`,
     );
-    this.#foldChunk = db.transaction(() => this.#fold(this.#selectNew.all(this.#from(), CHUNK_ROWS)));
+    this.#foldChunk = db.transaction((rows: number) =>
+      this.#fold(this.#selectNew.all(this.#from(), rows)),
+    );
   }
 
-  /** Folds every event stored since the last call; returns how many. */
+  /** Folds every event stored since the last fold; returns how many. */
   foldAll(): number {
     let folded = 0;
     for (;;) {
-      const n = this.#foldChunk();
+      const n = this.#foldChunk(CHUNK_ROWS);
       folded += n;
       if (n < CHUNK_ROWS) return folded;
     }
+  }
+
+  /** Folds at most `rows` of the events stored since the last fold; returns how many. */
+  foldSome(rows: number): number {
+    return this.#foldChunk(rows);
   }
 
   #from(): number {
@@ -119,18 +128,18 @@ export class AggregateFolder {
     const last = rows.at(-1);
     if (!last) return 0;
     const totals = new Map<number, number[]>();
-    const bins = new Map<string, number>();
-    const counts = new Map<string, number>();
+    const bins = new Map<number, number>();
+    const counts = new Map<number, number>();
     const hours = new Map<string, number[]>();
     for (const row of rows) {
       const t = totals.get(row.bucket_id) ?? [row.bucket_id, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, NO_TIME];
       addTotals(t, row);
       totals.set(row.bucket_id, t);
-      MEASURES.forEach((column, measure) => {
-        const value = row[column];
-        bump(bins, `${row.bucket_id}:${measure}:${valueBin(value)}`);
-        bump(counts, `${row.bucket_id}:${measure}:${value}`);
-      });
+      for (let measure = 0; measure < MEASURES.length; measure++) {
+        const value = row[MEASURES[measure] as (typeof MEASURES)[number]];
+        bump(bins, pack(row.bucket_id, measure, valueBin(value)));
+        bump(counts, pack(row.bucket_id, measure, value));
+      }
       const hourKey = `${row.bucket_id}:${Math.floor(row.timestamp_ms / HOUR_MS)}`;
       const h = hours.get(hourKey) ?? [0, 0, 0, 0];
       h[0] = (h[0] as number) + 1;
@@ -140,16 +149,11 @@ export class AggregateFolder {
       hours.set(hourKey, h);
     }
     for (const t of totals.values()) this.#upsertTotals.run(...t);
-    for (const tuple of sortedTuples(bins)) this.#upsertBin.run(...tuple);
-    for (const tuple of sortedTuples(counts)) this.#upsertCount.run(...tuple);
+    upsertSorted(bins, this.#upsertBin);
+    upsertSorted(counts, this.#upsertCount);
     for (const [key, h] of hours) this.#upsertHour.run(...key.split(':').map(Number), ...h);
     this.#setWatermark.run(String(last.id));
     return rows.length;
-  }
-
-  /** Whether the database is open (folds stop once it closes). */
-  get open(): boolean {
-    return this.#db.open;
   }
 }
 

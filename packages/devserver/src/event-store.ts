@@ -1,10 +1,14 @@
 import type { TaskCompletionEvent } from '@mosaicstack/telemetry-semconv';
 import Database from 'better-sqlite3';
 import { AggregateFolder } from './aggregate-folder.js';
-import { type BucketStatistics, type DimensionFilter, PredictionStatistics } from './prediction-statistics.js';
+import {
+  type BucketStatistics,
+  type DimensionFilter,
+  PredictionStatistics,
+} from './prediction-statistics.js';
 import { applySchema } from './store-schema.js';
-import { type TaskPage, type TaskQuery, TaskReader } from './task-reader.js';
 import { type Summary, type SummaryQuery, summarize } from './summarize.js';
+import { type TaskPage, type TaskQuery, TaskReader } from './task-reader.js';
 
 /** Bucket ids remembered per process; past this many distinct buckets the memo starts over. */
 const MAX_MEMO_BUCKETS = 10_000;
@@ -87,9 +91,13 @@ export class EventStore {
     return this.#count.get()?.n ?? 0;
   }
 
-  /** Brings the aggregates up to date with every stored event; returns how many were folded. */
-  fold(): number {
-    return this.#db.open ? this.#folder.foldAll() : 0;
+  /**
+   * Folds stored events into the aggregates: all of them, or at most `maxRows` (a slice of idle
+   * time); returns how many were folded.
+   */
+  fold(maxRows?: number): number {
+    if (!this.#db.open) return 0;
+    return maxRows === undefined ? this.#folder.foldAll() : this.#folder.foldSome(maxRows);
   }
 
   /** Exact statistics of the stored events matching `filter`; undefined when none match. */

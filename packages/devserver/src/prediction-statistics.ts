@@ -157,14 +157,16 @@ export class PredictionStatistics {
           high,
         )) {
           seen += row.n;
-          while (next < inBin && (positions[next] as number) < seen) found.set(positions[next++] as number, row.value);
+          while (next < inBin && (positions[next] as number) < seen)
+            found.set(positions[next++] as number, row.value);
           if (next === inBin) break;
         }
       }
       before += n;
       if (next === positions.length) break;
     }
-    if (next !== positions.length) throw new Error(`histogram of measure ${MEASURES[measure]} is short`);
+    if (next !== positions.length)
+      throw new Error(`histogram of measure ${MEASURES[measure]} is short`);
     return found;
   }
 

@@ -62,7 +62,9 @@ export function summarize(db: Database.Database, query: SummaryQuery, stored: nu
     .all(...range);
   const distinct = (column: string): string[] =>
     db
-      .prepare<[], { v: string }>(`SELECT DISTINCT ${column} AS v FROM buckets ORDER BY v LIMIT ${MAX_ROWS}`)
+      .prepare<[], { v: string }>(
+        `SELECT DISTINCT ${column} AS v FROM buckets ORDER BY v LIMIT ${MAX_ROWS}`,
+      )
       .all()
       .map((row) => row.v);
   const totals: Totals = { events: 0, input_tokens: 0, output_tokens: 0, cost_usd_micros: 0 };
@@ -75,7 +77,10 @@ export function summarize(db: Database.Database, query: SummaryQuery, stored: nu
   return {
     stored_events: stored,
     totals,
-    hourly: hourly.map(({ hour, ...t }) => ({ hour_start: new Date(hour * HOUR_MS).toISOString(), ...t })),
+    hourly: hourly.map(({ hour, ...t }) => ({
+      hour_start: new Date(hour * HOUR_MS).toISOString(),
+      ...t,
+    })),
     by_task_type: byTaskType,
     by_model: byModel,
     dimensions: {

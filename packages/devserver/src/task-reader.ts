@@ -38,7 +38,10 @@ const FILTERS = Object.keys(CONDITIONS) as (keyof typeof CONDITIONS)[];
 /** Reads pages of stored tasks by rowid, newest first; one prepared statement per filter shape. */
 export class TaskReader {
   readonly #db: Database.Database;
-  readonly #statements = new Map<string, Database.Statement<unknown[], { id: number; event_json: string }>>();
+  readonly #statements = new Map<
+    string,
+    Database.Statement<unknown[], { id: number; event_json: string }>
+  >();
 
   constructor(db: Database.Database) {
     this.#db = db;
@@ -50,7 +53,10 @@ export class TaskReader {
     const rows = statement.all(...used.map((f) => query[f]), query.limit + 1);
     const page = rows.slice(0, query.limit);
     return {
-      tasks: page.map((row) => ({ id: row.id, ...(JSON.parse(row.event_json) as TaskCompletionEvent) })),
+      tasks: page.map((row) => ({
+        id: row.id,
+        ...(JSON.parse(row.event_json) as TaskCompletionEvent),
+      })),
       next_before: rows.length > query.limit ? (page.at(-1)?.id ?? null) : null,
     };
   }
