@@ -78,7 +78,7 @@ $('auth').addEventListener('submit', (event) => {
   event.preventDefault();
   sessionStorage.setItem(KEY_STORAGE, $('auth-key').value.trim());
   $('auth').hidden = true;
-  refresh(true);
+  refresh(true).catch(showError);
 });
 
 // ---- charts ----
