@@ -53,7 +53,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
         maxEntries: options.predictionCacheMaxEntries ?? DEFAULT_PREDICTION_CACHE_MAX_ENTRIES,
       }),
       folder: new IdleFolder(store),
-      requireAuth: !isLoopbackHost(host),
+      requireAuth: options.requireKeyForReads ?? !isLoopbackHost(host),
       stats: { requests: 0, eventsAccepted: 0, eventsRejected: 0 },
       closing: lifetime.signal,
     };

@@ -24,6 +24,11 @@ export interface DevServerOptions {
   rateLimit?: Partial<RateLimitOptions> | false;
   /** How long a computed prediction is served from cache. @default 60000 */
   predictionCacheTtlMs?: number;
+  /**
+   * Whether the web view's JSON routes (`/api/*`) need the Bearer key like the v1 routes.
+   * @default true when `host` is not a loopback address, else false
+   */
+  requireKeyForReads?: boolean;
   /** Most computed predictions kept in the cache (the oldest are dropped first). @default 1000 */
   predictionCacheMaxEntries?: number;
 }

@@ -67,14 +67,14 @@ describe('devserver web view', () => {
           taskType: 'debugging' as const,
           complexity: 'high' as const,
           model: 'gpt-4o',
-          provider: 'openai',
+          provider: 'openai' as const,
           inputTokens: 9_000 + i,
           outputTokens: 900,
         })),
         {
           taskType: 'testing' as const,
           model: HOSTILE_MODEL,
-          provider: 'custom',
+          provider: 'custom' as const,
           inputTokens: 5,
           outputTokens: 5,
         },
@@ -90,7 +90,7 @@ describe('devserver web view', () => {
       await expect.poll(() => rows.count()).toBe(25);
       await expect.poll(() => rows.first().locator('td').nth(2).textContent()).toBe(HOSTILE_MODEL);
       expect(await page.locator('#task-table img').count()).toBe(0);
-      expect(await page.evaluate(() => (window as { __pwned?: number }).__pwned)).toBeUndefined();
+      expect(await page.evaluate(() => (globalThis as { __pwned?: number }).__pwned)).toBeUndefined();
       expect(await page.locator('#total-events').textContent()).toBe('47');
 
       // The charts: real canvases drawn by Chart.js from the summary.
