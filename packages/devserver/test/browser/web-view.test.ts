@@ -90,14 +90,16 @@ describe('devserver web view', () => {
       await expect.poll(() => rows.count()).toBe(25);
       await expect.poll(() => rows.first().locator('td').nth(2).textContent()).toBe(HOSTILE_MODEL);
       expect(await page.locator('#task-table img').count()).toBe(0);
-      expect(await page.evaluate(() => (globalThis as { __pwned?: number }).__pwned)).toBeUndefined();
+      expect(
+        await page.evaluate(() => (globalThis as { __pwned?: number }).__pwned),
+      ).toBeUndefined();
       expect(await page.locator('#total-events').textContent()).toBe('47');
 
       // The charts: real canvases drawn by Chart.js from the summary.
       for (const id of ['chart-time', 'chart-task-type', 'chart-model']) {
         const drawn = await page.evaluate((canvasId) => {
           const chart = (
-            window as unknown as { Chart: { getChart(id: string): unknown } }
+            globalThis as unknown as { Chart: { getChart(id: string): unknown } }
           ).Chart.getChart(canvasId) as { data: { labels: unknown[] }; width: number } | undefined;
           return chart ? { labels: chart.data.labels.length, width: chart.width } : undefined;
         }, id);
@@ -107,7 +109,9 @@ describe('devserver web view', () => {
       const taskTypes = await page.evaluate(
         () =>
           (
-            window as unknown as { Chart: { getChart(id: string): { data: { labels: string[] } } } }
+            globalThis as unknown as {
+              Chart: { getChart(id: string): { data: { labels: string[] } } };
+            }
           ).Chart.getChart('chart-task-type').data.labels,
       );
       expect([...taskTypes].sort()).toEqual(['debugging', 'implementation', 'testing']);
