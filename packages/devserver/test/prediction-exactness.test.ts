@@ -9,10 +9,12 @@ import { makeEvent } from './make-event.js';
 import { postJson } from './post-json.js';
 import { oraclePrediction } from './prediction-oracle.js';
 
-/** A deterministic pseudo-random source (LCG), so a failure replays. */
-const lcg = (seed: number) => () => {
-  seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
-  return seed / 2 ** 31;
+/** A deterministic pseudo-random source (mulberry32), so a failure replays. */
+const seeded = (seed: number) => () => {
+  seed = (seed + 0x6d2b79f5) | 0;
+  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
+  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+  return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
 };
 
 const predict = async (
@@ -41,7 +43,7 @@ describe('predictions', () => {
     it('gives the numbers of the sort-everything method at every fallback level', async () => {
       const server = await startDevServer({ rateLimit: false, predictionCacheTtlMs: 0 });
       try {
-        const random = lcg(7);
+        const random = seeded(7);
         const spread = (max: number) => Math.floor(random() ** 3 * max);
         const models = ['claude-x', 'gpt-4o', 'gemini'];
         const events: TaskCompletionEvent[] = Array.from({ length: 600 }, (_, i) =>
@@ -118,7 +120,7 @@ describe('predictions', () => {
       // Rows go straight into the devserver's own tables, one transaction: the HTTP path is
       // covered elsewhere, this is about the size of one bucket.
       const n = 130_000;
-      const random = lcg(11);
+      const random = seeded(11);
       const inputs = new Float64Array(n);
       const db = new Database(dbPath);
       const bucket = db
