@@ -60,15 +60,21 @@ const factor = (actual: number, estimated: number): number =>
  */
 export class PredictionStatistics {
   readonly #totals: Database.Statement<string[], Totals>[];
+  readonly #bucketIds: Database.Statement<string[], { id: number }>[];
   readonly #bins: Database.Statement<(string | number)[], { bin: number; n: number }>[];
   readonly #values: Database.Statement<(string | number)[], { value: number; n: number }>[];
+  readonly #oneBucketBins: Database.Statement<number[], { bin: number; n: number }>;
+  readonly #oneBucketValues: Database.Statement<number[], { value: number; n: number }>;
 
   constructor(db: Database.Database) {
-    const buckets = [1, 2, 3, 4].map(
-      (n) =>
-        `bucket_id IN (SELECT id FROM buckets WHERE ${DIMENSION_COLUMNS.slice(0, n)
-          .map((column) => `${column} = ?`)
-          .join(' AND ')})`,
+    const matching = [1, 2, 3, 4].map((n) =>
+      DIMENSION_COLUMNS.slice(0, n)
+        .map((column) => `${column} = ?`)
+        .join(' AND '),
+    );
+    const buckets = matching.map((where) => `bucket_id IN (SELECT id FROM buckets WHERE ${where})`);
+    this.#bucketIds = matching.map((where) =>
+      db.prepare(`SELECT id FROM buckets WHERE ${where} LIMIT 2`),
     );
     this.#totals = buckets.map((where) =>
       db.prepare(
@@ -80,6 +86,7 @@ export class PredictionStatistics {
           max(last_timestamp_ms) AS last_timestamp_ms FROM bucket_totals WHERE ${where}`,
       ),
     );
+    // Several buckets (a fallback level): the histograms are summed per bin and per value.
     this.#bins = buckets.map((where) =>
       db.prepare(
         `SELECT bin, sum(n) AS n FROM value_bins WHERE ${where} AND measure = ?
@@ -92,6 +99,14 @@ export class PredictionStatistics {
           AND value BETWEEN ? AND ? GROUP BY value ORDER BY value`,
       ),
     );
+    // One bucket (the usual exact match): a plain range read in primary-key order.
+    this.#oneBucketBins = db.prepare(
+      'SELECT bin, n FROM value_bins WHERE bucket_id = ? AND measure = ? ORDER BY bin',
+    );
+    this.#oneBucketValues = db.prepare(
+      `SELECT value, n FROM value_counts WHERE bucket_id = ? AND measure = ?
+        AND value BETWEEN ? AND ? ORDER BY value`,
+    );
   }
 
   /** The statistics of the folded events matching `filter`; undefined when there are none. */
@@ -100,8 +115,23 @@ export class PredictionStatistics {
     const totals = (this.#totals[level] as Database.Statement<string[], Totals>).get(...filter);
     const n = totals?.events ?? 0;
     if (!totals || n === 0) return undefined;
+    const ids = (this.#bucketIds[level] as Database.Statement<string[], { id: number }>).all(
+      ...filter,
+    );
+    const source: HistogramSource =
+      ids.length === 1
+        ? {
+            bins: this.#oneBucketBins,
+            values: this.#oneBucketValues,
+            params: [(ids[0] as { id: number }).id],
+          }
+        : {
+            bins: this.#bins[level] as HistogramSource['bins'],
+            values: this.#values[level] as HistogramSource['values'],
+            params: filter,
+          };
     const at = (measure: number, ps: readonly number[]) => {
-      const values = this.#valuesAt(level, filter, measure, positionsOf(n, ps));
+      const values = this.#valuesAt(source, measure, positionsOf(n, ps));
       return (p: number) => quantile(values, n, p);
     };
     const [input, output, cost, duration] = [
@@ -135,45 +165,39 @@ export class PredictionStatistics {
   }
 
   /** The values at the sorted 0-based `positions` of one measure among the matching events. */
-  #valuesAt(
-    level: number,
-    filter: DimensionFilter,
-    measure: number,
-    positions: number[],
-  ): Map<number, number> {
+  #valuesAt(source: HistogramSource, measure: number, positions: number[]): Map<number, number> {
     const found = new Map<number, number>();
     let next = 0;
     let before = 0;
-    for (const { bin, n } of this.#statement(this.#bins, level).iterate(...filter, measure)) {
+    for (const { bin, n } of source.bins.iterate(...source.params, measure)) {
       let inBin = next;
       while (inBin < positions.length && (positions[inBin] as number) < before + n) inBin++;
       if (inBin > next) {
         let seen = before;
         const [low, high] = binRange(bin);
-        for (const row of this.#statement(this.#values, level).iterate(
-          ...filter,
-          measure,
-          low,
-          high,
-        )) {
+        for (const row of source.values.iterate(...source.params, measure, low, high)) {
           seen += row.n;
-          while (next < inBin && (positions[next] as number) < seen)
+          while (next < inBin && (positions[next] as number) < seen) {
             found.set(positions[next++] as number, row.value);
+          }
           if (next === inBin) break;
         }
       }
       before += n;
       if (next === positions.length) break;
     }
-    if (next !== positions.length)
+    if (next !== positions.length) {
       throw new Error(`histogram of measure ${MEASURES[measure]} is short`);
+    }
     return found;
   }
+}
 
-  #statement<R>(
-    statements: Database.Statement<(string | number)[], R>[],
-    level: number,
-  ): Database.Statement<(string | number)[], R> {
-    return statements[level] as Database.Statement<(string | number)[], R>;
-  }
+/** Where one prediction reads its histograms: statements and the parameters before `measure`. */
+interface HistogramSource {
+  // biome-ignore lint/suspicious/noExplicitAny: one bucket binds a number, a level binds strings
+  bins: Database.Statement<any[], { bin: number; n: number }>;
+  // biome-ignore lint/suspicious/noExplicitAny: as above
+  values: Database.Statement<any[], { value: number; n: number }>;
+  params: readonly (string | number)[];
 }

@@ -43,7 +43,7 @@ const ENUMS = {
 const $ = (id) => document.getElementById(id);
 const number = new Intl.NumberFormat('en-US');
 const usd = (micros) => `$${(micros / 1e6).toFixed(micros < 1e6 ? 4 : 2)}`;
-const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`;
+const seconds = (ms) => (ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`);
 
 /** Creates an element with text content (never HTML) and optional class. */
 function el(tag, text, className) {
