@@ -3,6 +3,8 @@ import type Database from 'better-sqlite3';
 const HOUR_MS = 3_600_000;
 /** Most models (and most values of a dimension) a summary lists; clients choose model names. */
 const MAX_ROWS = 200;
+/** Most hours of the series (the latest ones): timestamps come from clients and may spread far. */
+const MAX_HOURS = 2_000;
 
 /** Time range of a summary, epoch ms; both optional, resolved to whole hours. */
 export interface SummaryQuery {
@@ -23,6 +25,7 @@ export interface Summary {
   /** Events stored, including any not yet folded into the totals. */
   stored_events: number;
   totals: Totals;
+  /** The latest hours (at most 2,000) with events, oldest first. */
   hourly: (Totals & { hour_start: string })[];
   by_task_type: (Totals & { task_type: string })[];
   by_model: (Totals & { model: string; provider: string })[];
@@ -44,9 +47,14 @@ export function summarize(db: Database.Database, query: SummaryQuery, stored: nu
   const where = 'WHERE h.hour BETWEEN ? AND ?';
   const hourly = db
     .prepare<number[], Totals & { hour: number }>(
-      `SELECT h.hour AS hour, ${SUMS} FROM hourly_totals h ${where} GROUP BY h.hour ORDER BY h.hour`,
+      `SELECT h.hour AS hour, ${SUMS} FROM hourly_totals h ${where}
+        GROUP BY h.hour ORDER BY h.hour DESC LIMIT ${MAX_HOURS}`,
     )
-    .all(...range);
+    .all(...range)
+    .reverse();
+  const totals = db
+    .prepare<number[], Totals>(`SELECT ${SUMS} FROM hourly_totals h ${where}`)
+    .get(...range) as Totals;
   const byTaskType = db
     .prepare<number[], Totals & { task_type: string }>(
       `SELECT b.task_type AS task_type, ${SUMS} FROM hourly_totals h JOIN buckets b ON b.id = h.bucket_id
@@ -67,16 +75,14 @@ export function summarize(db: Database.Database, query: SummaryQuery, stored: nu
       )
       .all()
       .map((row) => row.v);
-  const totals: Totals = { events: 0, input_tokens: 0, output_tokens: 0, cost_usd_micros: 0 };
-  for (const h of hourly) {
-    totals.events += h.events;
-    totals.input_tokens += h.input_tokens;
-    totals.output_tokens += h.output_tokens;
-    totals.cost_usd_micros += h.cost_usd_micros;
-  }
   return {
     stored_events: stored,
-    totals,
+    totals: {
+      events: totals.events ?? 0,
+      input_tokens: totals.input_tokens ?? 0,
+      output_tokens: totals.output_tokens ?? 0,
+      cost_usd_micros: totals.cost_usd_micros ?? 0,
+    },
     hourly: hourly.map(({ hour, ...t }) => ({
       hour_start: new Date(hour * HOUR_MS).toISOString(),
       ...t,
