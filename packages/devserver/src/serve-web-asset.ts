@@ -2,20 +2,25 @@ import { readFileSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
 
-/** The web view's files: the page and scripts shipped in `web/`, the charting library copied into `dist/vendor/` by the build. */
+const JS = 'text/javascript; charset=utf-8';
+const pageFile = (name: string, type: string) => ({
+  url: new URL(`../web/${name}`, import.meta.url),
+  type,
+});
+
+/** The web view's files: the page and modules shipped in `web/`, the charting library copied into `dist/vendor/` by the build. */
 const ASSETS: Record<string, { url: URL; type: string }> = {
-  '/': { url: new URL('../web/index.html', import.meta.url), type: 'text/html; charset=utf-8' },
-  '/assets/app.js': {
-    url: new URL('../web/app.js', import.meta.url),
-    type: 'text/javascript; charset=utf-8',
-  },
-  '/assets/style.css': {
-    url: new URL('../web/style.css', import.meta.url),
-    type: 'text/css; charset=utf-8',
-  },
+  '/': pageFile('index.html', 'text/html; charset=utf-8'),
+  '/assets/style.css': pageFile('style.css', 'text/css; charset=utf-8'),
+  ...Object.fromEntries(
+    ['app.js', 'dom.js', 'charts.js', 'task-table.js', 'prediction-panel.js'].map((name) => [
+      `/assets/${name}`,
+      pageFile(name, JS),
+    ]),
+  ),
   '/assets/chart.umd.min.js': {
     url: new URL('../dist/vendor/chart.umd.min.js', import.meta.url),
-    type: 'text/javascript; charset=utf-8',
+    type: JS,
   },
 };
 

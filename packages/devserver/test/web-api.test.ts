@@ -46,7 +46,10 @@ describe('web view routes', () => {
       expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
       expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
       expect(page.body).toContain('<table id="task-table">');
-      for (const asset of ['/assets/app.js', '/assets/style.css', '/assets/chart.umd.min.js']) {
+      const modules = ['app', 'dom', 'charts', 'task-table', 'prediction-panel'].map(
+        (m) => `/assets/${m}.js`,
+      );
+      for (const asset of [...modules, '/assets/style.css', '/assets/chart.umd.min.js']) {
         expect((await get(server, asset)).status, asset).toBe(200);
       }
       const post = await fetch(`${server.url}/`, { method: 'POST' });
