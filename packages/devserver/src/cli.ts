@@ -107,18 +107,7 @@ async function main(): Promise<void> {
     ...(options.instanceId && { instanceId: options.instanceId.toLowerCase() }),
     ...(!options.rateLimit && { rateLimit: false as const }),
   });
-  const banner = startupBanner({
-    host: options.host,
-    url: server.url,
-    webUrl: server.webUrl,
-    apiKey: server.apiKey,
-    instanceId: server.instanceId,
-    dbPath: options.dbPath,
-    rateLimited: options.rateLimit,
-  });
-  if (banner.warning) console.error(banner.warning);
-  console.log(banner.text);
-
+  // Handlers first: whoever reads the banner may signal at once.
   let stopping = false;
   const stop = (signal: NodeJS.Signals): void => {
     if (stopping) {
@@ -136,6 +125,17 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+  const banner = startupBanner({
+    host: options.host,
+    url: server.url,
+    webUrl: server.webUrl,
+    apiKey: server.apiKey,
+    instanceId: server.instanceId,
+    dbPath: options.dbPath,
+    rateLimited: options.rateLimit,
+  });
+  if (banner.warning) console.error(banner.warning);
+  console.log(banner.text);
 }
 
 main().catch((error: unknown) => {
