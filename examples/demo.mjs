@@ -1,6 +1,7 @@
 // The whole loop on one machine, no account: a local devserver, an agent that records task
 // spans (some with child model calls, one failing), delivery, then predictions from that data.
-// Run from the repository root: `pnpm demo` (builds the packages first).
+// Run from the repository root: `pnpm demo` (builds the packages first); `pnpm demo --serve`
+// keeps the devserver running afterwards so its web view can be opened, until Ctrl-C.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +17,7 @@ import { context, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 
+const serve = process.argv.slice(2).includes('--serve');
 const dir = mkdtempSync(join(tmpdir(), 'mosaic-demo-'));
 const server = await startDevServer({ dbPath: join(dir, 'demo.db') });
 console.log(`devserver listening on ${server.url} (db ${join(dir, 'demo.db')})\n`);
@@ -202,5 +204,19 @@ console.table(
 
 await predictions.shutdown();
 await provider.shutdown();
-await server.close();
-rmSync(dir, { recursive: true, force: true });
+
+const stop = async () => {
+  await server.close();
+  rmSync(dir, { recursive: true, force: true });
+};
+if (serve) {
+  console.log(`\nweb view of these tasks: ${server.webUrl}  (serving until Ctrl-C)`);
+  const onSignal = () => stop().then(() => process.exit(0));
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+} else {
+  console.log(
+    `\nweb view: ${server.webUrl} (this run stops now; \`pnpm demo --serve\` keeps it open)`,
+  );
+  await stop();
+}

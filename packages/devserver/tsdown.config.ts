@@ -9,4 +9,7 @@ export default defineConfig({
   platform: 'node',
   target: 'node20',
   shims: true,
+  // The web view's charting library, vendored from the pinned devDependency: served from the
+  // package itself, never from a CDN.
+  copy: [{ from: 'node_modules/chart.js/dist/chart.umd.min.js', to: 'dist/vendor' }],
 });

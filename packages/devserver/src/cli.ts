@@ -1,28 +1,52 @@
 #!/usr/bin/env node
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { startDevServer } from './start-dev-server.js';
+import { startupBanner } from './startup-banner.js';
 
 const USAGE = `Usage: mosaic-telemetry-devserver [options]
 
-A local Mosaic Telemetry API v1 server backed by SQLite, for development and tests.
+A local Mosaic Telemetry API v1 server backed by SQLite, with a web view, for development and tests.
 
 Options:
-  --port <n>     TCP port, 0 for a free one (default 8931)
-  --host <addr>  address to listen on (default 127.0.0.1)
-  --db <path>    SQLite file, or :memory: (default ./mosaic-telemetry-dev.db)
-  -h, --help     show this help
+  --port <n>            TCP port, 0 for a free one (default 8931)
+  --host <addr>         address to listen on (default 127.0.0.1)
+  --db <path>           SQLite file, or :memory: (default ./mosaic-telemetry-dev.db)
+  --api-key <hex>       pin the API key (64 hex characters) instead of the generated one
+  --instance-id <uuid>  pin the instance id bound to the key
+  --no-rate-limit       switch the per-key rate limit off (bulk imports, benchmarks)
+  -v, --version         print the version
+  -h, --help            show this help
 `;
 
 /** Exit code of a command-line usage error. */
 const EXIT_USAGE = 2;
+const API_KEY = /^[0-9a-fA-F]{64}$/;
+const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+
+interface CliOptions {
+  port: number;
+  host: string;
+  dbPath: string;
+  apiKey: string | undefined;
+  instanceId: string | undefined;
+  rateLimit: boolean;
+}
 
 function usageError(message: string): never {
   console.error(`mosaic-telemetry-devserver: ${message}\n\n${USAGE}`);
   process.exit(EXIT_USAGE);
 }
 
-function parseCli(argv: string[]): { port: number; host: string; dbPath: string } {
-  let values: { port?: string; host?: string; db?: string; help?: boolean };
+const version = (): string =>
+  (
+    JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+      version: string;
+    }
+  ).version;
+
+function parseCli(argv: string[]): CliOptions {
+  let values: Record<string, string | boolean | undefined>;
   try {
     ({ values } = parseArgs({
       args: argv,
@@ -32,6 +56,10 @@ function parseCli(argv: string[]): { port: number; host: string; dbPath: string 
         port: { type: 'string', default: '8931' },
         host: { type: 'string', default: '127.0.0.1' },
         db: { type: 'string', default: './mosaic-telemetry-dev.db' },
+        'api-key': { type: 'string' },
+        'instance-id': { type: 'string' },
+        'no-rate-limit': { type: 'boolean', default: false },
+        version: { type: 'boolean', short: 'v', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     }));
@@ -42,30 +70,44 @@ function parseCli(argv: string[]): { port: number; host: string; dbPath: string 
     console.log(USAGE);
     process.exit(0);
   }
-  const port = Number(values.port);
-  if (!/^\d+$/.test(values.port ?? '') || port > 65_535) {
-    usageError(`--port must be an integer from 0 to 65535, got "${values.port}"`);
+  if (values.version) {
+    console.log(version());
+    process.exit(0);
   }
-  if (!values.host) usageError('--host must not be empty');
-  if (!values.db) usageError('--db must not be empty');
-  return { port, host: values.host, dbPath: values.db };
+  const portText = String(values.port ?? '');
+  const port = Number(portText);
+  if (!/^\d+$/.test(portText) || port > 65_535) {
+    usageError(`--port must be an integer from 0 to 65535, got "${portText}"`);
+  }
+  const host = values.host as string;
+  const dbPath = values.db as string;
+  if (!host) usageError('--host must not be empty');
+  if (!dbPath) usageError('--db must not be empty');
+  const apiKey = values['api-key'] as string | undefined;
+  // The value is never echoed: it may be a real key pasted into the wrong place.
+  if (apiKey !== undefined && !API_KEY.test(apiKey)) {
+    usageError(`--api-key must be 64 hexadecimal characters (got ${apiKey.length} characters)`);
+  }
+  const instanceId = values['instance-id'] as string | undefined;
+  if (instanceId !== undefined && !UUID.test(instanceId)) {
+    usageError(
+      `--instance-id must be a UUID like 123e4567-e89b-42d3-a456-426614174000, got "${instanceId}"`,
+    );
+  }
+  return { port, host, dbPath, apiKey, instanceId, rateLimit: values['no-rate-limit'] !== true };
 }
 
 async function main(): Promise<void> {
   const options = parseCli(process.argv.slice(2));
-  const server = await startDevServer(options);
-  console.log(`Mosaic Telemetry dev server listening on ${server.url}
-  API key:     ${server.apiKey}
-  Instance id: ${server.instanceId}
-  Database:    ${options.dbPath}
-
-Paste into your environment:
-MOSAIC_TELEMETRY_ENABLED=1
-MOSAIC_TELEMETRY_SERVER_URL=${server.url}
-MOSAIC_TELEMETRY_API_KEY=${server.apiKey}
-MOSAIC_TELEMETRY_INSTANCE_ID=${server.instanceId}
-`);
-
+  const server = await startDevServer({
+    port: options.port,
+    host: options.host,
+    dbPath: options.dbPath,
+    ...(options.apiKey && { apiKey: options.apiKey.toLowerCase() }),
+    ...(options.instanceId && { instanceId: options.instanceId.toLowerCase() }),
+    ...(!options.rateLimit && { rateLimit: false as const }),
+  });
+  // Handlers first: whoever reads the banner may signal at once.
   let stopping = false;
   const stop = (signal: NodeJS.Signals): void => {
     if (stopping) {
@@ -83,6 +125,17 @@ MOSAIC_TELEMETRY_INSTANCE_ID=${server.instanceId}
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+  const banner = startupBanner({
+    host: options.host,
+    url: server.url,
+    webUrl: server.webUrl,
+    apiKey: server.apiKey,
+    instanceId: server.instanceId,
+    dbPath: options.dbPath,
+    rateLimited: options.rateLimit,
+  });
+  if (banner.warning) console.error(banner.warning);
+  console.log(banner.text);
 }
 
 main().catch((error: unknown) => {

@@ -3,10 +3,9 @@ import type {
   PredictionQuery,
   PredictionResponse,
 } from '@mosaicstack/telemetry-semconv';
-import type { DimensionFilter, EventStore, PredictionRow } from './event-store.js';
-import { summarizePredictionRows } from './summarize-prediction-rows.js';
+import type { DimensionFilter, EventStore } from './event-store.js';
 
-/** Samples at level 0 for medium and high confidence (DESIGN section 6). */
+/** Samples at level 0 for medium and high confidence (wire protocol, predictions). */
 const MEDIUM_CONFIDENCE_SAMPLES = 30;
 const HIGH_CONFIDENCE_SAMPLES = 100;
 
@@ -30,22 +29,18 @@ const confidenceOf = (level: number, samples: number): PredictionConfidence => {
   return samples >= HIGH_CONFIDENCE_SAMPLES ? 'high' : 'medium';
 };
 
-const lastUpdated = (rows: readonly PredictionRow[]): string =>
-  new Date(Math.max(...rows.map((r) => r.timestamp_ms))).toISOString();
-
 /** Answers one prediction query from the stored events, walking the fallback ladder. */
 export function computePrediction(store: EventStore, query: PredictionQuery): PredictionResponse {
-  const filters = ladder(query);
-  for (const [level, filter] of filters.entries()) {
-    const rows = store.select(filter);
-    if (rows.length === 0) continue;
+  for (const [level, filter] of ladder(query).entries()) {
+    const statistics = store.statistics(filter);
+    if (!statistics) continue;
     return {
-      prediction: summarizePredictionRows(rows),
+      prediction: statistics.data,
       metadata: {
-        sample_size: rows.length,
+        sample_size: statistics.sampleSize,
         fallback_level: level,
-        confidence: confidenceOf(level, rows.length),
-        last_updated: lastUpdated(rows),
+        confidence: confidenceOf(level, statistics.sampleSize),
+        last_updated: new Date(statistics.lastUpdatedMs).toISOString(),
         dimensions_matched: {
           task_type: query.task_type,
           model: level < 2 ? query.model : null,

@@ -1,9 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { applyFault } from './apply-fault.js';
+import { handleApiGet, isApiGetRoute } from './handle-api-get.js';
 import { type ApiRoute, handleApiPost } from './handle-api-post.js';
 import { handleEventsBatch } from './handle-events-batch.js';
 import { handlePredictionsBatch } from './handle-predictions-batch.js';
 import { errorReply, sendJson } from './send-json.js';
+import { isWebAsset, serveWebAsset } from './serve-web-asset.js';
 import type { ServerContext } from './server-context.js';
 
 const API_ROUTES: Record<string, ApiRoute> = {
@@ -13,9 +15,23 @@ const API_ROUTES: Record<string, ApiRoute> = {
 
 async function handle(req: IncomingMessage, res: ServerResponse, ctx: ServerContext) {
   ctx.stats.requests += 1;
-  const path = (req.url ?? '/').split('?')[0] ?? '/';
+  const [path = '/', search = ''] = (req.url ?? '/').split('?', 2);
+  const readOnly = req.method === 'GET' || req.method === 'HEAD';
+  if (isWebAsset(path) || isApiGetRoute(path)) {
+    if (!readOnly) {
+      sendJson(
+        res,
+        errorReply(405, `method ${req.method} not allowed on ${path}`, { Allow: 'GET' }),
+      );
+    } else if (isWebAsset(path)) {
+      serveWebAsset(path, req.method === 'HEAD', res);
+    } else {
+      handleApiGet(req, res, ctx, path, new URLSearchParams(search));
+    }
+    return;
+  }
   if (path === '/health') {
-    if (req.method === 'GET' || req.method === 'HEAD') {
+    if (readOnly) {
       sendJson(res, { status: 200, body: { status: 'ok', events: ctx.store.count() } });
     } else {
       sendJson(
@@ -51,7 +67,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, ctx: ServerCont
   await handleApiPost(req, res, ctx, route);
 }
 
-/** The HTTP listener of the dev server: /health, the two v1 routes, 404 and 405. */
+/** The HTTP listener of the dev server: /health, the two v1 routes, the web view, 404 and 405. */
 export function createRequestHandler(
   ctx: ServerContext,
 ): (req: IncomingMessage, res: ServerResponse) => void {

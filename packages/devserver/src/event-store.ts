@@ -1,102 +1,70 @@
 import type { TaskCompletionEvent } from '@mosaicstack/telemetry-semconv';
 import Database from 'better-sqlite3';
+import { AggregateFolder } from './aggregate-folder.js';
+import {
+  type BucketStatistics,
+  type DimensionFilter,
+  PredictionStatistics,
+} from './prediction-statistics.js';
+import { applySchema } from './store-schema.js';
+import { type Summary, type SummaryQuery, summarize } from './summarize.js';
+import { type TaskPage, type TaskQuery, TaskReader } from './task-reader.js';
 
-/** The columns a prediction is computed from, one row per stored event. */
-export interface PredictionRow {
-  actual_input_tokens: number;
-  actual_output_tokens: number;
-  estimated_input_tokens: number;
-  estimated_output_tokens: number;
-  actual_cost_usd_micros: number;
-  task_duration_ms: number;
-  quality_gate_passed: number;
-  outcome: string;
-  timestamp_ms: number;
-}
+/** Bucket ids remembered per process; past this many distinct buckets the memo starts over. */
+const MAX_MEMO_BUCKETS = 10_000;
 
-/** Which dimensions a prediction query filters on; the ladder drops them from the end. */
-export type DimensionFilter =
-  | [taskType: string, provider: string, model: string, complexity: string]
-  | [taskType: string, provider: string, model: string]
-  | [taskType: string, provider: string]
-  | [taskType: string];
-
-const SCHEMA = `
-CREATE TABLE IF NOT EXISTS meta (
-  key TEXT PRIMARY KEY,
-  value TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS events (
-  event_id TEXT PRIMARY KEY,
-  instance_id TEXT NOT NULL,
-  task_type TEXT NOT NULL,
-  provider TEXT NOT NULL,
-  model TEXT NOT NULL,
-  complexity TEXT NOT NULL,
-  timestamp_ms INTEGER NOT NULL,
-  task_duration_ms INTEGER NOT NULL,
-  estimated_input_tokens INTEGER NOT NULL,
-  estimated_output_tokens INTEGER NOT NULL,
-  actual_input_tokens INTEGER NOT NULL,
-  actual_output_tokens INTEGER NOT NULL,
-  actual_cost_usd_micros INTEGER NOT NULL,
-  quality_gate_passed INTEGER NOT NULL,
-  outcome TEXT NOT NULL,
-  event_json TEXT NOT NULL
-);
-CREATE INDEX IF NOT EXISTS events_by_dimensions ON events (task_type, provider, model, complexity);
-`;
-
-const ROW_COLUMNS = `actual_input_tokens, actual_output_tokens, estimated_input_tokens,
-  estimated_output_tokens, actual_cost_usd_micros, task_duration_ms, quality_gate_passed, outcome,
-  timestamp_ms`;
-const DIMENSION_COLUMNS = ['task_type', 'provider', 'model', 'complexity'] as const;
-
-/** SQLite storage of accepted events and of the server's generated credentials. */
+/** SQLite storage of accepted events, their aggregates and the server's generated credentials. */
 export class EventStore {
   readonly #db: Database.Database;
-  readonly #insert: Database.Statement;
+  readonly #insertEvent: Database.Statement<unknown[]>;
+  readonly #insertBucket: Database.Statement<string[]>;
+  readonly #bucketId: Database.Statement<string[], { id: number }>;
   readonly #insertMany: (events: readonly TaskCompletionEvent[]) => boolean[];
   readonly #list: Database.Statement<[], { event_json: string }>;
   readonly #count: Database.Statement<[], { n: number }>;
   readonly #getMeta: Database.Statement<[string], { value: string }>;
   readonly #setMetaIfAbsent: Database.Statement<[string, string]>;
-  readonly #byDimensions: Database.Statement<string[], PredictionRow>[];
+  readonly #buckets = new Map<string, number>();
+  readonly #folder: AggregateFolder;
+  readonly #statistics: PredictionStatistics;
+  readonly #tasks: TaskReader;
 
-  /** Opens (and creates when needed) the database at `path`; WAL journal for files. */
+  /** Opens (and creates or migrates when needed) the database at `path`; WAL journal for files. */
   constructor(path: string) {
     this.#db = new Database(path);
     try {
       if (path !== ':memory:' && path !== '') this.#db.pragma('journal_mode = WAL');
       this.#db.pragma('synchronous = NORMAL');
-      this.#db.exec(SCHEMA);
+      applySchema(this.#db);
     } catch (error) {
       this.#db.close();
       throw error;
     }
-    this.#insert = this.#db.prepare(
-      `INSERT OR IGNORE INTO events VALUES (@event_id, @instance_id, @task_type, @provider, @model,
-        @complexity, @timestamp_ms, @task_duration_ms, @estimated_input_tokens,
-        @estimated_output_tokens, @actual_input_tokens, @actual_output_tokens,
-        @actual_cost_usd_micros, @quality_gate_passed, @outcome, @event_json)`,
+    this.#insertEvent = this.#db.prepare(
+      `INSERT OR IGNORE INTO events (event_id, bucket_id, harness, outcome, timestamp_ms,
+        task_duration_ms, estimated_input_tokens, estimated_output_tokens, actual_input_tokens,
+        actual_output_tokens, actual_cost_usd_micros, quality_gate_passed, event_json)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+    this.#insertBucket = this.#db.prepare(
+      'INSERT OR IGNORE INTO buckets (task_type, provider, model, complexity) VALUES (?, ?, ?, ?)',
+    );
+    this.#bucketId = this.#db.prepare(
+      'SELECT id FROM buckets WHERE task_type = ? AND provider = ? AND model = ? AND complexity = ?',
     );
     this.#insertMany = this.#db.transaction((events: readonly TaskCompletionEvent[]) =>
-      events.map((event) => this.#insert.run(toRow(event)).changes === 1),
+      events.map((event) => this.#insertEvent.run(...this.#toRow(event)).changes === 1),
     );
-    this.#list = this.#db.prepare('SELECT event_json FROM events ORDER BY rowid');
-    this.#count = this.#db.prepare('SELECT count(*) AS n FROM events');
+    this.#list = this.#db.prepare('SELECT event_json FROM events ORDER BY id');
+    // Rows are never deleted and each takes max(id) + 1, so the largest id is the count.
+    this.#count = this.#db.prepare('SELECT coalesce(max(id), 0) AS n FROM events');
     this.#getMeta = this.#db.prepare('SELECT value FROM meta WHERE key = ?');
     this.#setMetaIfAbsent = this.#db.prepare(
       'INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)',
     );
-    this.#byDimensions = [1, 2, 3, 4].map((n) => {
-      const where = DIMENSION_COLUMNS.slice(0, n)
-        .map((column) => `${column} = ?`)
-        .join(' AND ');
-      return this.#db.prepare<string[], PredictionRow>(
-        `SELECT ${ROW_COLUMNS} FROM events WHERE ${where}`,
-      );
-    });
+    this.#folder = new AggregateFolder(this.#db);
+    this.#statistics = new PredictionStatistics(this.#db);
+    this.#tasks = new TaskReader(this.#db);
   }
 
   /**
@@ -104,7 +72,14 @@ export class EventStore {
    * its event_id was already stored (before or earlier in the same call).
    */
   insertMany(events: readonly TaskCompletionEvent[]): boolean[] {
-    return events.length === 0 ? [] : this.#insertMany(events);
+    if (events.length === 0) return [];
+    try {
+      return this.#insertMany(events);
+    } catch (error) {
+      // A rolled-back transaction may have taken bucket ids with it.
+      this.#buckets.clear();
+      throw error;
+    }
   }
 
   /** Every stored event, in accept order. */
@@ -116,13 +91,30 @@ export class EventStore {
     return this.#count.get()?.n ?? 0;
   }
 
-  /** The prediction columns of the events matching every given dimension. */
-  select(filter: DimensionFilter): PredictionRow[] {
-    const statement = this.#byDimensions[filter.length - 1] as Database.Statement<
-      string[],
-      PredictionRow
-    >;
-    return statement.all(...filter);
+  /**
+   * Folds stored events into the aggregates: all of them, or at most `maxRows` (a slice of idle
+   * time); returns how many were folded.
+   */
+  fold(maxRows?: number): number {
+    if (!this.#db.open) return 0;
+    return maxRows === undefined ? this.#folder.foldAll() : this.#folder.foldSome(maxRows);
+  }
+
+  /** Exact statistics of the stored events matching `filter`; undefined when none match. */
+  statistics(filter: DimensionFilter): BucketStatistics | undefined {
+    this.fold();
+    return this.#statistics.of(filter);
+  }
+
+  /** One page of stored tasks, newest first. */
+  tasks(query: TaskQuery): TaskPage {
+    return this.#tasks.page(query);
+  }
+
+  /** Totals over time and per task type and model (hour resolution for the time range). */
+  summary(query: SummaryQuery): Summary {
+    this.fold();
+    return summarize(this.#db, query, this.count());
   }
 
   /** Reads `key` from the meta table, storing `create()` first when it is absent. */
@@ -136,25 +128,36 @@ export class EventStore {
   close(): void {
     if (this.#db.open) this.#db.close();
   }
+
+  #bucketOf(event: TaskCompletionEvent): number {
+    const dimensions = [event.task_type, event.provider, event.model, event.complexity];
+    const key = JSON.stringify(dimensions);
+    const known = this.#buckets.get(key);
+    if (known !== undefined) return known;
+    this.#insertBucket.run(...dimensions);
+    const id = (this.#bucketId.get(...dimensions) as { id: number }).id;
+    if (this.#buckets.size >= MAX_MEMO_BUCKETS) this.#buckets.clear();
+    this.#buckets.set(key, id);
+    return id;
+  }
+
+  #toRow(event: TaskCompletionEvent): unknown[] {
+    return [
+      event.event_id.toLowerCase(),
+      this.#bucketOf(event),
+      event.harness,
+      event.outcome,
+      Date.parse(event.timestamp),
+      event.task_duration_ms,
+      event.estimated_input_tokens,
+      event.estimated_output_tokens,
+      event.actual_input_tokens,
+      event.actual_output_tokens,
+      event.actual_cost_usd_micros,
+      event.quality_gate_passed ? 1 : 0,
+      JSON.stringify(event),
+    ];
+  }
 }
 
-function toRow(event: TaskCompletionEvent): Record<string, string | number> {
-  return {
-    event_id: event.event_id.toLowerCase(),
-    instance_id: event.instance_id,
-    task_type: event.task_type,
-    provider: event.provider,
-    model: event.model,
-    complexity: event.complexity,
-    timestamp_ms: Date.parse(event.timestamp),
-    task_duration_ms: event.task_duration_ms,
-    estimated_input_tokens: event.estimated_input_tokens,
-    estimated_output_tokens: event.estimated_output_tokens,
-    actual_input_tokens: event.actual_input_tokens,
-    actual_output_tokens: event.actual_output_tokens,
-    actual_cost_usd_micros: event.actual_cost_usd_micros,
-    quality_gate_passed: event.quality_gate_passed ? 1 : 0,
-    outcome: event.outcome,
-    event_json: JSON.stringify(event),
-  };
-}
+export type { DimensionFilter };

@@ -63,7 +63,10 @@ export function handleEventsBatch(
 
   const accepted = results.filter((r) => r.status === 'accepted').length;
   const rejected = results.length - accepted;
-  if (accepted > 0) ctx.cache.clear();
+  if (accepted > 0) {
+    ctx.cache.clear();
+    ctx.folder.touch();
+  }
   ctx.stats.eventsAccepted += accepted;
   ctx.stats.eventsRejected += rejected;
   return { status: 200, body: { accepted, rejected, results } };

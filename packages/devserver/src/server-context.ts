@@ -1,6 +1,7 @@
 import type { CredentialRegistry } from './credential-registry.js';
 import type { EventStore } from './event-store.js';
 import type { FaultInjector } from './fault-injector.js';
+import type { IdleFolder } from './idle-folder.js';
 import type { PredictionCache } from './prediction-cache.js';
 import type { TokenBucketLimiter } from './token-bucket-limiter.js';
 import type { DevServerStats } from './types.js';
@@ -13,6 +14,10 @@ export interface ServerContext {
   faults: FaultInjector;
   cache: PredictionCache;
   stats: DevServerStats;
+  /** Folds stored events into the aggregates while ingest pauses. */
+  folder: IdleFolder;
+  /** True when listening beyond loopback: the web view's JSON routes need the Bearer key too. */
+  requireAuth: boolean;
   /** Aborted when the server closes: pending work stops touching the database. */
   closing: AbortSignal;
 }

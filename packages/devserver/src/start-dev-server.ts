@@ -4,6 +4,8 @@ import { createRequestHandler } from './create-request-handler.js';
 import { CredentialRegistry } from './credential-registry.js';
 import { EventStore } from './event-store.js';
 import { FaultInjector } from './fault-injector.js';
+import { IdleFolder } from './idle-folder.js';
+import { isLoopbackHost } from './is-loopback-host.js';
 import { PredictionCache } from './prediction-cache.js';
 import { resolveCredentials } from './resolve-credentials.js';
 import type { ServerContext } from './server-context.js';
@@ -12,6 +14,7 @@ import type { DevServer, DevServerOptions } from './types.js';
 
 const DEFAULT_RATE_LIMIT = { capacity: 200, refillPerSecond: 50 };
 const DEFAULT_PREDICTION_CACHE_TTL_MS = 60_000;
+const DEFAULT_PREDICTION_CACHE_MAX_ENTRIES = 1_000;
 
 const listen = (server: Server, port: number, host: string): Promise<void> =>
   new Promise((resolve, reject) => {
@@ -45,7 +48,12 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
           ? undefined
           : new TokenBucketLimiter({ ...DEFAULT_RATE_LIMIT, ...rateLimit }),
       faults: new FaultInjector(),
-      cache: new PredictionCache(options.predictionCacheTtlMs ?? DEFAULT_PREDICTION_CACHE_TTL_MS),
+      cache: new PredictionCache({
+        ttlMs: options.predictionCacheTtlMs ?? DEFAULT_PREDICTION_CACHE_TTL_MS,
+        maxEntries: options.predictionCacheMaxEntries ?? DEFAULT_PREDICTION_CACHE_MAX_ENTRIES,
+      }),
+      folder: new IdleFolder(store),
+      requireAuth: options.requireKeyForReads ?? !isLoopbackHost(host),
       stats: { requests: 0, eventsAccepted: 0, eventsRejected: 0 },
       closing: lifetime.signal,
     };
@@ -62,6 +70,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     closed ??= new Promise<void>((resolve) => {
       lifetime.abort();
       ctx.faults.clear();
+      ctx.folder.stop();
       server.close(() => {
         store.close();
         resolve();
@@ -73,6 +82,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
 
   return {
     url: `http://${urlHost(host)}:${port}`,
+    webUrl: `http://${urlHost(host)}:${port}/`,
     apiKey: main.apiKey,
     instanceId: main.instanceId,
     addInstance: (apiKey, instanceId) => ctx.credentials.add(apiKey, instanceId),

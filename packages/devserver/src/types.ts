@@ -24,6 +24,13 @@ export interface DevServerOptions {
   rateLimit?: Partial<RateLimitOptions> | false;
   /** How long a computed prediction is served from cache. @default 60000 */
   predictionCacheTtlMs?: number;
+  /**
+   * Whether the web view's JSON routes (`/api/*`) need the Bearer key like the v1 routes.
+   * @default true when `host` is not a loopback address, else false
+   */
+  requireKeyForReads?: boolean;
+  /** Most computed predictions kept in the cache (the oldest are dropped first). @default 1000 */
+  predictionCacheMaxEntries?: number;
 }
 
 /** Extra settings of an injected failure. */
@@ -62,6 +69,8 @@ export interface DevServerStats {
 export interface DevServer {
   /** Base URL without a trailing slash. @example 'http://127.0.0.1:8931' */
   readonly url: string;
+  /** The web view's address (tasks, charts, predictions). @example 'http://127.0.0.1:8931/' */
+  readonly webUrl: string;
   /** The main Bearer key. */
   readonly apiKey: string;
   /** The instance id bound to `apiKey`. */

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -105,6 +105,83 @@ describe('cli', () => {
       expect(running.stderr()).toMatch(message);
       expect(running.stderr()).toContain('Usage:');
     });
+
+    it('prints the web view URL next to the env lines, and the page answers', async () => {
+      running = run(['--port', '0', '--db', ':memory:']);
+      const url = await waitForEnv(running, 'MOSAIC_TELEMETRY_SERVER_URL');
+      expect(running.stdout()).toContain(`Open the web view: ${url}/`);
+      expect(running.stdout()).toContain(`Web view:    ${url}/`);
+      const page = await fetch(`${url}/`);
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('Mosaic telemetry');
+    });
+
+    it('serves with the pinned --api-key and --instance-id', async () => {
+      const apiKey = 'ab'.repeat(32);
+      const instanceId = '123e4567-e89b-42d3-a456-426614174000';
+      running = run([
+        '--port',
+        '0',
+        '--db',
+        ':memory:',
+        '--api-key',
+        apiKey,
+        '--instance-id',
+        instanceId,
+      ]);
+      expect(await waitForEnv(running, 'MOSAIC_TELEMETRY_API_KEY')).toBe(apiKey);
+      expect(await waitForEnv(running, 'MOSAIC_TELEMETRY_INSTANCE_ID')).toBe(instanceId);
+      const url = await waitForEnv(running, 'MOSAIC_TELEMETRY_SERVER_URL');
+      const response = await fetch(`${url}/v1/events/batch`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${apiKey}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ events: [makeEvent(instanceId)] }),
+      });
+      expect(await response.json()).toMatchObject({ accepted: 1 });
+    });
+
+    it('never answers 429 with --no-rate-limit', async () => {
+      running = run(['--port', '0', '--db', ':memory:', '--no-rate-limit']);
+      const url = await waitForEnv(running, 'MOSAIC_TELEMETRY_SERVER_URL');
+      const apiKey = await waitForEnv(running, 'MOSAIC_TELEMETRY_API_KEY');
+      expect(running.stdout()).toContain('Rate limit:  off');
+      // The default bucket holds 200 requests: 260 at once would see 429s with the limit on.
+      const statuses = await Promise.all(
+        Array.from({ length: 260 }, () =>
+          fetch(`${url}/v1/predictions/batch`, {
+            method: 'POST',
+            headers: { Authorization: `Bearer ${apiKey}`, 'Content-Type': 'application/json' },
+            body: JSON.stringify({
+              queries: [
+                { task_type: 'testing', model: 'm', provider: 'openai', complexity: 'low' },
+              ],
+            }),
+          }).then((r) => r.status),
+        ),
+      );
+      expect(new Set(statuses)).toEqual(new Set([200]));
+    });
+
+    it('prints its version with --version', async () => {
+      running = run(['--version']);
+      expect(await running.exited).toBe(0);
+      const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+      expect(running.stdout().trim()).toBe(pkg.version);
+    });
+
+    it.each([
+      [['--api-key', 'short'], /--api-key must be 64 hexadecimal characters \(got 5 characters\)/],
+      [['--api-key', 'g'.repeat(64)], /--api-key must be 64 hexadecimal characters/],
+      [['--instance-id', 'not-a-uuid'], /--instance-id must be a UUID .*got "not-a-uuid"/],
+    ])(
+      'refuses bad credentials %j naming the flag, without echoing a key',
+      async (args, message) => {
+        running = run(args);
+        expect(await running.exited).toBe(2);
+        expect(running.stderr()).toMatch(message);
+        if (args[0] === '--api-key') expect(running.stderr()).not.toContain(args[1]);
+      },
+    );
 
     it('prints usage and exits 0 with --help', async () => {
       running = run(['--help']);

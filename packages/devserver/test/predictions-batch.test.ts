@@ -380,12 +380,32 @@ describe('devserver', () => {
         [
           'a query has a non-string model',
           { queries: [query(), query(), { ...query(), model: 7 }] },
-          'queries[2].model: must be a non-empty string',
+          'queries[2].model: must be a string of 1 to 100 characters',
+        ],
+        [
+          'a query has a 5,000-character model',
+          { queries: [{ ...query(), model: 'm'.repeat(5_000) }] },
+          'queries[0].model: must be a string of 1 to 100 characters',
+        ],
+        [
+          'a query has an empty model',
+          { queries: [{ ...query(), model: '' }] },
+          'queries[0].model: must be a string of 1 to 100 characters',
+        ],
+        [
+          'a query has a task_type off the wire enum',
+          { queries: [{ ...query(), task_type: 'x'.repeat(5_000) }] },
+          'queries[0].task_type: must be one of planning, implementation, code_review, testing, debugging, refactoring, documentation, configuration, security_audit, unknown',
+        ],
+        [
+          'a query has a provider name instead of its wire value',
+          { queries: [query(), { ...query(), provider: 'gcp.gemini' }] },
+          'queries[1].provider: must be one of anthropic, openai, openrouter, ollama, google, mistral, custom, unknown',
         ],
         [
           'a query lacks complexity',
           { queries: [{ task_type: 'testing', model: 'm', provider: 'openai' }] },
-          'queries[0].complexity: must be a non-empty string',
+          'queries[0].complexity: must be one of low, medium, high, critical',
         ],
       ])('answers 400 naming the field when %s', async (_case, body, message) => {
         const answer = await postJson(server, PREDICTIONS, body);

@@ -1,0 +1,44 @@
+import { isLoopbackHost } from './is-loopback-host.js';
+
+/** What the CLI knows once the server listens. */
+export interface BannerFacts {
+  host: string;
+  url: string;
+  webUrl: string;
+  apiKey: string;
+  instanceId: string;
+  dbPath: string;
+  rateLimited: boolean;
+}
+
+/**
+ * The CLI's start-up text: where it listens, the web view, and the lines to paste into the
+ * environment. Beyond loopback the key is never printed (anyone on the network could read a
+ * terminal log or a CI output) and `warning` says so.
+ */
+export function startupBanner(facts: BannerFacts): { text: string; warning?: string } {
+  const exposed = !isLoopbackHost(facts.host);
+  const key = exposed
+    ? '<not printed: listening beyond loopback; pass --api-key to choose it>'
+    : facts.apiKey;
+  const text = `Mosaic Telemetry dev server listening on ${facts.url}
+  Web view:    ${facts.webUrl}
+  API key:     ${key}
+  Instance id: ${facts.instanceId}
+  Database:    ${facts.dbPath}
+  Rate limit:  ${facts.rateLimited ? 'on (per key)' : 'off'}
+
+Paste into your environment:
+MOSAIC_TELEMETRY_ENABLED=1
+MOSAIC_TELEMETRY_SERVER_URL=${facts.url}
+MOSAIC_TELEMETRY_API_KEY=${key}
+MOSAIC_TELEMETRY_INSTANCE_ID=${facts.instanceId}
+
+Open the web view: ${facts.webUrl}
+`;
+  if (!exposed) return { text };
+  return {
+    text,
+    warning: `warning: listening on ${facts.host}, beyond loopback: anyone who can reach it can send events with the key; the web view's data routes need the key too. Prefer --host 127.0.0.1.`,
+  };
+}
