@@ -1,11 +1,13 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { OtlpHandler } from '@mosaicstack/telemetry-bridge';
 import { createRequestHandler } from './create-request-handler.js';
 import { CredentialRegistry } from './credential-registry.js';
 import { EventStore } from './event-store.js';
 import { FaultInjector } from './fault-injector.js';
 import { IdleFolder } from './idle-folder.js';
 import { isLoopbackHost } from './is-loopback-host.js';
+import { isOtlpPath, mountOtlp } from './mount-otlp.js';
 import { PredictionCache } from './prediction-cache.js';
 import { resolveCredentials } from './resolve-credentials.js';
 import type { ServerContext } from './server-context.js';
@@ -35,6 +37,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   let ctx: ServerContext;
   let main: { apiKey: string; instanceId: string };
   let server: Server;
+  let otlp: OtlpHandler | undefined;
   try {
     main = resolveCredentials(store, options);
     const credentials = new CredentialRegistry();
@@ -57,26 +60,38 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
       stats: { requests: 0, eventsAccepted: 0, eventsRejected: 0 },
       closing: lifetime.signal,
     };
-    server = createServer(createRequestHandler(ctx));
+    const handler = createRequestHandler(ctx);
+    server = createServer((req, res) => {
+      if (otlp !== undefined && isOtlpPath(req.url) && otlp(req, res)) return;
+      handler(req, res);
+    });
     await listen(server, options.port ?? 0, host);
   } catch (error) {
     store.close();
     throw error;
   }
   const { port } = server.address() as AddressInfo;
+  // Mounted once the port is known: the bridge delivers the tasks it recognises to this server's
+  // own v1 route, through the exporter's delivery, as a bridge in front of a real server would.
+  if (options.otlp !== false) {
+    otlp = mountOtlp(port, host, main, options.otlp ?? {});
+  }
 
-  let closed: Promise<void> | undefined;
-  const close = (): Promise<void> => {
-    closed ??= new Promise<void>((resolve) => {
-      lifetime.abort();
-      ctx.faults.clear();
-      ctx.folder.stop();
-      server.close(() => {
-        store.close();
-        resolve();
-      });
+  const shutdown = async (): Promise<void> => {
+    // Open OTLP tasks are closed and delivered while the v1 route still answers.
+    await otlp?.close();
+    lifetime.abort();
+    ctx.faults.clear();
+    ctx.folder.stop();
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
       server.closeAllConnections();
     });
+    store.close();
+  };
+  let closed: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closed ??= shutdown();
     return closed;
   };
 
@@ -90,6 +105,9 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     listEvents: () => store.list(),
     countEvents: () => store.count(),
     stats: ctx.stats,
+    get otlpStats() {
+      return otlp?.stats;
+    },
     close,
   };
 }

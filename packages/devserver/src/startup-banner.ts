@@ -34,6 +34,10 @@ MOSAIC_TELEMETRY_SERVER_URL=${facts.url}
 MOSAIC_TELEMETRY_API_KEY=${key}
 MOSAIC_TELEMETRY_INSTANCE_ID=${facts.instanceId}
 
+AI coding CLIs and other OTLP senders (tasks are recognised and stored here):
+OTEL_EXPORTER_OTLP_ENDPOINT=${facts.url}
+OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf
+
 Open the web view: ${facts.webUrl}
 `;
   if (!exposed) return { text };

@@ -1,3 +1,4 @@
+import type { BridgeDefaults, BridgeStats } from '@mosaicstack/telemetry-bridge';
 import type { TaskCompletionEvent } from '@mosaicstack/telemetry-semconv';
 
 /** Token bucket applied per API key to the two POST routes. */
@@ -31,6 +32,21 @@ export interface DevServerOptions {
   requireKeyForReads?: boolean;
   /** Most computed predictions kept in the cache (the oldest are dropped first). @default 1000 */
   predictionCacheMaxEntries?: number;
+  /**
+   * The embedded OTLP bridge: `POST /v1/traces|logs|metrics` on the same port store the tasks
+   * they carry, so `OTEL_EXPORTER_OTLP_ENDPOINT` pointed here is a whole local loop. `false`
+   * switches the OTLP routes off (they answer 404).
+   * @default {} (on, with the bridge's defaults)
+   */
+  otlp?: DevServerOtlpOptions | false;
+}
+
+/** Settings of the devserver's embedded OTLP bridge. */
+export interface DevServerOtlpOptions {
+  /** A task seen only through logs closes after this long without a new record. @default 30000 */
+  taskIdleMs?: number;
+  /** Task fields a sender cannot know. */
+  defaults?: BridgeDefaults;
 }
 
 /** Extra settings of an injected failure. */
@@ -85,6 +101,8 @@ export interface DevServer {
   countEvents(): number;
   /** Live request and event counters. */
   readonly stats: Readonly<DevServerStats>;
-  /** Stops listening, destroys open sockets and closes the database. */
+  /** Counters of the embedded OTLP bridge; undefined when `otlp: false`. */
+  readonly otlpStats: BridgeStats | undefined;
+  /** Closes and delivers the embedded bridge's open tasks, stops listening, destroys open sockets and closes the database. */
   close(): Promise<void>;
 }
