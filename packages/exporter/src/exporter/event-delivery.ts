@@ -46,6 +46,8 @@ export interface EventDeliveryOptions {
 }
 
 const EVENTS_PATH = '/v1/events/batch';
+/** How long a flush still waits, past its deadline, for work that no longer waits on the network. */
+const AFTER_DEADLINE_GRACE_MS = 250;
 
 /**
  * Creates the delivery of task events for a resolved config (see `resolveConfig`), logging the
@@ -119,18 +121,19 @@ export class BatchEventDelivery implements EventDelivery {
     }
     this.openWindow();
     try {
-      await raceDeadline(
-        (async () => {
-          await settleStep(step);
-          await this.settle();
-          if (this.carryOver.size > 0 && !this.deadline.signal.aborted) {
-            await this.track(this.run([]));
-          }
-        })(),
-        this.deadline.signal,
-      );
-      // Requests abandoned at the deadline settle at once (every wait is abortable): their events
-      // are in the carry-over when this returns.
+      const work = (async () => {
+        await settleStep(step);
+        await this.settle();
+        if (this.carryOver.size > 0 && !this.deadline.signal.aborted) {
+          await this.track(this.run([]));
+        }
+      })();
+      await raceDeadline(work, this.deadline.signal);
+      if (this.deadline.signal.aborted) {
+        // Past the deadline every wait is abandoned at once, so the rest of the step (the BSP
+        // handing over what it still holds) takes moments: give it those, then stop waiting.
+        await raceDeadline(work, AbortSignal.timeout(AFTER_DEADLINE_GRACE_MS));
+      }
       await this.settle();
     } catch (error) {
       logger.error(`flush failed unexpectedly: ${asError(error).message}`);
@@ -298,6 +301,11 @@ export class BatchEventDelivery implements EventDelivery {
 
   /** Keeps events for the next delivery (oldest dropped past the cap), reporting why. */
   private carry(chunk: readonly TaskCompletionEvent[], error: DeliveryError): void {
+    if (this.isShutdown) {
+      // No next delivery: a request that ended after shutdown loses its events, counted.
+      this.lose(chunk.length, 'delivery is shut down');
+      return;
+    }
     this.metrics.events('failed', chunk.length);
     this.report(error);
     const dropped = this.carryOver.add(chunk);
