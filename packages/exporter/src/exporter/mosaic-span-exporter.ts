@@ -1,3 +1,4 @@
+// exporter/: task spans to events, then chunk, deliver, carry over, report and count them.
 import type { TaskCompletionEvent } from '@mosaicstack/telemetry-semconv';
 import { reportConfig } from '../config/report-config.js';
 import { resolveConfig } from '../config/resolve-config.js';
@@ -20,8 +21,6 @@ import { createSelfMetrics, type SelfMetrics } from './self-metrics.js';
 import { testSeamsOf } from './test-seams.js';
 
 /**
- * `exporter/`: task spans to events, then chunk, deliver, carry over, report and count them.
- *
  * The exporter as the processor factory builds it: an already resolved config and the usage
  * store the processor in front of it folds into. Not exported from the package.
  */

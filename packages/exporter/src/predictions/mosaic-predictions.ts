@@ -1,3 +1,4 @@
+// predictions/: crowd-sourced predictions: validated queries and answers, a bounded TTL cache.
 import {
   MAX_QUERIES_PER_BATCH,
   type PredictionQuery,

@@ -32,11 +32,6 @@ export class PredictionCache {
 
   constructor(private readonly maxEntries: number) {}
 
-  /** How many entries are held. */
-  get size(): number {
-    return this.order.size;
-  }
-
   /** The entry for `query`, fresh or not; allocation-free. */
   lookup(query: PredictionQuery): PredictionCacheEntry | undefined {
     return this.tree

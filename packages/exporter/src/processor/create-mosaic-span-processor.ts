@@ -1,3 +1,4 @@
+// processor/: the pipeline in the host's tracer provider: usage folding, BSP, exporter.
 import { reportConfig } from '../config/report-config.js';
 import { resolveConfig } from '../config/resolve-config.js';
 import type { TaskUsageStore } from '../conversion/task-usage.js';
@@ -13,9 +14,6 @@ import { MosaicSpanProcessor } from './mosaic-span-processor.js';
 import { NOOP_SPAN_PROCESSOR } from './noop-span-processor.js';
 
 /**
- * `processor/`: the pipeline's entry in the host's tracer provider: wires usage folding, the
- * exporter and the SDK's BatchSpanProcessor.
- *
  * The one-line integration: a span processor that reports finished task spans to a Mosaic
  * Telemetry server. Register it next to your other processors. It builds the pipeline: the usage
  * store (the processor folds model-call usage into it, the exporter reads it), the exporter and

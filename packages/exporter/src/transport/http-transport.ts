@@ -1,3 +1,4 @@
+// transport/: one JSON POST with retries; knows HTTP (statuses, backoff, deadlines), not spans.
 import http from 'node:http';
 import https from 'node:https';
 import { withTracingSuppressed } from '../otel/suppress-tracing.js';
@@ -5,11 +6,6 @@ import { BodyBufferPool } from './body-buffer-pool.js';
 import type { Cancellation } from './cancellation.js';
 import { isRetryableRequestError, isRetryableStatus } from './is-retryable.js';
 import { parseRetryAfter } from './parse-retry-after.js';
-
-/**
- * `transport/`: one JSON POST to the server with retries; knows HTTP (statuses, backoff,
- * deadlines), not spans or events.
- */
 
 /** Outcome of one request: never a throw. */
 export type TransportResult =
