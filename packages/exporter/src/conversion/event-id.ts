@@ -1,72 +1,101 @@
+import { createHash } from 'node:crypto';
+import { sha256Block } from './sha256-block.js';
+
+// RFC 9562 version 8 from SHA-256 (the layout of its appendix B.2), not version 5: v5 is SHA-1,
+// whose collisions can be crafted, and costs the same here (one compression of one block).
+
+/** Namespace of the ids of spans with well-formed ids (its 16 bytes start the hashed message). */
+export const EVENT_ID_NAMESPACE = '2ade34d3-db07-4987-b6af-f7a95d46bc65';
+/** Namespace of the ids of spans whose ids are not hex of the OTel lengths (hashed as JSON). */
+export const MALFORMED_ID_NAMESPACE = '5658e5ae-fc33-4dff-b6e3-6e9ead941714';
+
 const HEX_DIGITS = '0123456789abcdef';
-/** Marks a character that is not a lower-case hex digit: any table entry holding it is negative. */
-const BAD = -0x8000;
-/** Char code of a hex digit by its own char code (ASCII index), BAD for any other character. */
-const SAME = new Int16Array(128).fill(BAD);
-/** Char code of the variant digit (10xx) made from a hex digit's low two bits, by char code. */
-const VARIANT = new Int16Array(128).fill(BAD);
-/** Char code of hex(a ^ b) by (char code of a) << 7 | (char code of b), BAD unless both are hex. */
-const XOR = new Int16Array(128 * 128).fill(BAD);
-for (let a = 0; a < 16; a++) {
-  const ca = HEX_DIGITS.charCodeAt(a);
-  SAME[ca] = ca;
-  VARIANT[ca] = HEX_DIGITS.charCodeAt((a & 0x3) | 0x8);
-  for (let b = 0; b < 16; b++) {
-    XOR[(ca << 7) | HEX_DIGITS.charCodeAt(b)] = HEX_DIGITS.charCodeAt(a ^ b);
-  }
-}
-
-/** Lower-case hex of exactly `length` digits (SDK ids already are; anything else is made so). */
-function hexOf(id: string, length: number): string {
-  return id
-    .toLowerCase()
-    .replace(/[^0-9a-f]/g, '0')
-    .padStart(length, '0')
-    .slice(-length);
-}
-
-/** Char codes of the UUID being built (reused: building is synchronous); dashes, version fixed. */
-const codes: number[] = new Array(36).fill(0);
-codes[8] = codes[13] = codes[18] = codes[23] = 45; // '-'
-codes[14] = 56; // '8', the version
+/** Value of a lower-case hex digit by char code, -1 for any other ASCII character. */
+const HEX = new Int8Array(128).fill(-1);
+for (let i = 0; i < 16; i++) HEX[HEX_DIGITS.charCodeAt(i)] = i;
+/** Char code of a hex digit by value. */
+const DIGIT_CODES = Int32Array.from(HEX_DIGITS, (c) => c.charCodeAt(0));
 
 /**
- * The UUID of a 32-digit trace id and a 16-digit span id, or undefined when either holds anything
- * but lower-case hex digits (characters are read modulo 128: a non-ASCII one, which no SDK makes,
- * may pass for a digit and still yields a valid, deterministic UUID). Table look-ups only.
+ * The one block hashed for a well-formed span: namespace (16 bytes), trace id (16), span id (8),
+ * then SHA-256 padding for 40 bytes. Words 0-3 and 10-15 never change.
  */
-function fold(t: string, s: string): string | undefined {
+const block = new Int32Array(16);
+const namespaceHex = EVENT_ID_NAMESPACE.replaceAll('-', '');
+for (let i = 0; i < 4; i++) block[i] = Number.parseInt(namespaceHex.slice(i * 8, i * 8 + 8), 16);
+block[10] = 0x80000000 | 0;
+block[15] = 40 * 8;
+const digest = new Int32Array(8);
+/** Char codes of the UUID being built (reused: building is synchronous); dashes fixed. */
+const codes: number[] = new Array(36).fill(45);
+
+/**
+ * Reads the first `words` * 8 characters of `id` as lower-case hex into block words from `word`;
+ * false (the block left partly written) when one is not a lower-case hex digit.
+ */
+function readHex(id: string, word: number, words: number): boolean {
   let bad = 0;
-  for (let i = 0; i < 12; i++) {
-    bad |= codes[i < 8 ? i : i + 1] = XOR[
-      ((t.charCodeAt(i) & 0x7f) << 7) | (s.charCodeAt(i) & 0x7f)
-    ] as number;
+  for (let w = 0; w < words; w++) {
+    let value = 0;
+    for (let i = w * 8, end = i + 8; i < end; i++) {
+      const c = id.charCodeAt(i);
+      const digit = HEX[c & 0x7f] as number;
+      bad |= digit | (0x7f - c); // negative for a non-digit or a code above 127
+      value = (value << 4) | digit;
+    }
+    block[word + w] = value;
   }
-  bad |= SAME[t.charCodeAt(12) & 0x7f] as number; // replaced by the version, but must be hex
-  for (let i = 13; i < 16; i++) bad |= codes[i + 2] = SAME[t.charCodeAt(i) & 0x7f] as number;
-  bad |= codes[19] = VARIANT[t.charCodeAt(16) & 0x7f] as number;
-  for (let i = 17; i < 20; i++) bad |= codes[i + 3] = SAME[t.charCodeAt(i) & 0x7f] as number;
-  for (let i = 20; i < 24; i++) {
-    bad |= codes[i + 4] = XOR[
-      ((t.charCodeAt(i) & 0x7f) << 7) | (s.charCodeAt(i - 8) & 0x7f)
-    ] as number;
+  return bad >= 0;
+}
+
+/** Writes the 128 bits of `words` as a UUID with version 8 and the RFC 9562 variant. */
+function uuidOf(words: ArrayLike<number>): string {
+  for (let w = 0, at = 0; w < 4; w++) {
+    const word = words[w] as number;
+    for (let shift = 28; shift >= 0; shift -= 4, at++) {
+      if (at === 8 || at === 13 || at === 18 || at === 23) at++;
+      codes[at] = DIGIT_CODES[(word >>> shift) & 0xf] as number;
+    }
   }
-  for (let i = 24; i < 32; i++) bad |= codes[i + 4] = SAME[t.charCodeAt(i) & 0x7f] as number;
-  return bad < 0 ? undefined : String.fromCharCode.apply(null, codes);
+  codes[14] = 56; // '8', the version
+  codes[19] = DIGIT_CODES[(((words[2] as number) >>> 28) & 0x3) | 0x8] as number; // variant 10xx
+  return String.fromCharCode.apply(null, codes);
+}
+
+/** The id of a span whose ids are not 32 and 16 hex digits: SHA-256 of their JSON, by node. */
+function malformedEventId(traceId: string, spanId: string): string {
+  const hash = createHash('sha256')
+    .update(Buffer.from(MALFORMED_ID_NAMESPACE.replaceAll('-', ''), 'hex'))
+    .update(JSON.stringify([traceId, spanId]) ?? '', 'utf8')
+    .digest();
+  return uuidOf([
+    hash.readInt32BE(0),
+    hash.readInt32BE(4),
+    hash.readInt32BE(8),
+    hash.readInt32BE(12),
+  ]);
 }
 
 /**
- * A deterministic UUID (version 8, RFC 9562) for a span, so that a retried or replayed event is
- * the same event and the server's duplicate check makes delivery idempotent. The 128-bit trace id
- * is folded with the 64-bit span id by XOR into the 122 free bits: span id digits 0-11 into UUID
- * digits 0-11 and 12-15 into 20-23, digit 12 being the version and the top bits of digit 16 the
- * variant. Distinct spans of one trace always differ, and random ids of different traces collide
- * with probability ~2^-122. No hashing, no number formatting: this runs once per exported span.
+ * A deterministic UUID (version 8, RFC 9562) for a span, so that a retried, carried-over or
+ * replayed event is the same event, in this process or the next, and the server's duplicate check
+ * makes delivery idempotent: the first 128 bits of SHA-256(namespace || trace id || span id), the
+ * ids as their 16 and 8 bytes. Distinct spans get distinct ids unless SHA-256 collides, whatever
+ * the ids are. Upper-case hex ids give the id of their lower-case form; ids of other lengths or
+ * characters are hashed (as JSON, under their own namespace) too, so they never throw.
  */
 export function eventIdFor(traceId: string, spanId: string): string {
   if (traceId.length === 32 && spanId.length === 16) {
-    const id = fold(traceId, spanId);
-    if (id !== undefined) return id;
+    if (readHex(traceId, 4, 4) && readHex(spanId, 8, 2)) {
+      sha256Block(block, digest);
+      return uuidOf(digest);
+    }
+    const t = traceId.toLowerCase();
+    const s = spanId.toLowerCase();
+    if (readHex(t, 4, 4) && readHex(s, 8, 2)) {
+      sha256Block(block, digest);
+      return uuidOf(digest);
+    }
   }
-  return fold(hexOf(traceId, 32), hexOf(spanId, 16)) as string;
+  return malformedEventId(traceId, spanId);
 }

@@ -44,6 +44,7 @@ import {
 import type { Attributes } from '@opentelemetry/api';
 import { SPAN_STATUS_ERROR } from '../otel/otel-types.js';
 import { eventIdFor } from './event-id.js';
+import { isoTimestamp } from './iso-timestamp.js';
 import type { SpanRecord } from './span-record.js';
 import type { TaskUsage } from './task-usage.js';
 import { toProvider } from './to-provider.js';
@@ -232,44 +233,6 @@ function readUtilization(attrs: Attrs, ctx: ConversionContext): number {
   return value;
 }
 
-const DAY_MS = 86_400_000;
-/** First instant of year 10000: beyond it `toISOString` writes six-digit years. */
-const YEAR_10000_MS = 253_402_300_800_000;
-const pad = (n: number, width: number) => String(n).padStart(width, '0');
-/** `HH:`, `MM:`, `SS.` and `mmmZ` by value: a time of day is four look-ups, no number formatting. */
-const HOURS = Array.from({ length: 24 }, (_, h) => `${pad(h, 2)}:`);
-const MINUTES = Array.from({ length: 60 }, (_, m) => `${pad(m, 2)}:`);
-const SECONDS = Array.from({ length: 60 }, (_, s) => `${pad(s, 2)}.`);
-const MILLIS = Array.from({ length: 1000 }, (_, ms) => `${pad(ms, 3)}Z`);
-/** `YYYY-MM-DDT` of the day last formatted: task spans of a batch nearly always share a day. */
-let cachedDay = Number.NaN;
-let cachedDayPrefix = '';
-
-/**
- * `Date#toISOString` of epoch ms (truncated; now for a non-finite or unrepresentable value), with
- * the date part cached per day and the time of day put together from tables: `toISOString` costs
- * most of a microsecond, a sizeable share of the CPU of exporting one span.
- */
-export function isoTimestamp(ms: number): string {
-  const t = Number.isFinite(ms) ? Math.trunc(ms) : Date.now();
-  if (!(t >= 0 && t < YEAR_10000_MS)) {
-    const date = new Date(t);
-    return Number.isNaN(date.getTime()) ? new Date().toISOString() : date.toISOString();
-  }
-  const day = Math.floor(t / DAY_MS);
-  if (day !== cachedDay) {
-    cachedDayPrefix = new Date(day * DAY_MS).toISOString().slice(0, 11);
-    cachedDay = day;
-  }
-  let rest = t - day * DAY_MS;
-  const hours = Math.floor(rest / 3_600_000);
-  rest -= hours * 3_600_000;
-  const minutes = Math.floor(rest / 60_000);
-  rest -= minutes * 60_000;
-  const seconds = Math.floor(rest / 1000);
-  return `${cachedDayPrefix}${HOURS[hours]}${MINUTES[minutes]}${SECONDS[seconds]}${MILLIS[rest - seconds * 1000]}`;
-}
-
 /**
  * Whole milliseconds from `startMs` to `endMs`, never negative. Rounded to the microsecond first:
  * two epoch-millisecond doubles carry errors of a fraction of a microsecond, which would otherwise
@@ -300,7 +263,7 @@ export function toTaskEvent(record: SpanRecord, ctx: ConversionContext): TaskCom
     instance_id: ctx.instanceId,
     event_id: eventIdFor(record.traceId, record.spanId),
     schema_version: SCHEMA_VERSION,
-    timestamp: isoTimestamp(record.endTimeMs),
+    timestamp: isoTimestamp(record.endTimeMs, ctx),
     task_duration_ms: Math.min(rawDuration, MAX_TASK_DURATION_MS),
     task_type: dims.task_type,
     complexity: dims.complexity,

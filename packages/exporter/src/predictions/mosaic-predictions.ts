@@ -66,7 +66,7 @@ export class MosaicPredictions {
     this.enabled = reportConfig(resolved) && own.valid;
     this.ttlMs = resolved.predictionCacheTtlMs;
     this.staleMs = own.staleWhileRevalidateMs;
-    this.cache = new PredictionCache(own.maxEntries);
+    this.cache = new PredictionCache(own.maxEntries, own.maxBytes);
     if (!this.enabled || resolved.dryRun) return;
     this.transport = createServerTransport(resolved, own.retryBaseDelayMs);
   }

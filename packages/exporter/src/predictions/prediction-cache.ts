@@ -12,6 +12,8 @@ export interface PredictionCacheEntry {
   /** The flat key, to find the entry again when it is evicted. */
   readonly key: string;
   readonly query: PredictionQuery;
+  /** What the entry is estimated to hold in memory (`predictionEntryBytes`). */
+  readonly bytes: number;
 }
 
 type Level<T> = Map<string, T>;
@@ -22,15 +24,68 @@ export function predictionQueryKey(query: PredictionQuery): string {
 }
 
 /**
+ * Bytes an entry costs beside its strings: the answer's ten frozen objects and 21 numbers, the
+ * entry, its query and key, and its nodes in five maps. Node 20 holds about 1.9 KB per entry of a
+ * devserver-like answer, strings included, which this plus the strings exceeds by about a quarter
+ * (test/faults/hostile-predictions.test.ts measures it).
+ */
+export const PREDICTION_ENTRY_OVERHEAD_BYTES = 2048;
+
+/** Bytes of a string's characters, counted at two per UTF-16 unit (V8 stores some at one). */
+const stringBytes = (value: string | null | undefined) =>
+  typeof value === 'string' ? 2 * value.length : 0;
+
+/**
+ * The memory an entry is estimated to hold: `PREDICTION_ENTRY_OVERHEAD_BYTES` plus every string
+ * of its query (counted twice: the query and the flat key) and of its answer.
+ */
+export function predictionEntryBytes(query: PredictionQuery, response: PredictionResponse): number {
+  const { metadata } = response;
+  const matched = metadata.dimensions_matched;
+  return (
+    PREDICTION_ENTRY_OVERHEAD_BYTES +
+    2 *
+      (stringBytes(query.task_type) +
+        stringBytes(query.model) +
+        stringBytes(query.provider) +
+        stringBytes(query.complexity)) +
+    stringBytes(metadata.last_updated) +
+    stringBytes(metadata.fallback_note) +
+    stringBytes(metadata.confidence) +
+    (matched === null
+      ? 0
+      : stringBytes(matched.task_type) +
+        stringBytes(matched.model) +
+        stringBytes(matched.provider) +
+        stringBytes(matched.complexity))
+  );
+}
+
+/**
  * Predictions keyed by their four dimensions. Lookups walk nested maps keyed by the query's own
  * strings, so a read allocates nothing (no joined key); an insertion-ordered flat index bounds the
- * size by evicting the oldest entry.
+ * cache by evicting the oldest entries, to at most `maxEntries` entries and `maxBytes` estimated
+ * bytes (`predictionEntryBytes`).
  */
 export class PredictionCache {
   private readonly tree: Level<Level<Level<Level<PredictionCacheEntry>>>> = new Map();
   private readonly order = new Map<string, PredictionCacheEntry>();
+  private heldBytes = 0;
 
-  constructor(private readonly maxEntries: number) {}
+  constructor(
+    private readonly maxEntries: number,
+    private readonly maxBytes: number = Number.POSITIVE_INFINITY,
+  ) {}
+
+  /** How many entries are held. */
+  get size(): number {
+    return this.order.size;
+  }
+
+  /** The estimated bytes of every entry held (`predictionEntryBytes`), at most `maxBytes`. */
+  get bytes(): number {
+    return this.heldBytes;
+  }
 
   /** The entry for `query`, fresh or not; allocation-free. */
   lookup(query: PredictionQuery): PredictionCacheEntry | undefined {
@@ -41,22 +96,29 @@ export class PredictionCache {
       ?.get(query.complexity);
   }
 
-  /** Stores (or replaces) the answer to `query`, evicting the oldest entry when full. */
-  set(query: PredictionQuery, entry: Omit<PredictionCacheEntry, 'key' | 'query'>): void {
+  /**
+   * Stores (or replaces) the answer to `query`, evicting the oldest entries while more than
+   * `maxEntries` or `maxBytes` are held (an answer larger than `maxBytes` alone is not kept).
+   */
+  set(query: PredictionQuery, entry: Omit<PredictionCacheEntry, 'key' | 'query' | 'bytes'>): void {
     const key = predictionQueryKey(query);
     const { task_type, model, provider, complexity } = query;
     const stored: PredictionCacheEntry = {
       ...entry,
       key,
       query: { task_type, model, provider, complexity },
+      bytes: predictionEntryBytes(query, entry.response),
     };
+    const replaced = this.order.get(key);
+    if (replaced !== undefined) this.heldBytes -= replaced.bytes;
     this.order.delete(key);
     this.order.set(key, stored);
+    this.heldBytes += stored.bytes;
     const models = child(this.tree, query.task_type);
     const providers = child(models, query.model);
     const complexities = child(providers, query.provider);
     complexities.set(query.complexity, stored);
-    while (this.order.size > this.maxEntries) {
+    while (this.order.size > this.maxEntries || this.heldBytes > this.maxBytes) {
       const oldest = this.order.values().next().value;
       if (oldest === undefined) break;
       this.delete(oldest);
@@ -67,6 +129,7 @@ export class PredictionCache {
   delete(entry: PredictionCacheEntry): void {
     if (this.order.get(entry.key) !== entry) return;
     this.order.delete(entry.key);
+    this.heldBytes -= entry.bytes;
     const { task_type, model, provider, complexity } = entry.query;
     const models = this.tree.get(task_type);
     const providers = models?.get(model);
@@ -83,6 +146,7 @@ export class PredictionCache {
   clear(): void {
     this.tree.clear();
     this.order.clear();
+    this.heldBytes = 0;
   }
 }
 

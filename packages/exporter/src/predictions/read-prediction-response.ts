@@ -1,10 +1,11 @@
-import type {
-  DimensionsMatched,
-  PredictionConfidence,
-  PredictionData,
-  PredictionMetadata,
-  PredictionResponse,
-  TokenDistribution,
+import {
+  type DimensionsMatched,
+  MAX_MODEL_LENGTH,
+  type PredictionConfidence,
+  type PredictionData,
+  type PredictionMetadata,
+  type PredictionResponse,
+  type TokenDistribution,
 } from '@mosaicstack/telemetry-semconv';
 
 type Json = Record<string, unknown>;
@@ -34,11 +35,31 @@ function rate(value: unknown, at: string): number {
   return n;
 }
 
-/** A string or null; an absent field reads as null. */
-function nullableString(value: unknown, at: string): string | null {
+/**
+ * Longest string kept of each string field of an answer; longer ones are cut. The wire schema
+ * gives no limit for these: dimensions are echoed query values (a model is at most
+ * `MAX_MODEL_LENGTH` characters, the enums far less), `last_updated` is an RFC 3339 time (at most
+ * 35 characters) and `fallback_note` one sentence. Caps keep a cached answer small whatever a
+ * server sends.
+ */
+export const PREDICTION_STRING_LIMITS = {
+  dimension: MAX_MODEL_LENGTH,
+  last_updated: 64,
+  fallback_note: 1024,
+} as const;
+
+/**
+ * A string or null, cut to `max` characters (never between the halves of a surrogate pair); an
+ * absent field reads as null. A cut string is copied, so it does not keep the long one alive.
+ */
+function nullableString(value: unknown, at: string, max: number): string | null {
   if (value === undefined || value === null) return null;
   if (typeof value !== 'string') throw new Invalid(`${at}: expected a string or null`);
-  return value;
+  if (value.length <= max) return value;
+  const code = value.charCodeAt(max - 1);
+  const cut = value.slice(0, code >= 0xd800 && code <= 0xdbff ? max - 1 : max);
+  // slice() may share the long string's memory; a JSON round trip makes a string of its own.
+  return JSON.parse(JSON.stringify(cut)) as string;
 }
 
 function distribution(value: unknown, at: string): TokenDistribution {
@@ -78,11 +99,12 @@ function data(value: unknown): PredictionData | null {
 function dimensions(value: unknown): DimensionsMatched | null {
   if (value === undefined || value === null) return null;
   const d = object(value, 'metadata.dimensions_matched');
+  const max = PREDICTION_STRING_LIMITS.dimension;
   return Object.freeze({
-    task_type: nullableString(d.task_type, 'dimensions_matched.task_type'),
-    model: nullableString(d.model, 'dimensions_matched.model'),
-    provider: nullableString(d.provider, 'dimensions_matched.provider'),
-    complexity: nullableString(d.complexity, 'dimensions_matched.complexity'),
+    task_type: nullableString(d.task_type, 'dimensions_matched.task_type', max),
+    model: nullableString(d.model, 'dimensions_matched.model', max),
+    provider: nullableString(d.provider, 'dimensions_matched.provider', max),
+    complexity: nullableString(d.complexity, 'dimensions_matched.complexity', max),
   });
 }
 
@@ -104,16 +126,25 @@ function metadata(value: unknown): PredictionMetadata {
     sample_size: sampleSize,
     fallback_level: level,
     confidence: m.confidence as PredictionConfidence,
-    last_updated: nullableString(m.last_updated, 'metadata.last_updated'),
+    last_updated: nullableString(
+      m.last_updated,
+      'metadata.last_updated',
+      PREDICTION_STRING_LIMITS.last_updated,
+    ),
     dimensions_matched: dimensions(m.dimensions_matched),
-    fallback_note: nullableString(m.fallback_note, 'metadata.fallback_note'),
+    fallback_note: nullableString(
+      m.fallback_note,
+      'metadata.fallback_note',
+      PREDICTION_STRING_LIMITS.fallback_note,
+    ),
     cache_hit: m.cache_hit === true,
   });
 }
 
 /**
  * Checks one answer of `POST /v1/predictions/batch` and returns a frozen copy holding only the
- * schema's fields, or a message saying what is wrong with it.
+ * schema's fields, strings cut to `PREDICTION_STRING_LIMITS`, or a message saying what is wrong
+ * with it.
  */
 export function readPredictionResponse(value: unknown): PredictionResponse | string {
   try {

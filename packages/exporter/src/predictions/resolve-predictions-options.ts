@@ -17,6 +17,14 @@ export interface MosaicPredictionsOptions {
    */
   maxEntries?: number;
   /**
+   * Most bytes the cached predictions may hold, as estimated from their strings plus a fixed
+   * overhead per entry (each string of an answer is also cut to a fixed length); the oldest are
+   * evicted first.
+   * @default 8388608
+   * @example 1_048_576
+   */
+  maxBytes?: number;
+  /**
    * First backoff ceiling of retried requests in ms; doubles per retry.
    * @default 1000
    */
@@ -27,12 +35,14 @@ export interface MosaicPredictionsOptions {
 export const PREDICTIONS_OPTION_DEFAULTS = {
   staleWhileRevalidateMs: 0,
   maxEntries: 10_000,
+  maxBytes: 8 * 1024 * 1024,
   retryBaseDelayMs: 1000,
 } as const;
 
 const RULES = {
   staleWhileRevalidateMs: { min: 0, max: 2_592_000_000 },
   maxEntries: { min: 1, max: 1_000_000 },
+  maxBytes: { min: 65_536, max: 1_073_741_824 },
   retryBaseDelayMs: { min: 0, max: 60_000 },
 } as const;
 
@@ -41,6 +51,7 @@ export interface ResolvedPredictionsOptions {
   readonly valid: boolean;
   readonly staleWhileRevalidateMs: number;
   readonly maxEntries: number;
+  readonly maxBytes: number;
   readonly retryBaseDelayMs: number;
 }
 
@@ -64,6 +75,7 @@ export function resolvePredictionsOptions(
     valid: true,
     staleWhileRevalidateMs: pick('staleWhileRevalidateMs'),
     maxEntries: pick('maxEntries'),
+    maxBytes: pick('maxBytes'),
     retryBaseDelayMs: pick('retryBaseDelayMs'),
   };
   if (switchedOn) {

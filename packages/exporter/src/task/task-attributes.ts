@@ -111,7 +111,8 @@ const KEYS: Readonly<Record<keyof TaskAttributeFields, string>> = {
 export function taskAttributes(fields: TaskAttributeFields): TaskSpanAttributes {
   const attributes: Attributes = {};
   for (const name of Object.keys(fields) as Array<keyof TaskAttributeFields>) {
-    const key = KEYS[name];
+    // Own keys only: a field named like an Object.prototype member (constructor) names no key.
+    const key = Object.hasOwn(KEYS, name) ? KEYS[name] : undefined;
     const value = fields[name];
     if (key === undefined || value === undefined) continue;
     attributes[key] = Array.isArray(value) ? [...value] : (value as string | number | boolean);

@@ -163,14 +163,19 @@ export function readModelCall(span: ModelCallSource): ModelCall | undefined {
 
   const operation = attrs[ATTR_GEN_AI_OPERATION_NAME];
   if (typeof operation === 'string') {
-    const kind = GEN_AI_OPERATIONS[operation];
+    // Own keys only: a span value such as `constructor` must not find an `Object.prototype` member.
+    const kind = Object.hasOwn(GEN_AI_OPERATIONS, operation)
+      ? GEN_AI_OPERATIONS[operation]
+      : undefined;
     return kind === undefined ? undefined : genAiCall(attrs, kind);
   }
 
   const openInference = attrs['openinference.span.kind'];
   if (typeof openInference === 'string') {
-    const kind =
-      OPENINFERENCE_KINDS[openInference] ?? OPENINFERENCE_KINDS[openInference.toUpperCase()];
+    const name = Object.hasOwn(OPENINFERENCE_KINDS, openInference)
+      ? openInference
+      : openInference.toUpperCase();
+    const kind = Object.hasOwn(OPENINFERENCE_KINDS, name) ? OPENINFERENCE_KINDS[name] : undefined;
     return kind === undefined ? undefined : openInferenceCall(attrs, kind);
   }
 

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { finishedSpans } from '../../../../test/support/finished-spans.js';
 import { eventIdFor } from '../../src/conversion/event-id.js';
 import { spanRecordOf } from '../../src/conversion/span-record.js';
-import { isoTimestamp, toTaskEvent } from '../../src/conversion/span-to-event.js';
+import { toTaskEvent } from '../../src/conversion/span-to-event.js';
 import type { TaskUsage } from '../../src/conversion/task-usage.js';
 
 const INSTANCE = '2b0f7c1e-4f7a-4c51-9b7e-0c1d2e3f4a5b';
@@ -290,109 +290,5 @@ describe('toTaskEvent', () => {
       const { span } = convert(attributes);
       expect(span.attributes).toEqual(attributes);
     });
-  });
-});
-
-describe('eventIdFor', () => {
-  it('is a deterministic version-8 UUID', () => {
-    const id = eventIdFor('0af7651916cd43dd8448eb211c80319c', 'b7ad6b7169203331');
-    expect(id).toBe(eventIdFor('0af7651916cd43dd8448eb211c80319c', 'b7ad6b7169203331'));
-    expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
-  });
-
-  it('differs for every span of one trace and for the same span id in another trace', () => {
-    const trace = '0af7651916cd43dd8448eb211c80319c';
-    const ids = new Set<string>();
-    for (let i = 0; i < 5000; i++) ids.add(eventIdFor(trace, i.toString(16).padStart(16, '0')));
-    ids.add(eventIdFor('1af7651916cd43dd8448eb211c80319c', '0000000000000000'));
-    expect(ids.size).toBe(5001);
-  });
-
-  it('folds the span id into the trace id by XOR, the same ids as ever', () => {
-    expect(eventIdFor('0af7651916cd43dd8448eb211c80319c', 'b7ad6b7169203331')).toBe(
-      'bd5a0e68-7fed-83dd-8448-d8101c80319c',
-    );
-    expect(eventIdFor('ffffffffffffffffffffffffffffffff', '0000000000000001')).toBe(
-      'ffffffff-ffff-8fff-bfff-fffeffffffff',
-    );
-  });
-
-  it('reads upper-case hex ids as their lower-case form', () => {
-    expect(eventIdFor('0AF7651916CD43DD8448EB211C80319C', 'B7AD6B7169203331')).toBe(
-      eventIdFor('0af7651916cd43dd8448eb211c80319c', 'b7ad6b7169203331'),
-    );
-  });
-
-  it('matches the digit-by-digit definition for random, upper-case and malformed ids', () => {
-    const hex = (n: number) =>
-      Array.from(
-        { length: n },
-        () => '0123456789abcdefABCDEF'[Math.floor(Math.random() * 22)],
-      ).join('');
-    const normal = (id: string, n: number) =>
-      id
-        .toLowerCase()
-        .replace(/[^0-9a-f]/g, '0')
-        .padStart(n, '0')
-        .slice(-n);
-    /** The definition: trace digits, span digits 0-11 and 12-15 XORed into 0-11 and 20-23. */
-    const defined = (traceId: string, spanId: string) => {
-      const t = normal(traceId, 32);
-      const s = normal(spanId, 16);
-      const digit = (i: number) => {
-        const v = Number.parseInt(t[i] as string, 16);
-        if (i < 12) return v ^ Number.parseInt(s[i] as string, 16);
-        if (i >= 20 && i < 24) return v ^ Number.parseInt(s[i - 8] as string, 16);
-        if (i === 12) return 8;
-        if (i === 16) return (v & 0x3) | 0x8;
-        return v;
-      };
-      const d = Array.from({ length: 32 }, (_, i) => digit(i).toString(16)).join('');
-      return `${d.slice(0, 8)}-${d.slice(8, 12)}-${d.slice(12, 16)}-${d.slice(16, 20)}-${d.slice(20)}`;
-    };
-    const cases: Array<[string, string]> = [
-      ['0af7651916cd43dd8448eb211c80319g', 'b7ad6b7169203331'],
-      ['0af7651916cd43dd8448eb211c80319c', 'b7ad6b716920333-'],
-      ['abc', '12'],
-      ['', ''],
-    ];
-    for (let i = 0; i < 2000; i++) cases.push([hex(32), hex(16)]);
-    for (const [traceId, spanId] of cases) {
-      expect(eventIdFor(traceId, spanId)).toBe(defined(traceId, spanId));
-    }
-  });
-
-  it('turns malformed ids into a valid UUID instead of throwing', () => {
-    expect(eventIdFor('XYZ', '')).toMatch(
-      /^[0-9a-f]{8}-[0-9a-f]{4}-8[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
-    );
-  });
-});
-
-describe('isoTimestamp', () => {
-  it('writes what Date#toISOString writes, across days, leap days and years', () => {
-    const values = [
-      0, 999, 86_399_999, 86_400_000, 951_782_400_000, 951_868_799_999, 1_700_000_012_345,
-      1_700_000_012_345.9, 4_102_444_800_000, 253_402_300_799_999,
-    ];
-    for (let i = 0; i < 2000; i++) values.push(Math.floor(i * 126_701_150_399.9995));
-    for (const ms of values) {
-      expect(isoTimestamp(ms)).toBe(new Date(Math.trunc(ms)).toISOString());
-    }
-  });
-
-  it('falls back to Date#toISOString before 1970 and after year 9999', () => {
-    for (const ms of [-1, -86_400_001, 253_402_300_800_000, 8.64e15]) {
-      expect(isoTimestamp(ms)).toBe(new Date(ms).toISOString());
-    }
-  });
-
-  it('writes the current time for a value no date can hold', () => {
-    for (const ms of [Number.NaN, Number.POSITIVE_INFINITY, 1e20]) {
-      const before = Date.now();
-      const written = Date.parse(isoTimestamp(ms));
-      expect(written).toBeGreaterThanOrEqual(before);
-      expect(written).toBeLessThanOrEqual(Date.now());
-    }
   });
 });
