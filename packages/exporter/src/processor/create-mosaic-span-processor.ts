@@ -3,7 +3,8 @@ import { reportConfig } from '../config/report-config.js';
 import { resolveConfig } from '../config/resolve-config.js';
 import type { TaskUsageStore } from '../conversion/task-usage.js';
 import { exportTimeoutMs, REQUESTS_PER_EXPORT } from '../exporter/delivery-budget.js';
-import { TaskSpanExporter } from '../exporter/mosaic-span-exporter.js';
+import { wiredConfig } from '../exporter/exporter-link.js';
+import { MosaicSpanExporter } from '../exporter/mosaic-span-exporter.js';
 import { testSeamsOf } from '../exporter/test-seams.js';
 import { createBatchSpanProcessor } from '../otel/create-batch-span-processor.js';
 import { logger } from '../otel/diag-logger.js';
@@ -34,7 +35,9 @@ export function createMosaicSpanProcessor(config?: MosaicTelemetryConfig): SpanP
     const resolved = resolveConfig(config);
     if (!reportConfig(resolved)) return NOOP_SPAN_PROCESSOR;
     const usage: TaskUsageStore = new WeakMap();
-    const exporter = new TaskSpanExporter(resolved, usage, testSeamsOf(config).retryBaseDelayMs);
+    const exporter = new MosaicSpanExporter(
+      wiredConfig({ resolved, usage, retryBaseDelayMs: testSeamsOf(config).retryBaseDelayMs }),
+    );
     const batch = createBatchSpanProcessor(exporter, {
       maxQueueSize: resolved.maxQueueSize,
       // A batch of several requests lets the exporter send them concurrently.
