@@ -69,7 +69,9 @@ await withTask(
 );
 
 // Flushes every processor: the console/OTLP one and ours (which delivers the task event).
-await sdk.shutdown();
+// NodeSDK's default log and metric exporters aim at an OTLP collector on localhost:4318: without
+// one their shutdown rejects, which must not fail the example.
+await sdk.shutdown().catch((error) => console.error(`OpenTelemetry shutdown: ${error.message}`));
 
 if (devserver) {
   for (const event of devserver.listEvents()) {

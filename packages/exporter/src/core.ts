@@ -8,7 +8,7 @@ export type { SpanRecord } from './conversion/span-record.js';
 export { spanRecordOf } from './conversion/span-record.js';
 export type { ConversionContext } from './conversion/span-to-event.js';
 export { toTaskEvent } from './conversion/span-to-event.js';
-export type { TaskUsage } from './conversion/task-usage.js';
+export type { TaskUsage, TrackedTaskUsage } from './conversion/task-usage.js';
 export type { EventDelivery } from './exporter/event-delivery.js';
 export { createEventDelivery } from './exporter/event-delivery.js';
 export type { ReadableSpanLike } from './otel/otel-types.js';
@@ -18,5 +18,8 @@ export type {
   MosaicTelemetryConfig,
   ResolvedMosaicConfig,
 } from './types.js';
+export type { FoldableCall } from './usage/fold-model-calls.js';
+export { foldModelCalls } from './usage/fold-model-calls.js';
 export type { ModelCall, ModelCallKind, ModelCallSource } from './usage/llm-call-usage.js';
 export { readModelCall } from './usage/llm-call-usage.js';
+export { providerFromModel } from './usage/provider-from-model.js';

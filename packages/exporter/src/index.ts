@@ -20,6 +20,7 @@ export { taskAttributes } from './task/task-attributes.js';
 export type { WithTaskOptions } from './task/with-task.js';
 export { withTask } from './task/with-task.js';
 export type {
+  ExportMode,
   MosaicDeliveryError,
   MosaicDeliveryErrorKind,
   MosaicTelemetryConfig,

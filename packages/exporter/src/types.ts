@@ -19,6 +19,12 @@ export interface MosaicDeliveryError extends Error {
   readonly eventCount: number;
 }
 
+/**
+ * How task events leave the process: `batch` holds them for `submitIntervalMs` (or until a flush)
+ * and sends them together; `immediate` sends each when its task span ends.
+ */
+export type ExportMode = 'batch' | 'immediate';
+
 /** Options of the Mosaic telemetry bridge; every one can also come from env or a default. */
 export interface MosaicTelemetryConfig {
   /**
@@ -92,6 +98,13 @@ export interface MosaicTelemetryConfig {
    * @default false
    */
   allowInsecure?: boolean;
+  /**
+   * `immediate` sends each task event when its span ends (a few requests at a time, the rest
+   * coalesced), for CLIs, serverless functions and servers that may be stopped at any moment;
+   * `batch` waits `submitIntervalMs` (env `MOSAIC_TELEMETRY_EXPORT_MODE`).
+   * @default 'immediate' in a Next.js server, AWS Lambda or Vercel function, else 'batch'
+   */
+  exportMode?: ExportMode;
   /** Called with each delivery error; errors also go to OTel `diag`. Must not throw (if it does, it is caught). */
   onError?: (error: MosaicDeliveryError) => void;
 }
@@ -117,6 +130,7 @@ export interface ResolvedMosaicConfig {
   readonly autoTasks: boolean;
   readonly allowInsecure: boolean;
   readonly onError: ((error: MosaicDeliveryError) => void) | undefined;
+  readonly exportMode: ExportMode;
   /** What makes the config unusable (each says how to fix it); telemetry runs disabled when any. */
   readonly problems: readonly string[];
   /** Env values that were ignored, each naming the variable, the expected form and the value. */

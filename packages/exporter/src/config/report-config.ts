@@ -1,6 +1,7 @@
 import { logger } from '../otel/diag-logger.js';
 import { createLogOnce } from '../otel/log-once.js';
 import type { ResolvedMosaicConfig } from '../types.js';
+import { hintSwitchedOff } from './hint-switched-off.js';
 
 const logOnce = createLogOnce();
 
@@ -9,6 +10,7 @@ const logOnce = createLogOnce();
  * per process. Returns whether telemetry runs.
  */
 export function reportConfig(config: ResolvedMosaicConfig): boolean {
+  if (!config.switchedOn) hintSwitchedOff();
   for (const warning of config.warnings) logOnce(`w:${warning}`, () => logger.warn(warning));
   if (config.switchedOn && config.problems.length > 0) {
     for (const problem of config.problems) {

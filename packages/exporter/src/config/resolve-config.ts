@@ -3,7 +3,9 @@ import { type Harness, MAX_EVENTS_PER_BATCH } from '@mosaicstack/telemetry-semco
 import { HARNESSES } from '../conversion/wire-values.js';
 import { addSecret, redactSecrets } from '../otel/redact-secrets.js';
 import type { MosaicTelemetryConfig, ResolvedMosaicConfig } from '../types.js';
+import { apiKeyProblem } from './api-key-problem.js';
 import { checkInt as checkIntRule, type IntRule, show } from './int-rule.js';
+import { readExportMode } from './read-export-mode.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -110,12 +112,14 @@ function checkServerUrl(
     return '';
   }
   if (url.username !== '' || url.password !== '') {
-    problems.push('serverUrl: must not carry credentials; pass the key as apiKey');
+    problems.push(
+      'serverUrl: must not carry credentials; pass the key as apiKey or MOSAIC_TELEMETRY_API_KEY',
+    );
     return '';
   }
   if (url.protocol === 'http:' && !allowInsecure && !isLoopback(url.hostname)) {
     problems.push(
-      `serverUrl: plain http is only allowed to loopback, got host ${url.hostname}; use https:// or set allowInsecure: true`,
+      `serverUrl: plain http is only allowed to loopback, got host ${url.hostname}; use https://, or set allowInsecure: true or MOSAIC_TELEMETRY_ALLOW_INSECURE=true`,
     );
     return '';
   }
@@ -174,7 +178,10 @@ function decide(config: MosaicTelemetryConfig, env: Env): ResolvedMosaicConfig {
     }
     return value;
   };
-  const allowInsecure = bool('allowInsecure', options.allowInsecure);
+  const allowInsecure = bool(
+    'allowInsecure',
+    options.allowInsecure ?? envBool(env, 'MOSAIC_TELEMETRY_ALLOW_INSECURE', warnings),
+  );
   const autoTasks = bool('autoTasks', options.autoTasks);
   const dryRun = bool(
     'dryRun',
@@ -200,9 +207,7 @@ function decide(config: MosaicTelemetryConfig, env: Env): ResolvedMosaicConfig {
     );
   } else if (!HEX_KEY.test(apiKey)) {
     // Never echo the key, not even a bad one.
-    problems.push(
-      `apiKey: expected 64 hex characters, got ${apiKey.length} characters that are not all hex`,
-    );
+    problems.push(apiKeyProblem(apiKey));
   }
 
   const instanceId =
@@ -278,6 +283,7 @@ function decide(config: MosaicTelemetryConfig, env: Env): ResolvedMosaicConfig {
     autoTasks,
     allowInsecure,
     onError: typeof onError === 'function' ? onError : undefined,
+    exportMode: readExportMode(options.exportMode, env, problems, warnings),
     problems: problems.map(redactSecrets),
     warnings: warnings.map(redactSecrets),
   };

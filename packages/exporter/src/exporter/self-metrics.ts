@@ -21,29 +21,41 @@ const DURATION_BUCKETS_S = [
 ];
 
 /**
- * Creates the self-metrics. Instruments are made on first use, not at construction: the API has
- * no proxy meter, so a MeterProvider registered after us would otherwise never see them.
+ * Creates the self-metrics. Instruments are made a microtask after construction (after NodeSDK's
+ * `start()`, which the README calls right after `createMosaicSpanProcessor()`, has registered its
+ * MeterProvider: the API has no proxy meter), and again whenever the global MeterProvider changed.
+ * Not lazily at first use: that is often the export during `sdk.shutdown()`, after the
+ * MeterProvider shut down, which logs "A shutdown MeterProvider cannot provide a Meter".
  */
 export function createSelfMetrics(): SelfMetrics {
+  let provider: unknown;
   let counter: Counter | undefined;
   let histogram: Histogram | undefined;
-  const meter = () => metrics.getMeter('@mosaicstack/telemetry-exporter', VERSION);
-  return {
-    events(result, count) {
-      if (count <= 0) return;
-      counter ??= meter().createCounter('mosaic.telemetry.events', {
+  const instruments = () => {
+    const current = metrics.getMeterProvider();
+    if (current !== provider || counter === undefined || histogram === undefined) {
+      provider = current;
+      const meter = current.getMeter('@mosaicstack/telemetry-exporter', VERSION);
+      counter = meter.createCounter('mosaic.telemetry.events', {
         description: 'Task events by what became of them',
         unit: '{event}',
       });
-      counter.add(count, { result });
-    },
-    exportDuration(seconds) {
-      histogram ??= meter().createHistogram('mosaic.telemetry.export.duration', {
+      histogram = meter.createHistogram('mosaic.telemetry.export.duration', {
         description: 'Duration of one export of task events, retries included',
         unit: 's',
         advice: { explicitBucketBoundaries: DURATION_BUCKETS_S },
       });
-      histogram.record(seconds);
+    }
+    return { counter, histogram };
+  };
+  queueMicrotask(instruments);
+  return {
+    events(result, count) {
+      if (count <= 0) return;
+      instruments().counter.add(count, { result });
+    },
+    exportDuration(seconds) {
+      instruments().histogram.record(seconds);
     },
   };
 }

@@ -1,7 +1,11 @@
 import { type DiagLogger, diag } from '@opentelemetry/api';
+import { withFallback } from './fallback-diag.js';
 import { redactSecrets } from './redact-secrets.js';
 
-const component = diag.createComponentLogger({ namespace: '@mosaicstack/telemetry-exporter' });
+// OTel diag, or the stderr fallback while the host has set no diag logger (see withFallback).
+const component = withFallback(
+  diag.createComponentLogger({ namespace: '@mosaicstack/telemetry-exporter' }),
+);
 
 function redacted(level: keyof DiagLogger): (message: string, ...args: unknown[]) => void {
   return (message, ...args) =>

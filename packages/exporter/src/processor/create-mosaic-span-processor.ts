@@ -11,8 +11,13 @@ import { logger } from '../otel/diag-logger.js';
 import type { SpanProcessorLike } from '../otel/otel-types.js';
 import { asError } from '../otel/safe-call.js';
 import type { MosaicTelemetryConfig } from '../types.js';
+import { ImmediateSpanProcessor } from './immediate-span-processor.js';
+import { brandProcessor } from './mosaic-processor-brand.js';
 import { MosaicSpanProcessor } from './mosaic-span-processor.js';
 import { NOOP_SPAN_PROCESSOR } from './noop-span-processor.js';
+
+/** Exports in flight at once in `exportMode: 'immediate'`. */
+const IMMEDIATE_CONCURRENT_EXPORTS = 2;
 
 /**
  * The one-line integration: a span processor that reports finished task spans to a Mosaic
@@ -38,6 +43,17 @@ export function createMosaicSpanProcessor(config?: MosaicTelemetryConfig): SpanP
     const exporter = new MosaicSpanExporter(
       wiredConfig({ resolved, usage, retryBaseDelayMs: testSeamsOf(config).retryBaseDelayMs }),
     );
+    if (resolved.exportMode === 'immediate') {
+      // Each task event leaves when its span ends; same exporter, no BSP (and no BSP timer).
+      const immediate = new ImmediateSpanProcessor(exporter, {
+        maxQueueSize: resolved.maxQueueSize,
+        maxExportBatchSize: resolved.batchSize,
+        maxConcurrentExports: IMMEDIATE_CONCURRENT_EXPORTS,
+      });
+      return brandProcessor(
+        new MosaicSpanProcessor(immediate, exporter, { autoTasks: resolved.autoTasks }),
+      );
+    }
     const batch = createBatchSpanProcessor(exporter, {
       maxQueueSize: resolved.maxQueueSize,
       // A batch of several requests lets the exporter send them concurrently.
@@ -45,7 +61,9 @@ export function createMosaicSpanProcessor(config?: MosaicTelemetryConfig): SpanP
       scheduledDelayMillis: resolved.submitIntervalMs,
       exportTimeoutMillis: exportTimeoutMs(resolved),
     });
-    return new MosaicSpanProcessor(batch, exporter, { autoTasks: resolved.autoTasks });
+    return brandProcessor(
+      new MosaicSpanProcessor(batch, exporter, { autoTasks: resolved.autoTasks }),
+    );
   } catch (error) {
     logger.error(`Mosaic telemetry runs disabled: ${asError(error).message}`);
     return NOOP_SPAN_PROCESSOR;

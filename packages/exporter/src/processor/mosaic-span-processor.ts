@@ -37,6 +37,7 @@ export interface MosaicSpanProcessorOptions {
 export class MosaicSpanProcessor implements SpanProcessorLike {
   private readonly tracker: TaskUsageTracker;
   private readonly autoTasks: boolean;
+  private unreadableSpans = 0;
   private readonly exporter: ExporterLink;
 
   constructor(
@@ -56,42 +57,75 @@ export class MosaicSpanProcessor implements SpanProcessorLike {
     });
   }
 
+  /** Spans skipped because reading them threw (host code's throwing getters or Proxies). */
+  get unreadableSpanCount(): number {
+    return this.unreadableSpans;
+  }
+
   /** Live spans tracked under tasks now; 0 once every task and its descendants have ended. */
   get trackedSpanCount(): number {
     return this.tracker.size;
   }
 
+  /** Tasks that ended with model-call spans beneath them, none of which carried token counts. */
+  get tasksWithoutUsage(): number {
+    return this.tracker.tasksWithoutUsage;
+  }
+
   onStart(span: ReadableSpanLike, parentContext: Context): void {
-    const tracker = this.tracker;
-    if (
-      tracker.size === 0 &&
-      !this.autoTasks &&
-      span.attributes[ATTR_MOSAIC_TASK_TYPE] === undefined
-    )
-      return;
+    // Host code can put throwing getters or a throwing Proxy on a span: nothing here may throw
+    // into startSpan(), and the tracker reads everything before it changes anything.
     try {
-      tracker.onStart(span, parentContext);
+      const tracker = this.tracker;
+      const isTask = span.attributes[ATTR_MOSAIC_TASK_TYPE] !== undefined;
+      if (tracker.size === 0 && !isTask && !this.autoTasks) return;
+      tracker.onStart(span, parentContext, isTask);
     } catch (error) {
-      logger.error(`could not track a span: ${String(error)}`);
+      this.unreadable('track', error);
     }
   }
 
   onEnd(span: ReadableSpanLike): void {
     const tracker = this.tracker;
-    const isTask = span.attributes[ATTR_MOSAIC_TASK_TYPE] !== undefined;
+    let isTask: boolean | undefined;
+    try {
+      isTask = span.attributes[ATTR_MOSAIC_TASK_TYPE] !== undefined;
+    } catch (error) {
+      this.unreadable('read', error);
+    }
     if (tracker.size !== 0) {
       try {
-        tracker.onEnd(span, isTask);
+        // When the task type cannot be read the tracker still looks the span up, so a tracked
+        // span is never left behind.
+        tracker.onEnd(span, isTask ?? true);
       } catch (error) {
-        logger.error(`could not fold a span's usage: ${String(error)}`);
+        this.unreadable('fold the usage of', error);
+        try {
+          tracker.onUnreadableEnd(span);
+        } catch {
+          // Its entry cannot be found either: aging forgets it.
+        }
       }
     }
-    if (!isTask && !(this.autoTasks && tracker.isAutoTask(span))) return;
+    if (isTask === undefined) return;
     try {
+      if (!isTask && !(this.autoTasks && tracker.isAutoTask(span))) return;
       this.batch.onEnd(span);
     } catch (error) {
       logger.error(`could not queue a task span: ${String(error)}`);
     }
+  }
+
+  /** Logs a span that threw on a read (once: such a span usually comes many times). */
+  private unreadable(what: string, error: unknown): void {
+    if (this.unreadableSpans++ !== 0) return;
+    let message: string;
+    try {
+      message = String(error);
+    } catch {
+      message = 'an error that cannot be printed';
+    }
+    logger.error(`could not ${what} a span, skipped (its attributes threw on read): ${message}`);
   }
 
   /**

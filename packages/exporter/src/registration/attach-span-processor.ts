@@ -1,4 +1,5 @@
 import type { SpanProcessorLike } from '../otel/otel-types.js';
+import { isMosaicProcessor } from '../processor/mosaic-processor-brand.js';
 
 /** What `attachSpanProcessor` did. */
 export type AttachResult = 'attached' | 'already-attached' | 'unsupported';
@@ -54,16 +55,5 @@ export function isAttachable(provider: unknown): boolean {
   return (
     Array.isArray(sdk._activeSpanProcessor?._spanProcessors) ||
     typeof sdk.addSpanProcessor === 'function'
-  );
-}
-
-/** Marks the processor `registerMosaicTelemetry` attaches, across copies of this package. */
-export const REGISTERED_PROCESSOR_BRAND = Symbol.for('@mosaicstack/telemetry-exporter.registered');
-
-function isMosaicProcessor(processor: unknown): boolean {
-  if (typeof processor !== 'object' || processor === null) return false;
-  if (REGISTERED_PROCESSOR_BRAND in processor) return true;
-  return (
-    (processor as { constructor?: { name?: unknown } }).constructor?.name === 'MosaicSpanProcessor'
   );
 }

@@ -7,12 +7,13 @@ import { loadTraceSdk } from '../otel/load-trace-sdk.js';
 import { createMosaicSpanProcessor } from '../processor/create-mosaic-span-processor.js';
 import { NOOP_SPAN_PROCESSOR } from '../processor/noop-span-processor.js';
 import type { MosaicTelemetryConfig } from '../types.js';
+import { apiRegistry, appApiVersion, ownApiVersion } from './api-global-registry.js';
 import { attachSpanProcessor, isAttachable } from './attach-span-processor.js';
 import { flushOnExit } from './flush-on-exit.js';
 import { HandoverTracerProvider } from './handover-tracer-provider.js';
-import { installContextManager } from './install-context-manager.js';
+import { hookApiRegistry, type RegistryHook } from './hook-api-registry.js';
+import { createContextManager } from './install-context-manager.js';
 import { RegisteredSpanProcessor } from './registered-span-processor.js';
-import { withVisibleDiag } from './with-visible-diag.js';
 
 /** Where a registration takes task spans from. */
 export type MosaicWiring =
@@ -65,16 +66,13 @@ export function registerMosaicTelemetry(config?: MosaicTelemetryConfig): MosaicR
   }
   try {
     const settings = resolveConfig(config);
-    // Off and nothing to say: touch nothing at all (not even the OTel API's globals).
-    if (!settings.switchedOn && settings.warnings.length === 0) return DISABLED;
-    return withVisibleDiag(() => {
-      if (!reportConfig(settings)) return DISABLED;
-      const inner = createMosaicSpanProcessor(config);
-      if (inner === NOOP_SPAN_PROCESSOR) return DISABLED;
-      const registration = wire(new RegisteredSpanProcessor(inner));
-      globals[REGISTRATION_KEY] = registration;
-      return registration;
-    });
+    // Off: touch nothing at all (not even the OTel API's globals); say what was ignored.
+    if (!reportConfig(settings)) return DISABLED;
+    const inner = createMosaicSpanProcessor(config);
+    if (inner === NOOP_SPAN_PROCESSOR) return DISABLED;
+    const registration = wire(new RegisteredSpanProcessor(inner));
+    globals[REGISTRATION_KEY] = registration;
+    return registration;
   } catch (error) {
     logger.error(`Mosaic telemetry runs disabled: ${String(error)}`);
     return DISABLED;
@@ -83,6 +81,7 @@ export function registerMosaicTelemetry(config?: MosaicTelemetryConfig): MosaicR
 
 function wire(processor: RegisteredSpanProcessor): MosaicRegistration {
   let wiring: MosaicWiring = 'none';
+  let hook: RegistryHook | undefined;
   const proxy = trace.getTracerProvider() as TracerProvider & ProxyLike;
   const current = typeof proxy.getDelegate === 'function' ? proxy.getDelegate() : proxy;
   const noop = new ProxyTracerProvider().getDelegate();
@@ -90,13 +89,13 @@ function wire(processor: RegisteredSpanProcessor): MosaicRegistration {
   if (isAttachable(current)) {
     // The app registered its SDK before us (e.g. an earlier --import or --require).
     wiring = attach(current, processor) ? 'app-provider' : 'none';
-  } else if (current !== noop || typeof proxy.setDelegate !== 'function') {
+  } else if (current !== noop) {
     logger.warn(
       'the registered tracer provider is not an OTel SDK provider: no task spans will be reported; add createMosaicSpanProcessor() to its span processors instead',
     );
   } else {
     wiring = 'fallback-provider';
-    installFallback(proxy as ProxyTracerProvider, processor, () => {
+    hook = installFallback(proxy, processor, () => {
       wiring = 'app-provider';
     });
   }
@@ -110,6 +109,7 @@ function wire(processor: RegisteredSpanProcessor): MosaicRegistration {
     forceFlush: () => processor.forceFlush(),
     shutdown: () => {
       removeHooks();
+      hook?.remove();
       delete (globalThis as Globals)[REGISTRATION_KEY];
       return processor.shutdown();
     },
@@ -117,34 +117,71 @@ function wire(processor: RegisteredSpanProcessor): MosaicRegistration {
 }
 
 /**
- * Serves the OTel API with a minimal SDK provider of ours until the app registers its own, then
- * attaches to the app's. We run before the app (`--import` modules are evaluated before the main
- * module, and a `setImmediate` fires before an ES main module is evaluated, so deferring is no
- * answer), and registering a provider globally would make the app's later
- * `trace.setGlobalTracerProvider()` (NodeSDK's `start()`) fail as a duplicate. So ours is set as
- * the delegate of the API's proxy provider WITHOUT registering the global: `trace.getTracer()`
- * reaches it, and the app's registration still succeeds, setting its provider as the proxy's
- * delegate through `setDelegate`, which we watch to attach our processor to it and to move our
- * tracers over. The context manager yields the same way (see `installContextManager`).
+ * Serves every copy of the OTel API with a minimal SDK provider of ours (and a context manager)
+ * until the app registers its own, then attaches our processor to the app's. We run before the
+ * app (`--import` modules are evaluated before the main module), and registering ours the normal
+ * way would make the app's later `trace.setGlobalTracerProvider()` (NodeSDK's `start()`) fail as a
+ * duplicate. So ours is served through the API's global registry without being registered (see
+ * `hookApiRegistry`): each copy that reads the registry finds it, and a copy's own registration
+ * replaces it; then our tracers move over to the app's provider (`HandoverTracerProvider`) and our
+ * processor joins its processors (`attachSpanProcessor`).
  */
 function installFallback(
-  proxy: ProxyTracerProvider,
+  ownProxy: TracerProvider & ProxyLike,
   processor: RegisteredSpanProcessor,
   onAttached: () => void,
-): void {
+): RegistryHook {
   const SdkProvider = loadTraceSdk().TracerProvider as new (config: {
     spanProcessors: unknown[];
   }) => TracerProvider;
   const handover = new HandoverTracerProvider(new SdkProvider({ spanProcessors: [processor] }));
-  installContextManager();
-  const setDelegate = proxy.setDelegate;
-  proxy.setDelegate = (delegate: TracerProvider) => {
-    setDelegate.call(proxy, delegate);
-    if (delegate === handover) return;
-    handover.handOver(delegate);
-    if (attach(delegate, processor)) onAttached();
-  };
-  setDelegate.call(proxy, handover);
+
+  // The registry pins the API version every registration must match: keep one that exists, else
+  // take the app's own API version (its NodeSDK registers with it), else ours.
+  const version = apiRegistry()?.version ?? appApiVersion() ?? ownApiVersion() ?? '1.9.0';
+  const hook = hookApiRegistry(version, {
+    onRefused: (type, pinned) =>
+      logger.warn(
+        `a copy of @opentelemetry/api other than v${pinned} tried to register its ${type} global and was refused: spans made through that copy are not reported; make every package use one @opentelemetry/api (npm ls @opentelemetry/api), or drop the register entry and add createMosaicSpanProcessor() to your SDK's spanProcessors`,
+      ),
+    onUnreadable: (pinned) =>
+      logger.warn(
+        `a copy of @opentelemetry/api newer than v${pinned} cannot read the global OTel registry: spans made through it are not reported; make every package resolve the same @opentelemetry/api (npm ls @opentelemetry/api); in Next.js add serverExternalPackages: ['@opentelemetry/api'] to next.config`,
+      ),
+  });
+  hook.provide('trace', handover, (registered) => {
+    if (typeof registered !== 'object' || registered === null || registered === handover) return;
+    handover.handOver(registered as TracerProvider);
+    const onProvider = (provider: unknown) => {
+      if (attach(provider, processor)) onAttached();
+    };
+    const app = registered as ProxyLike;
+    if (typeof app.setDelegate !== 'function' || typeof app.getDelegate !== 'function') {
+      onProvider(registered); // a provider put in the registry by hand, not through the API
+      return;
+    }
+    // `trace.setGlobalTracerProvider(p)` registers the API copy's proxy, then calls
+    // `proxy.setDelegate(p)`: catch that one call on this proxy object (an own property, removed
+    // at once) to attach before the app's first span starts.
+    const setDelegate = app.setDelegate;
+    app.setDelegate = (provider: TracerProvider) => {
+      delete app.setDelegate;
+      setDelegate.call(app, provider);
+      onProvider(provider);
+    };
+  });
+  const manager = createContextManager();
+  if (manager !== undefined) {
+    hook.provide('context', manager, (registered) => {
+      if (registered !== manager) manager.disable();
+    });
+  }
+  // Our own copy of the API, when it is newer than the registry's version, reads no global: its
+  // proxy gets ours as delegate (once; the app's registration goes through another copy).
+  if (trace.getTracerProvider() !== handover && typeof ownProxy.setDelegate === 'function') {
+    ownProxy.setDelegate(handover);
+  }
+  return hook;
 }
 
 function attach(provider: unknown, processor: RegisteredSpanProcessor): boolean {

@@ -1,6 +1,6 @@
 import type { Context } from '@opentelemetry/api';
 import type { ReadableSpanLike, SpanProcessorLike } from '../otel/otel-types.js';
-import { REGISTERED_PROCESSOR_BRAND } from './attach-span-processor.js';
+import { MOSAIC_PROCESSOR_BRAND } from '../processor/mosaic-processor-brand.js';
 
 /**
  * The processor `registerMosaicTelemetry` attaches: forwards to the Mosaic processor and notes
@@ -8,7 +8,7 @@ import { REGISTERED_PROCESSOR_BRAND } from './attach-span-processor.js';
  * something new (a `beforeExit` flush that always flushed would keep the process alive forever).
  */
 export class RegisteredSpanProcessor implements SpanProcessorLike {
-  readonly [REGISTERED_PROCESSOR_BRAND] = true;
+  readonly [MOSAIC_PROCESSOR_BRAND] = true;
   private ended = false;
 
   constructor(private readonly inner: SpanProcessorLike) {}

@@ -24,5 +24,6 @@ export function refusalHint(status: number | undefined): string {
 
 /** Logs the request a dry run would have sent, the key redacted. */
 export function logDryRun(serverUrl: string, path: string, body: string): void {
-  logger.info(`dry run: POST ${serverUrl}${path} (Authorization: Bearer [REDACTED]) ${body}`);
+  // warn, not info: the user asked to see each batch, at the WARN level NodeSDK users set.
+  logger.warn(`dry run: POST ${serverUrl}${path} (Authorization: Bearer [REDACTED]) ${body}`);
 }

@@ -10,6 +10,7 @@ import {
 } from '@mosaicstack/telemetry-semconv';
 import type { SpanRecord } from '../conversion/span-record.js';
 import { toProvider } from '../conversion/to-provider.js';
+import { providerFromModel } from './provider-from-model.js';
 
 /**
  * What a span is to usage folding: `call` is one model call whose tokens count; `wrapper` (agent,
@@ -19,12 +20,17 @@ import { toProvider } from '../conversion/to-provider.js';
  */
 export type ModelCallKind = 'call' | 'wrapper' | 'embedding';
 
+/** The attribute convention a span's usage was read in. */
+export type ModelCallDialect = 'ai-sdk' | 'gen-ai' | 'openinference' | 'openllmetry';
+
 /** A span's model-call usage, normalised from any supported dialect. */
 export interface ModelCall {
   readonly kind: ModelCallKind;
+  readonly dialect: ModelCallDialect;
   readonly inputTokens?: number | undefined;
   readonly outputTokens?: number | undefined;
   readonly model?: string | undefined;
+  /** From the span's provider attribute, else guessed from the model name (`providerFromModel`). */
   readonly provider?: Provider | undefined;
 }
 
@@ -94,44 +100,74 @@ function text(attrs: Attrs, key: string): string | undefined {
   return trimmed === '' ? undefined : trimmed;
 }
 
-function provider(raw: string | undefined): Provider | undefined {
-  return raw === undefined ? undefined : toProvider(raw);
+/** The provider an attribute names; when none does, the one the model name belongs to. */
+function provider(raw: string | undefined, model: string | undefined): Provider | undefined {
+  return raw === undefined ? providerFromModel(model) : toProvider(raw);
 }
 
 function aiSdkCall(attrs: Attrs, kind: ModelCallKind): ModelCall {
+  const model = text(attrs, 'ai.model.id') ?? text(attrs, ATTR_GEN_AI_REQUEST_MODEL);
   return {
     kind,
+    dialect: 'ai-sdk',
     inputTokens:
       count(attrs, 'ai.usage.inputTokens') ??
       count(attrs, 'ai.usage.promptTokens') ??
       count(attrs, 'ai.usage.tokens'),
     outputTokens:
       count(attrs, 'ai.usage.outputTokens') ?? count(attrs, 'ai.usage.completionTokens'),
-    model: text(attrs, 'ai.model.id') ?? text(attrs, ATTR_GEN_AI_REQUEST_MODEL),
-    provider: provider(text(attrs, 'ai.model.provider') ?? text(attrs, ATTR_GEN_AI_SYSTEM)),
+    model,
+    provider: provider(text(attrs, 'ai.model.provider') ?? text(attrs, ATTR_GEN_AI_SYSTEM), model),
   };
 }
 
-function genAiCall(attrs: Attrs, kind: ModelCallKind): ModelCall {
+function genAiCall(attrs: Attrs, kind: ModelCallKind, dialect: ModelCallDialect): ModelCall {
+  // The request model (as asked, undated) before the response model (often dated).
+  const model = text(attrs, ATTR_GEN_AI_REQUEST_MODEL) ?? text(attrs, ATTR_GEN_AI_RESPONSE_MODEL);
   return {
     kind,
+    dialect,
     inputTokens:
       count(attrs, ATTR_GEN_AI_USAGE_INPUT_TOKENS) ?? count(attrs, 'gen_ai.usage.prompt_tokens'),
     outputTokens:
       count(attrs, ATTR_GEN_AI_USAGE_OUTPUT_TOKENS) ??
       count(attrs, 'gen_ai.usage.completion_tokens'),
-    model: text(attrs, ATTR_GEN_AI_REQUEST_MODEL) ?? text(attrs, ATTR_GEN_AI_RESPONSE_MODEL),
-    provider: provider(text(attrs, ATTR_GEN_AI_PROVIDER_NAME) ?? text(attrs, ATTR_GEN_AI_SYSTEM)),
+    model,
+    provider: provider(
+      text(attrs, ATTR_GEN_AI_PROVIDER_NAME) ?? text(attrs, ATTR_GEN_AI_SYSTEM),
+      model,
+    ),
   };
 }
 
+/** Longest `llm.invocation_parameters` parsed for its request model (it holds no messages). */
+const MAX_INVOCATION_PARAMETERS = 8192;
+
+/** The request model in OpenInference's `llm.invocation_parameters` JSON, when it names one. */
+function invocationModel(attrs: Attrs): string | undefined {
+  const raw = attrs['llm.invocation_parameters'];
+  if (typeof raw !== 'string' || raw.length > MAX_INVOCATION_PARAMETERS) return undefined;
+  try {
+    const model = (JSON.parse(raw) as { model?: unknown } | null)?.model;
+    if (typeof model !== 'string') return undefined;
+    const trimmed = model.trim();
+    return trimmed === '' ? undefined : trimmed;
+  } catch {
+    return undefined;
+  }
+}
+
 function openInferenceCall(attrs: Attrs, kind: ModelCallKind): ModelCall {
+  // `llm.model_name` is often the response model (dated): the request model, when given, first.
+  const model =
+    (kind === 'call' ? invocationModel(attrs) : undefined) ?? text(attrs, 'llm.model_name');
   return {
     kind,
+    dialect: 'openinference',
     inputTokens: count(attrs, 'llm.token_count.prompt'),
     outputTokens: count(attrs, 'llm.token_count.completion'),
-    model: text(attrs, 'llm.model_name'),
-    provider: provider(text(attrs, 'llm.provider') ?? text(attrs, 'llm.system')),
+    model,
+    provider: provider(text(attrs, 'llm.provider') ?? text(attrs, 'llm.system'), model),
   };
 }
 
@@ -167,7 +203,7 @@ export function readModelCall(span: ModelCallSource): ModelCall | undefined {
     const kind = Object.hasOwn(GEN_AI_OPERATIONS, operation)
       ? GEN_AI_OPERATIONS[operation]
       : undefined;
-    return kind === undefined ? undefined : genAiCall(attrs, kind);
+    return kind === undefined ? undefined : genAiCall(attrs, kind, 'gen-ai');
   }
 
   const openInference = attrs['openinference.span.kind'];
@@ -181,14 +217,16 @@ export function readModelCall(span: ModelCallSource): ModelCall | undefined {
 
   const traceloop = attrs['traceloop.span.kind'];
   if (typeof traceloop === 'string') {
-    return TRACELOOP_WRAPPERS.has(traceloop) ? genAiCall(attrs, 'wrapper') : undefined;
+    return TRACELOOP_WRAPPERS.has(traceloop)
+      ? genAiCall(attrs, 'wrapper', 'openllmetry')
+      : undefined;
   }
 
   const requestType = attrs['llm.request.type'];
   if (typeof requestType === 'string') {
-    return genAiCall(attrs, requestType === 'embedding' ? 'embedding' : 'call');
+    return genAiCall(attrs, requestType === 'embedding' ? 'embedding' : 'call', 'openllmetry');
   }
-  return hasGenAiUsage(attrs) ? genAiCall(attrs, 'call') : undefined;
+  return hasGenAiUsage(attrs) ? genAiCall(attrs, 'call', 'gen-ai') : undefined;
 }
 
 /**

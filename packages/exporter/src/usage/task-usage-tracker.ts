@@ -1,10 +1,13 @@
 // usage/: read model-call usage in each dialect and fold it into the task beneath which it ran.
 import { ATTR_MOSAIC_TASK_TYPE } from '@mosaicstack/telemetry-semconv';
-import { type Context, trace } from '@opentelemetry/api';
-import type { TrackedTaskUsage as TaskUsage, TaskUsageStore } from '../conversion/task-usage.js';
+import type { Context } from '@opentelemetry/api';
+import type { TaskUsageStore } from '../conversion/task-usage.js';
 import { logger } from '../otel/diag-logger.js';
+import { hrTimeToMillis } from '../otel/hr-time.js';
 import type { ReadableSpanLike } from '../otel/otel-types.js';
 import { isAgentRoot, readModelCall } from './llm-call-usage.js';
+import { SpanEntryTable } from './span-entry-table.js';
+import { type TaskCalls, taskCalls } from './task-calls.js';
 
 /** Options of a {@link TaskUsageTracker}. */
 export interface TaskUsageTrackerOptions {
@@ -28,28 +31,30 @@ export interface TaskUsageTrackerOptions {
   readonly now?: () => number;
 }
 
-/** What is kept for a task span, or for a tracked span once a child of it starts. */
+/** What is kept for a tracked span (a task or a task's descendant) while it or a child is live. */
 interface Entry {
-  /** The task span whose usage the calls beneath this span count toward. */
-  readonly task: object;
-  /** The entry to mark covered above this one; `undefined` for a task (covering stops there). */
+  /** The span itself (only while its entry is kept), to find it if its id can no longer be read. */
+  readonly span: object;
+  readonly id: string;
+  readonly traceId: string;
+  /** The calls of the task this span counts toward (its own, for a task span). */
+  readonly task: TaskCalls;
+  /** The tracked span this one started under; `undefined` for a task no tracked span encloses. */
   readonly parent: Entry | undefined;
-  /** A task no tracked span encloses counts itself; others count among their parent's children. */
-  readonly countsItself: boolean;
+  /** A task span: the ancestry of the calls beneath it stops here. */
+  readonly isTask: boolean;
   readonly generation: number;
-  /** Tracked children started and not ended: the entry stays while any may still end. */
+  /** Tracked children started and not ended: the entry stays in the map while any is live. */
   children: number;
-  /** Of those, how many have an entry: a child's end looks for its own only when this is not 0. */
-  childEntries: number;
   ended: boolean;
-  /** A model call beneath this span was counted, so this span's own usage must not be. */
-  covered: boolean;
+  /** Forgotten by aging: its descendants are forgotten with it. */
+  evicted: boolean;
 }
 
 /** Tracker starts between two looks at the clock for aging. */
 const SWEEP_EVERY = 256;
 
-/** A 2.x/3.x span's parent id, or a 1.x span's `parentSpanId`. */
+/** A 2.x/3.x span's parent context, or a 1.x span's `parentSpanId`. */
 function parentIdOf(span: ReadableSpanLike): string | undefined {
   return span.parentSpanContext?.spanId ?? (span as { parentSpanId?: string }).parentSpanId;
 }
@@ -57,28 +62,28 @@ function parentIdOf(span: ReadableSpanLike): string | undefined {
 /**
  * Follows which live spans descend from a task span and folds the usage of their model calls into
  * the task's entry of the shared {@link TaskUsageStore}. A span with `mosaic.task.type` at start
- * is a task; a span whose parent is tracked at its start counts toward its parent's task, so
- * nested tasks each get the calls beneath them and none of their inner task's. Only innermost
- * calls count (wrappers, task spans and calls that had a counted call beneath them are skipped),
- * so a model call is counted once. Reads spans, never writes to them.
+ * is a task; a span whose parent span id (in the same trace) is a tracked span's at its start is
+ * tracked too and counts toward that span's task, whatever the parent context holds (the live
+ * parent span, a bare span context, a wrapper object): the id alone decides. Nested tasks each get
+ * the calls beneath them and none of their inner task's. The calls beneath a task are folded by
+ * `foldModelCalls` (each real call once) when the task ends, and again when a call ends after it.
+ * Reads spans, never writes to them.
  *
- * Cheap per span: a tracked span is a count on its parent's entry, found by the parent's id (the
- * last one found is remembered, and so is the last id known untracked). Entries are made only for
- * tasks and, lazily, for a tracked span once a child of it starts (through the live parent span in
- * the child's context), so most spans cost no map insert, delete or allocation.
+ * Cheap per span: a tracked span is one map entry keyed by its id, found by its children through
+ * their parent id (the last one found is remembered, and so is the last id known untracked, as
+ * whether a span is tracked is settled at its start). An entry leaves the map when its span and
+ * its tracked children have all ended.
  *
  * Bounded: at most `maxEntries` live tracked spans (beyond it new ones are dropped, counted and
- * logged once); an entry leaves when its span and its tracked children have all ended. Aging is by
- * generations, with one clock read per `SWEEP_EVERY` starts and none per span: once the current
- * generation is `maxAgeMs` old a new one begins, and the entries made in the one before last are
- * forgotten together with the live children counted on them. So an entry goes no sooner than
- * `maxAgeMs` after it was made and, in a busy process, by about `2 * maxAgeMs` (in a quiet one, at
- * the first sweep after that); a task that lives longer stops collecting usage, as spans that never
- * end stop being counted.
+ * logged once). Aging is by generations, with one clock read per `SWEEP_EVERY` starts and none
+ * per span: once the current generation is `maxAgeMs` old a new one begins, and the entries made
+ * in the one before last are forgotten, with every entry beneath them. So an entry goes no sooner
+ * than `maxAgeMs` after it was made and, in a busy process, by about `2 * maxAgeMs` (in a quiet
+ * one, at the first sweep after that); a task that lives longer stops collecting usage, as spans
+ * that never end stop being counted.
  */
 export class TaskUsageTracker {
-  private readonly byId = new Map<string, Entry>();
-  private droppedSpans = new WeakSet<object>();
+  private readonly byId = new SpanEntryTable<Entry>();
   private readonly autoTaskSpans = new WeakSet<object>();
   private readonly autoTasks: boolean;
   private readonly maxEntries: number;
@@ -94,6 +99,7 @@ export class TaskUsageTracker {
   private sweepCountdown = SWEEP_EVERY;
   private droppedCount = 0;
   private evictedCount = 0;
+  private silentTaskCount = 0;
 
   constructor(
     private readonly store: TaskUsageStore,
@@ -111,7 +117,7 @@ export class TaskUsageTracker {
     return this.live;
   }
 
-  /** Entries kept now (tasks and tracked spans a child started under); 0 once those all ended. */
+  /** Entries kept now (live tracked spans, and ended ones with a live tracked child); 0 once all ended. */
   get entries(): number {
     return this.byId.size;
   }
@@ -126,125 +132,187 @@ export class TaskUsageTracker {
     return this.evictedCount;
   }
 
+  /** Tasks that ended with model calls beneath them, none of which carried token counts. */
+  get tasksWithoutUsage(): number {
+    return this.silentTaskCount;
+  }
+
   /** Whether `span` became a task through `autoTasks`. */
   isAutoTask(span: object): boolean {
     return this.autoTaskSpans.has(span);
   }
 
   /**
-   * Starts tracking `span` if it is a task, a tracked span's child, or an auto task;
-   * `parentContext` is the context it starts in (the SDK's onStart argument).
+   * Starts tracking `span` if it is a task, a tracked span's child, or an auto task; `isTask`:
+   * whether it has `mosaic.task.type`. The parent context is not needed: the parent span id
+   * decides. Every read of the span comes before any change here, so a span that throws on a
+   * read leaves nothing behind.
    */
-  onStart(span: ReadableSpanLike, parentContext: Context): void {
+  onStart(
+    span: ReadableSpanLike,
+    _parentContext?: Context,
+    isTask = span.attributes[ATTR_MOSAIC_TASK_TYPE] !== undefined,
+  ): void {
     if (--this.sweepCountdown <= 0) this.sweep();
-    const isTask = span.attributes[ATTR_MOSAIC_TASK_TYPE] !== undefined;
     const parentId = parentIdOf(span);
-    const parent =
-      parentId === undefined || parentId === this.lastMissId
-        ? undefined
-        : (this.find(parentId) ?? this.enter(parentId, parentContext));
-    if (parent === undefined) {
-      if (isTask) this.addTask(span);
-      else if (this.autoTasks && isAgentRoot(span) && this.addTask(span)) {
-        this.autoTaskSpans.add(span);
+    let parent: Entry | undefined;
+    if (parentId !== undefined && parentId !== this.lastMissId) {
+      parent = this.find(parentId);
+      if (parent === undefined) this.lastMissId = parentId;
+    }
+    // Outside any task: nothing more to read (the common case while a task is live elsewhere).
+    if (parent === undefined && !isTask && !this.autoTasks) return;
+    const spanContext = span.spanContext();
+    if (parent === undefined || parent.ended || parent.traceId !== spanContext.traceId) {
+      if (isTask) this.addTask(span, spanContext.spanId, spanContext.traceId, undefined);
+      else if (this.autoTasks && isAgentRoot(span)) {
+        if (this.addTask(span, spanContext.spanId, spanContext.traceId, undefined)) {
+          this.autoTaskSpans.add(span);
+        }
       }
       return;
     }
-    if (this.isFull(span)) return;
-    parent.children++;
-    this.live++;
-    if (isTask) this.byId.set(span.spanContext().spanId, this.entry(span, undefined, false));
+    if (isTask) {
+      this.addTask(span, spanContext.spanId, spanContext.traceId, parent);
+      return;
+    }
+    if (this.isFull()) return;
+    this.add({
+      span,
+      id: spanContext.spanId,
+      traceId: spanContext.traceId,
+      task: parent.task,
+      parent,
+      isTask: false,
+      generation: this.generation,
+      children: 0,
+      ended: false,
+      evicted: false,
+    });
   }
 
   /**
-   * Stops tracking `span`; when it is a model call beneath a task, folds its usage in. `isTask`:
-   * whether it has `mosaic.task.type` now.
+   * Stops tracking `span`; when it is a model call beneath a task, records it for the task's fold;
+   * when it is a task, folds the task's calls into the store. `isTask`: whether it has
+   * `mosaic.task.type` now (`true` when that could not be read: the span is then looked up).
    */
   onEnd(
     span: ReadableSpanLike,
     isTask = span.attributes[ATTR_MOSAIC_TASK_TYPE] !== undefined,
   ): void {
-    const parentId = parentIdOf(span);
-    const parent =
-      parentId === undefined || parentId === this.lastMissId ? undefined : this.find(parentId);
-    let own: Entry | undefined;
-    if (isTask || this.autoTasks || (parent !== undefined && parent.childEntries !== 0)) {
-      const id = span.spanContext().spanId;
-      own = this.byId.get(id);
-      if (own !== undefined) {
-        own.ended = true;
-        if (own.children === 0) this.forget(id);
-        if (own.parent !== undefined) own.parent.childEntries--;
-        if (own.countsItself) {
-          this.live--;
-          return;
-        }
-      }
+    if (!isTask && !this.autoTasks) {
+      // A tracked span's parent is a task or tracked (live, or ended and kept for this child).
+      const parentId = parentIdOf(span);
+      if (parentId === undefined || parentId === this.lastMissId) return;
     }
-    if (parent === undefined || (this.droppedCount !== 0 && this.droppedSpans.has(span))) return;
-    this.live--;
-    if (--parent.children === 0 && parent.ended) this.forget(parentId as string);
-    if (!isTask && (own === undefined || !own.covered)) this.fold(span, parent);
+    this.end(span, this.ownEntry(span), isTask);
   }
 
+  /**
+   * Stops tracking `span` after a read of it threw in `onEnd` (host code broke it after it
+   * started): finds its entry without reading attributes and ends it, folding nothing of its own.
+   */
+  onUnreadableEnd(span: ReadableSpanLike): void {
+    this.end(span, this.ownEntry(span), true);
+  }
+
+  private end(span: ReadableSpanLike, own: Entry | undefined, isTask: boolean): void {
+    if (own === undefined || own.ended || own.evicted) return;
+    own.ended = true;
+    this.live--;
+    if (own.children === 0) this.forget(own);
+    const parent = own.parent;
+    if (parent !== undefined && --parent.children === 0 && parent.ended) this.forget(parent);
+    if (own.isTask) {
+      this.endTask(own.task);
+      return;
+    }
+    if (!isTask) this.record(span, own);
+  }
+
+  /** Records `span` for its task's fold when it is a model call (not a wrapper or embedding). */
+  private record(span: ReadableSpanLike, own: Entry): void {
+    const call = readModelCall(span);
+    if (call === undefined || call.kind !== 'call') return;
+    const ancestorIds: string[] = [];
+    for (let p = own.parent; p !== undefined && !p.isTask; p = p.parent) ancestorIds.push(p.id);
+    const scope =
+      span.instrumentationScope?.name ??
+      (span as { instrumentationLibrary?: { name?: string } }).instrumentationLibrary?.name;
+    own.task.add({
+      traceId: own.traceId,
+      spanId: own.id,
+      ancestorIds,
+      layer: typeof scope === 'string' && scope !== '' ? scope : call.dialect,
+      startTimeMs: hrTimeToMillis(span.startTime),
+      endTimeMs: hrTimeToMillis(span.endTime),
+      inputTokens: call.inputTokens,
+      outputTokens: call.outputTokens,
+      model: call.model,
+      provider: call.provider,
+    });
+  }
+
+  /**
+   * The entry of `span`, by its id; when its span context cannot be read any more (host code
+   * broke the span after it started), by the span object, so the entry never stays behind.
+   */
+  private ownEntry(span: ReadableSpanLike): Entry | undefined {
+    let id: string;
+    try {
+      id = span.spanContext().spanId;
+    } catch {
+      return this.byId.findBySpan(span);
+    }
+    return this.byId.get(id);
+  }
   /** Forgets every live span (on shutdown). */
   clear(): void {
     this.byId.clear();
     this.lastId = undefined;
     this.lastMissId = undefined;
-    this.droppedSpans = new WeakSet();
     this.live = 0;
   }
 
-  /** Makes `span` a task that counts itself; false when the tracker is full. */
-  private addTask(span: ReadableSpanLike): boolean {
-    if (this.isFull(span)) return false;
-    this.byId.set(span.spanContext().spanId, this.entry(span, undefined, true));
-    this.live++;
+  /** Makes `span` a task (under `parent` when nested); false when the tracker is full. */
+  private addTask(
+    span: ReadableSpanLike,
+    id: string,
+    traceId: string,
+    parent: Entry | undefined,
+  ): boolean {
+    if (this.isFull()) return false;
+    this.add({
+      span,
+      id,
+      traceId,
+      task: taskCalls(span),
+      parent,
+      isTask: true,
+      generation: this.generation,
+      children: 0,
+      ended: false,
+      evicted: false,
+    });
     return true;
   }
 
-  /**
-   * The entry of a tracked span without one yet, made now that a child of it starts; `undefined`
-   * when that span is not tracked (no tracked parent, dropped, a task or ended: remembered, as it
-   * stays so) or is not the live span in the child's context (a bare span context).
-   */
-  private enter(parentId: string, parentContext: Context): Entry | undefined {
-    const parentSpan = trace.getSpan(parentContext) as Partial<ReadableSpanLike> | undefined;
-    if (parentSpan?.attributes === undefined || parentSpan.spanContext?.().spanId !== parentId) {
-      return undefined;
-    }
-    const grandparentId = parentIdOf(parentSpan as ReadableSpanLike);
-    const grandparent =
-      grandparentId === undefined || grandparentId === this.lastMissId
-        ? undefined
-        : this.find(grandparentId);
-    if (
-      grandparent === undefined ||
-      parentSpan.ended === true ||
-      parentSpan.attributes[ATTR_MOSAIC_TASK_TYPE] !== undefined ||
-      (this.droppedCount !== 0 && this.droppedSpans.has(parentSpan))
-    ) {
-      this.lastMissId = parentId;
-      return undefined;
-    }
-    const entry = this.entry(grandparent.task, grandparent, false);
-    grandparent.childEntries++;
-    this.byId.set(parentId, entry);
-    return entry;
+  private add(entry: Entry): void {
+    if (entry.parent !== undefined) entry.parent.children++;
+    this.live++;
+    this.byId.add(entry);
   }
 
-  private entry(task: object, parent: Entry | undefined, countsItself: boolean): Entry {
-    return {
-      task,
-      parent,
-      countsItself,
-      generation: this.generation,
-      children: 0,
-      childEntries: 0,
-      ended: false,
-      covered: false,
-    };
+  /** Folds a task's calls into the store as it ends; notes a task whose calls had no usage. */
+  private endTask(task: TaskCalls): void {
+    const usage = task.end(this.store);
+    if (usage !== undefined && usage.calls === 0 && task.size > 0) {
+      if (this.silentTaskCount++ === 0) {
+        logger.debug(
+          'a task ended with model-call spans beneath it that carry no token counts, so its tokens are 0 (the instrumentation reported no usage, e.g. for streamed calls)',
+        );
+      }
+    }
   }
 
   /**
@@ -254,24 +322,24 @@ export class TaskUsageTracker {
   private find(id: string): Entry | undefined {
     if (id === this.lastId) return this.lastEntry;
     const entry = this.byId.get(id);
-    if (entry !== undefined) {
+    if (entry !== undefined && !entry.evicted) {
       this.lastId = id;
       this.lastEntry = entry;
     }
     return entry;
   }
 
-  private forget(id: string): void {
-    this.byId.delete(id);
-    if (id === this.lastId) this.lastId = undefined;
+  /** Lets go of an entry that ended with no live tracked child. */
+  private forget(entry: Entry): void {
+    if (entry.evicted) return;
+    if (entry.id === this.lastId) this.lastId = undefined;
+    this.byId.release(entry);
   }
-
-  /** Whether no more spans may be tracked (after evicting aged ones); counts and marks `span`. */
-  private isFull(span: ReadableSpanLike): boolean {
+  /** Whether no more spans may be tracked (after evicting aged ones); counts the one refused. */
+  private isFull(): boolean {
     if (this.live < this.maxEntries) return false;
     this.sweep();
     if (this.live < this.maxEntries) return false;
-    this.droppedSpans.add(span);
     if (this.droppedCount++ === 0) {
       logger.warn(
         `task usage tracking is full (${this.maxEntries} live spans): usage of spans started beyond it is not folded into their task`,
@@ -280,34 +348,9 @@ export class TaskUsageTracker {
     return true;
   }
 
-  private fold(span: ReadableSpanLike, parent: Entry): void {
-    const call = readModelCall(span);
-    if (call === undefined || call.kind !== 'call') return;
-    const usage = this.usageOf(parent.task);
-    usage.model ??= call.model;
-    usage.provider ??= call.provider;
-    if (call.inputTokens === undefined && call.outputTokens === undefined) return;
-    usage.inputTokens += call.inputTokens ?? 0;
-    usage.outputTokens += call.outputTokens ?? 0;
-    usage.calls++;
-    // Whatever encloses this call carries its usage again: never count it a second time.
-    for (let p: Entry | undefined = parent; p !== undefined && !p.covered; p = p.parent) {
-      p.covered = true;
-    }
-  }
-
-  private usageOf(task: object): TaskUsage {
-    let usage = this.store.get(task);
-    if (usage === undefined) {
-      usage = { inputTokens: 0, outputTokens: 0, model: undefined, provider: undefined, calls: 0 };
-      this.store.set(task, usage);
-    }
-    return usage;
-  }
-
   /**
-   * Begins a new generation once the current one is `maxAgeMs` old and forgets the entries made
-   * in the one before last (the map is in creation order, so they come first).
+   * Begins a new generation once the current one is `maxAgeMs` old, then forgets the entries
+   * made in the one before last and every entry beneath them.
    */
   private sweep(): void {
     this.sweepCountdown = SWEEP_EVERY;
@@ -316,13 +359,8 @@ export class TaskUsageTracker {
     this.generation++;
     this.generationStart = now;
     this.lastId = undefined;
-    const forgotten = this.generation - 2;
-    for (const [id, entry] of this.byId) {
-      if (entry.generation > forgotten) break;
-      this.byId.delete(id);
-      const gone = entry.children + (entry.countsItself && !entry.ended ? 1 : 0);
-      this.live -= gone;
-      this.evictedCount += gone;
-    }
+    const gone = this.byId.evict(this.generation - 2);
+    this.live -= gone;
+    this.evictedCount += gone;
   }
 }

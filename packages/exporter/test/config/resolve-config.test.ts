@@ -136,7 +136,9 @@ describe('resolveConfig', () => {
     it('refuses plain http to a non-loopback host unless allowInsecure', () => {
       expect(
         validateConfig({ ...valid, serverUrl: 'http://telemetry.example.com' }, {})[0],
-      ).toMatch(/^serverUrl: plain http is only allowed to loopback.*allowInsecure: true$/);
+      ).toMatch(
+        /^serverUrl: plain http is only allowed to loopback.*allowInsecure: true or MOSAIC_TELEMETRY_ALLOW_INSECURE=true$/,
+      );
       expect(
         validateConfig(
           { ...valid, serverUrl: 'http://telemetry.example.com', allowInsecure: true },
@@ -160,7 +162,7 @@ describe('resolveConfig', () => {
       const secret = 'secret-key-that-is-wrong';
       const problems = validateConfig({ ...valid, apiKey: secret }, {});
       expect(problems).toEqual([
-        'apiKey: expected 64 hex characters, got 24 characters that are not all hex',
+        'apiKey: expected 64 hex characters, got 24 characters that are not all hex; set the apiKey option or MOSAIC_TELEMETRY_API_KEY to the 64-hex-character key',
       ]);
       expect(problems.join()).not.toContain(secret);
     });

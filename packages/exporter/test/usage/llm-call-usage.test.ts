@@ -28,6 +28,7 @@ describe('readModelCall', () => {
       );
       expect(call).toEqual({
         kind: 'call',
+        dialect: 'gen-ai',
         inputTokens: 1200,
         outputTokens: 80,
         model: 'claude-sonnet-4',
@@ -103,6 +104,7 @@ describe('readModelCall', () => {
       );
       expect(call).toEqual({
         kind: 'call',
+        dialect: 'ai-sdk',
         inputTokens: 120,
         outputTokens: 15,
         model: 'gpt-4o-mini',
@@ -121,6 +123,7 @@ describe('readModelCall', () => {
       );
       expect(call).toEqual({
         kind: 'call',
+        dialect: 'ai-sdk',
         inputTokens: 30,
         outputTokens: 7,
         model: 'claude-3-5-haiku',
@@ -170,6 +173,7 @@ describe('readModelCall', () => {
       );
       expect(call).toEqual({
         kind: 'call',
+        dialect: 'openinference',
         inputTokens: 300,
         outputTokens: 40,
         model: 'gpt-4.1',
@@ -222,6 +226,7 @@ describe('readModelCall', () => {
       );
       expect(call).toEqual({
         kind: 'call',
+        dialect: 'openllmetry',
         inputTokens: 50,
         outputTokens: 6,
         model: 'gpt-4o',
@@ -278,7 +283,8 @@ describe('readModelCall', () => {
           'gen_ai.provider.name': '',
         }),
       );
-      expect(call).toMatchObject({ model: 'gpt-4o', provider: undefined });
+      // A blank provider attribute names none, so the model name decides.
+      expect(call).toMatchObject({ model: 'gpt-4o', provider: 'openai' });
     });
 
     it('maps a provider it does not know to custom', () => {

@@ -1,4 +1,11 @@
-import { type Attributes, ROOT_CONTEXT, type Span, trace } from '@opentelemetry/api';
+import {
+  type Attributes,
+  type Context,
+  ROOT_CONTEXT,
+  type Span,
+  type Tracer,
+  trace,
+} from '@opentelemetry/api';
 import {
   BasicTracerProvider,
   type ReadableSpan,
@@ -48,7 +55,7 @@ function setup(options: TaskUsageTrackerOptions = {}) {
     return span;
   };
   const usage = (span: Span): TaskUsage | undefined => store.get(span);
-  return { tracker, start, task, call, usage };
+  return { tracker, tracer, start, task, call, usage };
 }
 
 describe('TaskUsageTracker', () => {
@@ -225,8 +232,9 @@ describe('TaskUsageTracker', () => {
       step.end();
       root.end();
       expect(tracker.size).toBe(1);
-      // Only the step's entry stays, for its live child: the task's went with its last child.
-      expect(tracker.entries).toBe(1);
+      // The late call's entry and the step's, kept for its live child: the task's went with its
+      // last child.
+      expect(tracker.entries).toBe(2);
       late.end();
       expect(usage(root)).toMatchObject({ inputTokens: 4, calls: 1 });
       expect(tracker.size).toBe(0);
@@ -252,17 +260,96 @@ describe('TaskUsageTracker', () => {
     });
   });
 
+  describe('parents by span id', () => {
+    /** A model call of 100/10 started under `parentContext`, ended. */
+    function callUnder(tracer: Tracer, parentContext: Context): Span {
+      const span = tracer.startSpan(
+        'chat',
+        {
+          attributes: {
+            ...CALL,
+            'gen_ai.request.model': 'gpt-4o',
+            'gen_ai.usage.input_tokens': 100,
+            'gen_ai.usage.output_tokens': 10,
+          },
+        },
+        parentContext,
+      );
+      span.end();
+      return span;
+    }
+
+    it('folds a grandchild whose parent is passed as a bare span context', () => {
+      const { tracker, tracer, task, start, usage } = setup();
+      const root = task();
+      const child = start('agent', {}, root);
+      callUnder(tracer, trace.setSpanContext(ROOT_CONTEXT, child.spanContext()));
+      child.end();
+      root.end();
+      expect(usage(root)).toMatchObject({ inputTokens: 100, outputTokens: 10, calls: 1 });
+      expect(tracker.size).toBe(0);
+      expect(tracker.entries).toBe(0);
+    });
+
+    it('folds a grandchild whose parent is a wrapper object without attributes', () => {
+      const { tracker, tracer, task, start, usage } = setup();
+      const root = task();
+      const child = start('agent', {}, root);
+      // What some frameworks put in the context: their own object that only answers spanContext().
+      const wrapper = { spanContext: () => child.spanContext(), isRecording: () => true };
+      callUnder(tracer, trace.setSpan(ROOT_CONTEXT, wrapper as unknown as Span));
+      child.end();
+      root.end();
+      expect(usage(root)).toMatchObject({ inputTokens: 100, outputTokens: 10, calls: 1 });
+      expect(tracker.size).toBe(0);
+    });
+
+    it('follows bare span contexts five levels down', () => {
+      const { tracker, tracer, task, usage } = setup();
+      const root = task();
+      const levels: Span[] = [];
+      let parent: Span = root;
+      for (let i = 0; i < 5; i++) {
+        parent = tracer.startSpan(
+          `wrapper ${i}`,
+          {},
+          trace.setSpanContext(ROOT_CONTEXT, parent.spanContext()),
+        );
+        levels.push(parent);
+      }
+      callUnder(tracer, trace.setSpanContext(ROOT_CONTEXT, parent.spanContext()));
+      for (const level of levels.reverse()) level.end();
+      root.end();
+      expect(usage(root)).toMatchObject({ inputTokens: 100, outputTokens: 10, calls: 1 });
+      expect(tracker.size).toBe(0);
+      expect(tracker.entries).toBe(0);
+    });
+
+    it('tracks no span whose parent id is a task span of another trace', () => {
+      const { tracker, tracer, task, usage } = setup();
+      const root = task();
+      const foreign = { ...root.spanContext(), traceId: 'f'.repeat(32), isRemote: true };
+      callUnder(tracer, trace.setSpanContext(ROOT_CONTEXT, foreign));
+      root.end();
+      expect(usage(root)).toBeUndefined();
+      expect(tracker.size).toBe(0);
+    });
+  });
+
   describe('bounds', () => {
-    it('counts each unended span, keeps entries for the task and spans with children only, then none', () => {
+    it('counts each unended span, keeps an entry per live tracked span, then none', () => {
       const { tracker, task, start } = setup();
       const root = task();
       const a = start('a', {}, root);
       const b = start('b', {}, a);
       expect(tracker.size).toBe(3);
-      expect(tracker.entries).toBe(2);
+      expect(tracker.entries).toBe(3);
+      root.end();
+      // The task ended, but its entry stays while a tracked child is live.
+      expect(tracker.size).toBe(2);
+      expect(tracker.entries).toBe(3);
       b.end();
       a.end();
-      root.end();
       expect(tracker.size).toBe(0);
       expect(tracker.entries).toBe(0);
     });
@@ -366,6 +453,52 @@ describe('TaskUsageTracker', () => {
       for (let i = 0; i < 256; i++) start('GET /').end();
       expect(tracker.size).toBe(1);
       root.end();
+    });
+  });
+
+  describe('many live spans', () => {
+    it('keeps thousands of live spans apart and forgets them all once ended', () => {
+      const { tracker, task, start, usage } = setup();
+      const root = task();
+      const steps = Array.from({ length: 3000 }, (_, i) => start(`step ${i}`, {}, root));
+      const calls = steps.map((step, i) =>
+        start(
+          'chat',
+          { ...CALL, 'gen_ai.usage.input_tokens': i, 'gen_ai.usage.output_tokens': 1 },
+          step,
+        ),
+      );
+      expect(tracker.size).toBe(6001);
+      // End in an order unrelated to the start order: calls first, odd ones first.
+      for (const parity of [1, 0]) {
+        calls.forEach((c, i) => {
+          if (i % 2 === parity) c.end();
+        });
+      }
+      for (const step of steps.reverse()) step.end();
+      root.end();
+      expect(usage(root)).toMatchObject({
+        inputTokens: (2999 * 3000) / 2,
+        outputTokens: 3000,
+        calls: 3000,
+      });
+      expect(tracker.size).toBe(0);
+      expect(tracker.entries).toBe(0);
+    });
+
+    it('evicts aged spans wherever they are kept, with everything beneath them', () => {
+      let now = 0;
+      const { tracker, task, start } = setup({ maxAgeMs: 1000, now: () => now });
+      const root = task();
+      const steps = Array.from({ length: 2000 }, (_, i) => start(`step ${i}`, {}, root));
+      for (const step of steps) start('never-ends', {}, step);
+      now = 1000;
+      for (let i = 0; i < 256; i++) start('GET /').end();
+      now = 2000;
+      for (let i = 0; i < 256; i++) start('GET /').end();
+      expect(tracker.size).toBe(0);
+      expect(tracker.entries).toBe(0);
+      expect(tracker.evicted).toBe(4001);
     });
   });
 

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Install check: the README's install lines, verbatim, in fresh projects outside the repository,
+# with npm and with pnpm (strict peers), on Node 20 + the OTel JS SDK 2.x and Node 24 + SDK 3.x;
+# our own packages come from `pnpm pack` tarballs, everything else from the npm registry (or its
+# local cache). Then the README's NodeSDK snippet runs in each project against a loopback server,
+# with no OTLP collector listening, and must deliver its task and exit 0.
+#   compat/install/run.sh
+# Env: MOSAIC_NODE24_DIR (default /tmp/node24) where Node 24 is (installed if missing).
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+repo="$(cd "$here/../.." && pwd)"
+started=$SECONDS
+
+if ! command -v pnpm >/dev/null 2>&1 || [[ "$(pnpm --version)" != 10.* ]]; then
+  npm i -g pnpm@10
+fi
+
+# Node 24 from the npm registry, as in compat/otel3.
+node24_dir="${MOSAIC_NODE24_DIR:-/tmp/node24}"
+node24="$node24_dir/node_modules/node/bin/node"
+if [[ ! -x "$node24" ]] || [[ "$("$node24" --version)" != v24.* ]]; then
+  npm i --prefix "$node24_dir" --no-save --no-audit --no-fund node@24
+fi
+if [[ ! -x "$node24" ]]; then
+  case "$(uname -m)" in x86_64) arch=x64 ;; aarch64 | arm64) arch=arm64 ;; *) arch="$(uname -m)" ;; esac
+  npm i --prefix "$node24_dir" --no-save --no-audit --no-fund "node-linux-$arch@24"
+  node24="$node24_dir/node_modules/node-linux-$arch/bin/node"
+fi
+
+if [[ ! -f "$repo/packages/exporter/dist/index.mjs" || ! -f "$repo/packages/semconv/dist/index.mjs" ]]; then
+  (cd "$repo" && pnpm build)
+fi
+work="$(mktemp -d "${TMPDIR:-/tmp}/mosaic-install-check.XXXXXX")"
+trap 'rm -rf "$work"' EXIT
+mkdir -p "$work/packs"
+for pkg in semconv exporter; do
+  (cd "$repo/packages/$pkg" && pnpm pack --pack-destination "$work/packs" >/dev/null)
+done
+
+node "$here/check.mjs" "$repo/README.md" "$work" "$(dirname "$node24")"
+echo "compat/install: passed in $((SECONDS - started)) s"

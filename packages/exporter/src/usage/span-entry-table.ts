@@ -1,0 +1,137 @@
+/** What the table needs of an entry kept for a tracked span. */
+export interface TableEntry {
+  /** The span itself, to find its entry when its id can no longer be read. */
+  readonly span: object;
+  /** The span id (16 lower-case hex characters from an OTel SDK). */
+  readonly id: string;
+  /** The entry of the span's tracked parent, if any. */
+  readonly parent: TableEntry | undefined;
+  readonly generation: number;
+  /** Tracked children started and not ended. */
+  children: number;
+  ended: boolean;
+  /** Forgotten by aging (with every entry beneath it). */
+  evicted: boolean;
+}
+
+/** Slots of the direct-mapped front table (a power of two). */
+const SLOTS = 1024;
+/** Fewest removable map entries a compaction waits for. */
+const COMPACT_AT = 256;
+
+/** An entry that ended with no live tracked child: nothing will look it up as a parent again. */
+const isRemovable = (entry: TableEntry): boolean => entry.ended && entry.children === 0;
+
+/** A slot for a span id: its last three hex digits (span ids are random). */
+const slotOf = (id: string): number =>
+  ((id.charCodeAt(id.length - 1) << 6) ^
+    (id.charCodeAt(id.length - 2) << 3) ^
+    id.charCodeAt(id.length - 3)) &
+  (SLOTS - 1);
+
+/**
+ * Entries of tracked spans by span id, made cheap for spans that start and end in quick
+ * succession: an entry goes into a slot of a small direct-mapped array when that slot is free or
+ * holds a removable entry (no hash-table insert or delete at all), else into a Map. Map entries
+ * that become removable leave in batches, by rebuilding the Map once at least as many are
+ * removable as are kept: deleting from a Map one key at a time makes V8 shrink and regrow its
+ * table over and over. Slot entries are simply overwritten.
+ */
+export class SpanEntryTable<E extends TableEntry> {
+  private readonly slots = new Array<E | undefined>(SLOTS).fill(undefined);
+  private map = new Map<string, E>();
+  private removableInMap = 0;
+  private kept = 0;
+
+  /** Entries kept: not removable and not evicted. */
+  get size(): number {
+    return this.kept;
+  }
+
+  /** The entry of span id `id` (removable ones included; evicted ones not). */
+  get(id: string): E | undefined {
+    const slotted = this.slots[slotOf(id)];
+    if (slotted !== undefined && slotted.id === id) return slotted;
+    return this.map.get(id);
+  }
+
+  add(entry: E): void {
+    this.kept++;
+    const slot = slotOf(entry.id);
+    const current = this.slots[slot];
+    if (current === undefined || isRemovable(current)) {
+      this.slots[slot] = entry;
+      // A removable map entry of the same id (an id seen again) must not shadow this one.
+      if (this.removableInMap !== 0) this.map.delete(entry.id);
+      return;
+    }
+    this.map.set(entry.id, entry);
+  }
+
+  /** Notes that `entry` became removable (it ended, and its last live child ended). */
+  release(entry: E): void {
+    this.kept--;
+    const slot = this.slots[slotOf(entry.id)];
+    if (slot === entry) return;
+    if (++this.removableInMap >= COMPACT_AT && this.removableInMap * 2 >= this.map.size) {
+      this.compact();
+    }
+  }
+
+  /** The entry of `span` found by the span object (slow: for spans whose id cannot be read). */
+  findBySpan(span: object): E | undefined {
+    for (const entry of this.slots) if (entry?.span === span && !isRemovable(entry)) return entry;
+    for (const entry of this.map.values()) if (entry.span === span) return entry;
+    return undefined;
+  }
+
+  /**
+   * Forgets the entries made in generation `forgotten` or before, and every entry beneath them;
+   * returns how many of those had not ended.
+   */
+  evict(forgotten: number): number {
+    let live = 0;
+    const drop = (entry: E): void => {
+      entry.evicted = true;
+      if (!isRemovable(entry)) this.kept--;
+      if (!entry.ended) live++;
+    };
+    // Parents are older than their children: repeat until no entry beneath an evicted one is left.
+    for (let changed = true; changed; ) {
+      changed = false;
+      for (let i = 0; i < SLOTS; i++) {
+        const entry = this.slots[i];
+        if (entry === undefined) continue;
+        if (entry.generation <= forgotten || entry.parent?.evicted === true) {
+          drop(entry);
+          this.slots[i] = undefined;
+          changed = true;
+        }
+      }
+      for (const [id, entry] of this.map) {
+        if (entry.generation <= forgotten || entry.parent?.evicted === true) {
+          drop(entry);
+          this.map.delete(id);
+          changed = true;
+        }
+      }
+    }
+    this.compact();
+    return live;
+  }
+
+  clear(): void {
+    this.slots.fill(undefined);
+    this.map = new Map();
+    this.removableInMap = 0;
+    this.kept = 0;
+  }
+
+  /** Rebuilds the map without its removable entries (order kept). */
+  private compact(): void {
+    const kept = new Map<string, E>();
+    for (const [id, entry] of this.map) if (!isRemovable(entry)) kept.set(id, entry);
+    this.map = kept;
+    this.removableInMap = 0;
+  }
+}

@@ -1,0 +1,170 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { type FoldableCall, foldModelCalls } from '../../src/usage/fold-model-calls.js';
+
+const TRACE = 'a'.repeat(32);
+let ids = 0;
+
+/** A call of `input`/`output` tokens from `layer`, running from `start` to `end` ms. */
+function call(
+  input: number | undefined,
+  output: number | undefined,
+  layer: string | undefined,
+  start: number,
+  end: number,
+  extra: Partial<FoldableCall> = {},
+): FoldableCall {
+  ids++;
+  return {
+    traceId: TRACE,
+    spanId: ids.toString(16).padStart(16, '0'),
+    ancestorIds: [],
+    layer,
+    startTimeMs: start,
+    endTimeMs: end,
+    inputTokens: input,
+    outputTokens: output,
+    model: 'gpt-4o-mini',
+    provider: 'openai',
+    ...extra,
+  };
+}
+
+describe('foldModelCalls', () => {
+  describe('innermost calls', () => {
+    it('sums calls and counts them', () => {
+      expect(foldModelCalls([call(100, 10, 'a', 0, 5), call(200, 20, 'a', 6, 9)])).toEqual({
+        inputTokens: 300,
+        outputTokens: 30,
+        model: 'gpt-4o-mini',
+        provider: 'openai',
+        calls: 2,
+      });
+    });
+
+    it('skips a call that has a counting call beneath it, at any depth', () => {
+      const outer = call(50, 5, 'framework', 0, 10);
+      const inner = call(50, 5, 'sdk', 1, 9, { ancestorIds: ['0000000000000099', outer.spanId] });
+      expect(foldModelCalls([inner, outer])).toMatchObject({ inputTokens: 50, calls: 1 });
+      // In whichever order they ended.
+      expect(foldModelCalls([outer, inner])).toMatchObject({ inputTokens: 50, calls: 1 });
+    });
+
+    it('counts an outer call whose inner call carried no tokens', () => {
+      const outer = call(50, 5, 'framework', 0, 10);
+      const inner = call(undefined, undefined, 'sdk', 1, 9, { ancestorIds: [outer.spanId] });
+      expect(foldModelCalls([inner, outer])).toMatchObject({ inputTokens: 50, calls: 1 });
+    });
+
+    it('takes model and provider from calls without tokens when no counted call names them', () => {
+      const silent = call(undefined, undefined, 'sdk', 0, 1, {
+        model: 'claude-sonnet-4-5',
+        provider: 'anthropic',
+      });
+      expect(foldModelCalls([silent])).toEqual({
+        inputTokens: 0,
+        outputTokens: 0,
+        model: 'claude-sonnet-4-5',
+        provider: 'anthropic',
+        calls: 0,
+      });
+    });
+  });
+
+  describe('one call seen by two layers', () => {
+    it('counts siblings of two layers with equal usage that overlap once', () => {
+      const framework = call(2665, 305, 'langchain', 0, 100, { model: 'gpt-4o-mini' });
+      const sdk = call(2665, 305, 'openai', 5, 95, { model: 'gpt-4o-mini-2024-07-18' });
+      expect(foldModelCalls([sdk, framework])).toEqual({
+        inputTokens: 2665,
+        outputTokens: 305,
+        model: 'gpt-4o-mini',
+        provider: 'openai',
+        calls: 1,
+      });
+    });
+
+    it('counts two concurrent calls of one layer with equal usage twice', () => {
+      expect(
+        foldModelCalls([call(100, 10, 'openai', 0, 50), call(100, 10, 'openai', 1, 49)]),
+      ).toMatchObject({ inputTokens: 200, outputTokens: 20, calls: 2 });
+    });
+
+    it('pairs two concurrent double-instrumented calls one to one', () => {
+      const calls = [
+        call(100, 10, 'langchain', 0, 60),
+        call(100, 10, 'langchain', 1, 61),
+        call(100, 10, 'openai', 2, 58),
+        call(100, 10, 'openai', 3, 59),
+      ];
+      expect(foldModelCalls(calls)).toMatchObject({ inputTokens: 200, calls: 2 });
+    });
+
+    it('keeps both when they do not overlap in time', () => {
+      expect(
+        foldModelCalls([call(100, 10, 'langchain', 0, 10), call(100, 10, 'openai', 11, 20)]),
+      ).toMatchObject({ inputTokens: 200, calls: 2 });
+    });
+
+    it('keeps both when their usage, trace, model or provider differ, or a layer is unknown', () => {
+      const pairs: [FoldableCall, FoldableCall][] = [
+        [call(100, 10, 'a', 0, 10), call(100, 11, 'b', 0, 10)],
+        [call(100, 10, 'a', 0, 10), call(100, 10, 'b', 0, 10, { traceId: 'b'.repeat(32) })],
+        [call(100, 10, 'a', 0, 10), call(100, 10, 'b', 0, 10, { model: 'gpt-4.1' })],
+        [call(100, 10, 'a', 0, 10), call(100, 10, 'b', 0, 10, { provider: 'anthropic' })],
+        [call(100, 10, undefined, 0, 10), call(100, 10, 'b', 0, 10)],
+      ];
+      for (const pair of pairs) expect(foldModelCalls(pair)).toMatchObject({ calls: 2 });
+    });
+  });
+
+  describe('properties', () => {
+    const arbCall = fc.record({
+      input: fc.integer({ min: 0, max: 3 }),
+      output: fc.integer({ min: 0, max: 3 }),
+      layer: fc.constantFrom('a', 'b', 'c'),
+      start: fc.integer({ min: 0, max: 20 }),
+      length: fc.integer({ min: 0, max: 20 }),
+    });
+
+    it('never counts fewer calls than the busiest layer made, nor more than all', () => {
+      fc.assert(
+        fc.property(fc.array(arbCall, { maxLength: 12 }), (specs) => {
+          const calls = specs.map((s) =>
+            call(s.input, s.output, s.layer, s.start, s.start + s.length),
+          );
+          const usage = foldModelCalls(calls);
+          const perLayer = new Map<string, number>();
+          for (const s of specs) perLayer.set(s.layer, (perLayer.get(s.layer) ?? 0) + 1);
+          const busiest = Math.max(0, ...perLayer.values());
+          expect(usage.calls).toBeGreaterThanOrEqual(busiest);
+          expect(usage.calls).toBeLessThanOrEqual(calls.length);
+          // Every layer's own calls sum to no more than what was counted.
+          for (const layer of perLayer.keys()) {
+            const own = specs.filter((s) => s.layer === layer).reduce((n, s) => n + s.input, 0);
+            expect(usage.inputTokens).toBeGreaterThanOrEqual(own);
+          }
+        }),
+      );
+    });
+
+    it('folds the same calls to the same usage in any order', () => {
+      fc.assert(
+        fc.property(fc.array(arbCall, { maxLength: 10 }), fc.integer(), (specs, seed) => {
+          const calls = specs.map((s) =>
+            call(s.input, s.output, s.layer, s.start, s.start + s.length),
+          );
+          const shuffled = [...calls].sort(
+            (x, y) =>
+              ((x.spanId.charCodeAt(15) * seed) % 7) - ((y.spanId.charCodeAt(15) * seed) % 7),
+          );
+          const a = foldModelCalls(calls);
+          const b = foldModelCalls(shuffled);
+          expect(b.calls).toBe(a.calls);
+          expect(b.inputTokens).toBe(a.inputTokens);
+          expect(b.outputTokens).toBe(a.outputTokens);
+        }),
+      );
+    });
+  });
+});
