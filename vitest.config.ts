@@ -12,6 +12,7 @@ export default defineConfig({
       { find: /^@mosaicstack\/telemetry-exporter$/, replacement: src('exporter') },
       { find: /^@mosaicstack\/telemetry-exporter\/core$/, replacement: src('exporter', 'core.ts') },
       { find: /^@mosaicstack\/telemetry-devserver$/, replacement: src('devserver') },
+      { find: /^@mosaicstack\/telemetry-bridge$/, replacement: src('bridge') },
     ],
   },
   test: {

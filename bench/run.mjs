@@ -10,7 +10,8 @@ const BENCHES = [
   ['export-cpu.mjs', '(b) CPU per exported task span'],
   ['devserver-throughput.mjs', '(c) end-to-end events/s into the devserver'],
   ['disabled-mode.mjs', '(d) disabled mode'],
-  ['register-overhead.mjs', '(e) register entry on API calls'],
+  ['bridge-ingest.mjs', '(e) bridge ingest'],
+  ['register-overhead.mjs', '(f) register entry on API calls'],
 ];
 const only = process.argv.slice(2);
 

@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# CLI lane: the four AI coding CLIs (Claude Code, Codex CLI, Gemini CLI, OpenCode), installed from
+# the npm registry at the versions pinned in compat/clis/<cli>/package-lock.json, each run fully
+# offline inside a private network namespace (`unshare -n`: only loopback exists) against a fake
+# model API (compat/clis/fakes: a tool call with cache tokens, then the answer; or a failing last
+# turn), exporting OTLP to mosaic-telemetry-bridge in front of a devserver. lane.mjs asserts the
+# stored events equal the fake API's ground truth (one event per prompt) and hold no prompt or
+# file text. Run by .ci/run after `pnpm test` (not by `pnpm test`: it downloads ~500 MB of CLIs
+# once and takes minutes).
+#   compat/clis/run.sh                 every CLI and scenario
+#   compat/clis/run.sh claude codex    some CLIs
+# Env: MOSAIC_CLIS_DIR (default /tmp/mosaic-compat-clis) where the CLIs are installed (kept between
+# runs: a stamp named after each lockfile's hash skips a finished install).
+# Needs: Node 20+, npm, and root or unprivileged user namespaces for `unshare -n` plus `ip`.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+repo="$(cd "$here/../.." && pwd)"
+stage="${MOSAIC_CLIS_DIR:-/tmp/mosaic-compat-clis}"
+clis=("$@")
+[[ ${#clis[@]} -gt 0 ]] || clis=(claude codex gemini opencode)
+started=$SECONDS
+
+install_cli() {
+  local cli="$1" dir="$stage/$1"
+  local stamp
+  stamp="$dir/node_modules/.lane-installed-$(sha256sum "$here/$cli/package-lock.json" | cut -c1-16)"
+  [[ -f "$stamp" ]] && return 0
+  rm -rf "$dir" && mkdir -p "$dir"
+  cp "$here/$cli/package.json" "$here/$cli/package-lock.json" "$dir/"
+  # OpenCode's lockfile lists only the linux builds of its optional platform packages; where npm ci
+  # refuses it as out of sync, the same lockfile installs with `npm install --no-save` (every
+  # pinned version kept, the files untouched).
+  if ! (cd "$dir" && timeout 900 npm ci --no-audit --no-fund >"$dir/install.log" 2>&1); then
+    if grep -q EUSAGE "$dir/install.log" &&
+      (cd "$dir" && timeout 900 npm install --no-save --no-audit --no-fund >"$dir/install.log" 2>&1); then
+      :
+    else
+      tail -n 15 "$dir/install.log"
+      echo "compat/clis: npm could not install $cli (see above)"
+      return 1
+    fi
+  fi
+  touch "$stamp"
+}
+
+if ! unshare -n true 2>/dev/null; then
+  echo "compat/clis: 'unshare -n' is not permitted here (needs root or unprivileged user namespaces): the lane runs each CLI in a loopback-only network namespace and cannot run without one"
+  exit 1
+fi
+
+# The lane runs the built bridge and devserver.
+if [[ ! -f "$repo/packages/bridge/dist/index.mjs" || ! -f "$repo/packages/devserver/dist/index.mjs" ]]; then
+  (cd "$repo" && pnpm build)
+fi
+
+for cli in "${clis[@]}"; do
+  echo "compat/clis: installing $cli"
+  install_cli "$cli"
+done
+
+results="$stage/results"
+rm -rf "$results" && mkdir -p "$results"
+failed=0
+for cli in "${clis[@]}"; do
+  for scenario in ok error; do
+    echo "compat/clis: $cli ($scenario)"
+    if ! unshare -n env LANE_STAGE="$stage" bash -c 'ip link set lo up && exec node "$0" "$@"' \
+      "$here/lane.mjs" "$cli" "$scenario" "$results/$cli-$scenario.json"; then
+      failed=1
+    fi
+  done
+done
+node "$here/summary.mjs" "$results"
+echo "compat/clis: $(( SECONDS - started )) s"
+exit $failed

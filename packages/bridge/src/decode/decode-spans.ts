@@ -1,0 +1,143 @@
+import { isRelevantKey, isRelevantName } from '../dialects/span-relevance.js';
+import type { SpanRecord } from '../pipeline/exporter-core.js';
+import type { DecodedBatch } from './decoded-batch.js';
+import { hexId } from './hex-id.js';
+import { nanosToMillis } from './nanos-to-millis.js';
+import { type KeyValueLike, readAttributes } from './read-attributes.js';
+
+interface SpanLike {
+  readonly traceId?: unknown;
+  readonly spanId?: unknown;
+  readonly parentSpanId?: unknown;
+  readonly name?: unknown;
+  readonly kind?: unknown;
+  readonly startTimeUnixNano?: unknown;
+  readonly endTimeUnixNano?: unknown;
+  readonly status?: { readonly code?: unknown } | null;
+  readonly attributes?: readonly KeyValueLike[] | null;
+}
+
+interface TracesRequestLike {
+  readonly resourceSpans?: ReadonlyArray<{
+    readonly resource?: { readonly attributes?: readonly KeyValueLike[] | null } | null;
+    readonly scopeSpans?: ReadonlyArray<{
+      readonly scope?: { readonly name?: unknown } | null;
+      readonly spans?: readonly SpanLike[] | null;
+    } | null> | null;
+  } | null> | null;
+}
+
+const SPAN_KINDS: Readonly<Record<string, number>> = {
+  SPAN_KIND_UNSPECIFIED: 0,
+  SPAN_KIND_INTERNAL: 1,
+  SPAN_KIND_SERVER: 2,
+  SPAN_KIND_CLIENT: 3,
+  SPAN_KIND_PRODUCER: 4,
+  SPAN_KIND_CONSUMER: 5,
+};
+const STATUS_CODES: Readonly<Record<string, number>> = {
+  STATUS_CODE_UNSET: 0,
+  STATUS_CODE_OK: 1,
+  STATUS_CODE_ERROR: 2,
+};
+
+/** An OTLP enum as a number: protobuf gives numbers, OTLP/JSON numbers or (rarely) names. */
+function enumValue(value: unknown, names: Readonly<Record<string, number>>): number {
+  if (typeof value === 'number') return value;
+  if (typeof value === 'string') return names[value] ?? 0;
+  return 0;
+}
+
+/** Decoded spans: full records of the spans a dialect reads, parent links of all the others. */
+export interface DecodedSpans extends DecodedBatch<SpanRecord> {
+  /** Flat triples: trace id, span id, parent span id ('' for a root). */
+  readonly links: string[];
+}
+
+/** Whether a dialect reads a span of this name and these attributes (keys only, on the wire). */
+function isRelevant(name: string, list: readonly KeyValueLike[] | null | undefined): boolean {
+  if (isRelevantName(name)) return true;
+  if (!Array.isArray(list)) return false;
+  for (let i = 0; i < list.length; i++) if (isRelevantKey(list[i]?.key)) return true;
+  return false;
+}
+
+/**
+ * The spans of an `ExportTraceServiceRequest` (a protobufjs message or OTLP/JSON) as SpanRecords.
+ * OTLP numbers span kinds from 1 (INTERNAL); `SpanRecord.kind` uses the API's numbering from 0.
+ * A span without a valid trace or span id is refused and counted. A span no dialect reads (by
+ * name and attribute keys) is decoded as a parent link only (`links`).
+ */
+export function decodeSpans(request: unknown): DecodedSpans {
+  const records: SpanRecord[] = [];
+  const links: string[] = [];
+  let rejected = 0;
+  let lastRawTrace: unknown;
+  let lastTraceId: string | undefined;
+  const resources = (request as TracesRequestLike).resourceSpans;
+  if (!Array.isArray(resources)) return { records, links, rejected, rejectReason: undefined };
+  for (const rs of resources) {
+    if (rs === null || typeof rs !== 'object') continue;
+    const resourceAttributes = readAttributes(rs.resource?.attributes);
+    if (!Array.isArray(rs.scopeSpans)) continue;
+    for (const ss of rs.scopeSpans) {
+      if (ss === null || typeof ss !== 'object' || !Array.isArray(ss.spans)) continue;
+      const scopeName = typeof ss.scope?.name === 'string' ? ss.scope.name : undefined;
+      for (const span of ss.spans as readonly SpanLike[]) {
+        if (span === null || typeof span !== 'object') {
+          rejected++;
+          continue;
+        }
+        // Spans of a request mostly share a trace id: reuse the hex of the previous one.
+        const rawTrace = span.traceId;
+        let traceId: string | undefined;
+        if (
+          rawTrace === lastRawTrace ||
+          (lastRawTrace instanceof Buffer &&
+            rawTrace instanceof Buffer &&
+            lastRawTrace.equals(rawTrace))
+        ) {
+          traceId = lastTraceId;
+        } else {
+          traceId = hexId(rawTrace, 16);
+          lastRawTrace = rawTrace;
+          lastTraceId = traceId;
+        }
+        const spanId = hexId(span.spanId, 8);
+        if (traceId === undefined || spanId === undefined) {
+          rejected++;
+          continue;
+        }
+        const name = typeof span.name === 'string' ? span.name : '';
+        const parentSpanId = hexId(span.parentSpanId, 8);
+        if (!isRelevant(name, span.attributes)) {
+          // A parent link is all any dialect needs of this span: its attributes are not read.
+          links.push(traceId, spanId, parentSpanId ?? '');
+          continue;
+        }
+        const startTimeMs = nanosToMillis(span.startTimeUnixNano);
+        const end = nanosToMillis(span.endTimeUnixNano);
+        const kind = enumValue(span.kind, SPAN_KINDS);
+        records.push({
+          traceId,
+          spanId,
+          parentSpanId,
+          name,
+          kind: kind > 0 ? kind - 1 : 0,
+          startTimeMs,
+          endTimeMs: Math.max(end, startTimeMs),
+          statusCode: enumValue(span.status?.code, STATUS_CODES),
+          attributes: readAttributes(span.attributes),
+          resourceAttributes,
+          scopeName,
+        });
+      }
+    }
+  }
+  return {
+    records,
+    links,
+    rejected,
+    rejectReason: rejected > 0 ? `${rejected} spans without a valid traceId and spanId` : undefined,
+  };
+}

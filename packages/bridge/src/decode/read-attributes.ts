@@ -1,0 +1,74 @@
+import type { Attributes, AttributeValue } from '@opentelemetry/api';
+import { int64ToNumber } from './nanos-to-millis.js';
+
+/** OTLP `AnyValue`, as protobufjs decodes it or as OTLP/JSON writes it. */
+interface AnyValueLike {
+  readonly value?: string;
+  readonly stringValue?: unknown;
+  readonly boolValue?: unknown;
+  readonly intValue?: unknown;
+  readonly doubleValue?: unknown;
+  readonly arrayValue?: { readonly values?: readonly AnyValueLike[] | null } | null;
+}
+
+/** OTLP `KeyValue`. */
+export interface KeyValueLike {
+  readonly key?: unknown;
+  readonly value?: AnyValueLike | null;
+}
+
+type Primitive = string | number | boolean;
+
+function primitive(v: AnyValueLike): Primitive | undefined {
+  // protobufjs messages name the set member of the oneof in `value` (defaults sit on the
+  // prototype); OTLP/JSON objects only have the member that is set.
+  const which = typeof v.value === 'string' ? v.value : undefined;
+  if (which === undefined || which === 'stringValue') {
+    if (typeof v.stringValue === 'string') return v.stringValue;
+  }
+  if (which === undefined || which === 'intValue') {
+    const n = v.intValue === undefined ? undefined : int64ToNumber(v.intValue);
+    if (n !== undefined) return n;
+  }
+  if (which === undefined || which === 'doubleValue') {
+    const d = v.doubleValue;
+    if (typeof d === 'number') return d;
+    if (typeof d === 'string' && d !== '' && !Number.isNaN(Number(d))) return Number(d);
+  }
+  if (which === undefined || which === 'boolValue') {
+    if (typeof v.boolValue === 'boolean') return v.boolValue;
+  }
+  return undefined;
+}
+
+/** An attribute value: a primitive, or a homogeneous-enough array of primitives; else undefined. */
+export function readAnyValue(v: AnyValueLike | null | undefined): AttributeValue | undefined {
+  if (v === null || v === undefined || typeof v !== 'object') return undefined;
+  const which = typeof v.value === 'string' ? v.value : undefined;
+  if ((which === undefined || which === 'arrayValue') && v.arrayValue) {
+    const values = v.arrayValue.values;
+    if (!Array.isArray(values)) return [];
+    const out: Primitive[] = [];
+    for (const item of values) {
+      const p = item === null || typeof item !== 'object' ? undefined : primitive(item);
+      if (p !== undefined) out.push(p);
+    }
+    return out as AttributeValue;
+  }
+  return primitive(v);
+}
+
+/**
+ * OTLP `KeyValue[]` as OTel `Attributes`. Values that are no attribute value (kvlists, bytes,
+ * empty) are left out: no task field is ever one of them.
+ */
+export function readAttributes(list: readonly KeyValueLike[] | null | undefined): Attributes {
+  const attrs: Attributes = {};
+  if (!Array.isArray(list)) return attrs;
+  for (const kv of list) {
+    if (kv === null || typeof kv !== 'object' || typeof kv.key !== 'string') continue;
+    const value = readAnyValue(kv.value);
+    if (value !== undefined) attrs[kv.key] = value;
+  }
+  return attrs;
+}

@@ -1,0 +1,80 @@
+import type { Attributes } from '@opentelemetry/api';
+import { readModelCall, type SpanRecord } from '../pipeline/exporter-core.js';
+import type { TraceView } from '../tasks/trace-view.js';
+import type { ModelRequest } from './model-request.js';
+import { countAttr, textAttr } from './read-attribute.js';
+import { sumRequests } from './sum-requests.js';
+import type { TraceDialectContext, TraceTask } from './trace-dialect.js';
+
+/** Claude Code's span of one prompt (traces need `CLAUDE_CODE_ENHANCED_TELEMETRY_BETA=1`). */
+export const CLAUDE_INTERACTION_SPAN = 'claude_code.interaction';
+/** Claude Code's span of one API attempt. */
+export const CLAUDE_REQUEST_SPAN = 'claude_code.llm_request';
+
+/**
+ * Input tokens of one Claude Code request: every token read, `input_tokens` being the uncached
+ * part (input + cache read + cache creation; `gen_ai.usage.input_tokens` already is that sum).
+ */
+export function claudeInputTokens(attrs: Attributes, genAiKey: string | undefined): number {
+  const total = genAiKey === undefined ? undefined : countAttr(attrs, genAiKey);
+  if (total !== undefined) return total;
+  return (
+    (countAttr(attrs, 'input_tokens') ?? 0) +
+    (countAttr(attrs, 'cache_read_tokens') ?? 0) +
+    (countAttr(attrs, 'cache_creation_tokens') ?? 0)
+  );
+}
+
+function requestOf(span: SpanRecord, ctx: TraceDialectContext): ModelRequest {
+  const a = span.attributes;
+  const status = countAttr(a, 'status_code');
+  const requestId = textAttr(a, 'request_id');
+  return {
+    id: span.spanId,
+    startMs: span.startTimeMs,
+    endMs: span.endTimeMs,
+    inputTokens: claudeInputTokens(a, 'gen_ai.usage.input_tokens'),
+    outputTokens: countAttr(a, 'gen_ai.usage.output_tokens') ?? countAttr(a, 'output_tokens') ?? 0,
+    model: textAttr(a, 'gen_ai.request.model') ?? textAttr(a, 'model'),
+    // The core's reader maps `gen_ai.provider.name` (Claude Code writes `anthropic`).
+    provider: readModelCall(span)?.provider ?? 'anthropic',
+    failed: a.success === false || span.statusCode === 2 || (status !== undefined && status >= 400),
+    costMicros: requestId === undefined ? undefined : ctx.costOfRequest(requestId),
+  };
+}
+
+/**
+ * Claude Code traces: each `claude_code.interaction` span is a task, usage from its
+ * `claude_code.llm_request` children; cost from the `api_request` logs of the same request ids
+ * when they have arrived (the CLI computes `cost_usd`; spans carry none).
+ */
+export function claudeCodeTasks(trace: TraceView, ctx: TraceDialectContext): TraceTask[] {
+  const interactions = trace.named(CLAUDE_INTERACTION_SPAN).filter((r) => !ctx.isClaimed(r.spanId));
+  if (interactions.length === 0) return [];
+  const ids = new Set(interactions.map((r) => r.spanId));
+  const requests = new Map<string, ModelRequest[]>();
+  for (const span of trace.named(CLAUDE_REQUEST_SPAN)) {
+    const task = trace.nearestIn(span.spanId, ids);
+    if (task === undefined) continue;
+    const list = requests.get(task) ?? [];
+    list.push(requestOf(span, ctx));
+    requests.set(task, list);
+  }
+  return interactions.map((span) => {
+    const totals = sumRequests(requests.get(span.spanId) ?? []);
+    return {
+      complete: true,
+      draft: {
+        traceId: span.traceId,
+        spanId: span.spanId,
+        source: CLAUDE_INTERACTION_SPAN,
+        startMs: span.startTimeMs,
+        endMs: span.endTimeMs,
+        resourceAttributes: span.resourceAttributes,
+        usage: totals.usage,
+        costMicros: totals.costMicros,
+        failed: span.statusCode === 2 || totals.lastFailed,
+      },
+    };
+  });
+}

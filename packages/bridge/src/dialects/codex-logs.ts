@@ -1,0 +1,109 @@
+import type { LogRecordLike } from '../decode/log-record-like.js';
+import { BoundedMap } from '../tasks/bounded-map.js';
+import { inferProvider } from './infer-provider.js';
+import type { KeyedRequest } from './keyed-request.js';
+import { countAttr, textAttr } from './read-attribute.js';
+
+const isCodex = (log: LogRecordLike) => {
+  const service = log.resourceAttributes['service.name'];
+  return typeof service === 'string' ? service.startsWith('codex') : true;
+};
+
+/**
+ * A `codex.tool_decision` or `codex.tool_result` (only its time and conversation are read: a
+ * result also holds the tool's arguments and output) as a failed request of no tokens: a turn
+ * whose last record is a tool call that no model request answered broke off (Codex exits on a
+ * failed request without flushing that request's logs). A later answered request makes the turn
+ * a success again.
+ */
+function unansweredTool(log: LogRecordLike, name: string): KeyedRequest | undefined {
+  const conversation = textAttr(log.attributes, 'conversation.id');
+  if (conversation === undefined || !isCodex(log)) return undefined;
+  const stamp = textAttr(log.attributes, 'event.timestamp') ?? String(log.timeMs);
+  return {
+    source: 'codex.logs',
+    sessionId: conversation,
+    promptId: '',
+    from: 'logs',
+    resourceAttributes: log.resourceAttributes,
+    request: {
+      id: `${name}:${stamp}`,
+      startMs: log.timeMs,
+      endMs: log.timeMs,
+      inputTokens: 0,
+      outputTokens: 0,
+      model: undefined,
+      provider: undefined,
+      failed: true,
+    },
+  };
+}
+
+/**
+ * Codex CLI logs (no traces): each `codex.sse_event` of kind `response.completed` is an answered
+ * request (`input_token_count` includes cached tokens, `output_token_count` reasoning); kind
+ * `response.failed`, or a `codex.api_request` answered >= 400, a failed one. Codex logs carry no
+ * turn id: the requests of one `conversation.id` make one task, closed after the idle time. A
+ * response that asked for a tool continues the turn: if nothing follows it, the turn broke off.
+ */
+function readCodexLog(
+  log: LogRecordLike,
+  toolCalls: BoundedMap<string, boolean>,
+): KeyedRequest | undefined {
+  const name = log.eventName;
+  if (name === 'codex.tool_decision' || name === 'codex.tool_result')
+    return unansweredTool(log, name);
+  if (name !== 'codex.sse_event' && name !== 'codex.api_request') return undefined;
+  const a = log.attributes;
+  const conversation = textAttr(a, 'conversation.id');
+  if (conversation === undefined || !isCodex(log)) return undefined;
+  let failed: boolean;
+  let continues = false;
+  if (name === 'codex.sse_event') {
+    const kind = a['event.kind'];
+    // The events of one response arrive in order: note whether it asks for a tool.
+    if (kind === 'response.created') toolCalls.set(conversation, false);
+    if (kind === 'response.function_call_arguments.done') toolCalls.set(conversation, true);
+    if (kind !== 'response.completed' && kind !== 'response.failed') return undefined;
+    failed = kind === 'response.failed';
+    continues = !failed && toolCalls.get(conversation) === true;
+  } else {
+    const status = countAttr(a, 'http.response.status_code');
+    if (status === undefined || status < 400) return undefined;
+    failed = true;
+  }
+  const model = textAttr(a, 'model');
+  const input = failed ? 0 : (countAttr(a, 'input_token_count') ?? 0);
+  const output = failed ? 0 : (countAttr(a, 'output_token_count') ?? 0);
+  const stamp = textAttr(a, 'event.timestamp') ?? String(log.timeMs);
+  return {
+    source: 'codex.logs',
+    sessionId: conversation,
+    promptId: '',
+    from: 'logs',
+    resourceAttributes: log.resourceAttributes,
+    request: {
+      id: `${name}:${stamp}:${input}:${output}`,
+      startMs: log.timeMs - (countAttr(a, 'duration_ms') ?? 0),
+      endMs: log.timeMs,
+      inputTokens: input,
+      outputTokens: output,
+      model,
+      provider: inferProvider(model),
+      failed,
+      continues,
+    },
+  };
+}
+
+/**
+ * Reads Codex CLI log records in arrival order, remembering per conversation whether the current
+ * response asked for a tool (bounded: 10,000 conversations).
+ */
+export class CodexLogReader {
+  private readonly toolCalls = new BoundedMap<string, boolean>(10_000);
+
+  read(log: LogRecordLike): KeyedRequest | undefined {
+    return readCodexLog(log, this.toolCalls);
+  }
+}

@@ -1,0 +1,44 @@
+import { ATTR_MOSAIC_TASK_TYPE } from '@mosaicstack/telemetry-semconv';
+import type { SpanRecord } from '../pipeline/exporter-core.js';
+import type { TraceView } from '../tasks/trace-view.js';
+import { foldDescendants } from './fold-descendants.js';
+import type { TraceDialectContext, TraceTask } from './trace-dialect.js';
+
+/**
+ * Whether a span carries `mosaic.task.type` of its own. Claude Code copies the resource's
+ * attributes (`OTEL_RESOURCE_ATTRIBUTES`) onto every span and log record, so a value equal to the
+ * resource's is inherited, not a task marker.
+ */
+export function hasOwnTaskType(record: SpanRecord): boolean {
+  const own = record.attributes[ATTR_MOSAIC_TASK_TYPE];
+  return own !== undefined && own !== record.resourceAttributes[ATTR_MOSAIC_TASK_TYPE];
+}
+
+/**
+ * Explicit task spans (`mosaic.task.type` of their own), as in-process: each one a task, usage
+ * folded from the model calls beneath it by span id; its own allowlisted attributes win over
+ * everything else.
+ */
+export function explicitTasks(trace: TraceView, _ctx: TraceDialectContext): TraceTask[] {
+  const tasks = [...trace.records.values()].filter(hasOwnTaskType);
+  if (tasks.length === 0) return [];
+  const folded = foldDescendants(trace, new Set(tasks.map((t) => t.spanId)));
+  return tasks.map((span) => {
+    const f = folded.get(span.spanId);
+    return {
+      complete: true,
+      draft: {
+        traceId: span.traceId,
+        spanId: span.spanId,
+        source: 'mosaic.task',
+        startMs: span.startTimeMs,
+        endMs: span.endTimeMs,
+        resourceAttributes: span.resourceAttributes,
+        ownAttributes: span.attributes,
+        usage: f?.usage,
+        costMicros: undefined,
+        failed: span.statusCode === 2 || f?.lastCallFailed === true,
+      },
+    };
+  });
+}

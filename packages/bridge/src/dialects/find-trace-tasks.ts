@@ -1,0 +1,40 @@
+import type { TraceView } from '../tasks/trace-view.js';
+import { claudeCodeTasks } from './claude-code.js';
+import { codexTasks } from './codex.js';
+import { explicitTasks } from './explicit-task.js';
+import { invokeAgentTasks } from './invoke-agent.js';
+import { openCodeTasks } from './opencode.js';
+import type { TraceDialect, TraceTask } from './trace-dialect.js';
+
+/**
+ * The trace dialects in order of precedence: a span that is (or lies beneath) a task of an
+ * earlier dialect is never a task of a later one. Gemini CLI is keyed by prompt id, not by trace
+ * (see gemini.ts).
+ */
+const TRACE_DIALECTS: readonly TraceDialect[] = [
+  explicitTasks,
+  claudeCodeTasks,
+  codexTasks,
+  openCodeTasks,
+  invokeAgentTasks,
+];
+
+/** Every task of one trace, each found by the first dialect that claims it. */
+export function findTraceTasks(
+  trace: TraceView,
+  costOfRequest: (requestId: string) => number | undefined,
+): TraceTask[] {
+  const claimed = new Set<string>();
+  const ctx = {
+    isClaimed: (spanId: string) =>
+      claimed.size > 0 && (claimed.has(spanId) || trace.nearestIn(spanId, claimed) !== undefined),
+    costOfRequest,
+  };
+  const tasks: TraceTask[] = [];
+  for (const dialect of TRACE_DIALECTS) {
+    const found = dialect(trace, ctx);
+    for (const task of found) claimed.add(task.draft.spanId);
+    tasks.push(...found);
+  }
+  return tasks;
+}

@@ -1,0 +1,72 @@
+import {
+  type FoldableCall,
+  foldModelCalls,
+  readModelCall,
+  type SpanRecord,
+} from '../pipeline/exporter-core.js';
+import type { TraceView } from '../tasks/trace-view.js';
+
+/** Usage and failure of the model calls beneath each task span, each call under its nearest task. */
+export interface FoldedTask {
+  readonly usage: ReturnType<typeof foldModelCalls>;
+  readonly lastCallFailed: boolean;
+  readonly calls: number;
+}
+
+/**
+ * Folds the model calls of `trace` into the task spans `taskIds` by span id (a call counts toward
+ * its nearest task ancestor), with the core's reader and fold (the same rules as the in-process processor).
+ */
+export function foldDescendants(
+  trace: TraceView,
+  taskIds: ReadonlySet<string>,
+): Map<string, FoldedTask> {
+  const byTask = new Map<string, { calls: FoldableCall[]; last: SpanRecord | undefined }>();
+  for (const record of trace.records.values()) {
+    if (taskIds.has(record.spanId)) continue;
+    const call = readModelCall(record);
+    if (call === undefined || call.kind !== 'call') continue;
+    // The spans between the call and its nearest task, nearest first: a call with a counted call
+    // beneath it is the same call seen by an outer layer (the fold skips it).
+    const ancestorIds: string[] = [];
+    let task: string | undefined;
+    for (const id of trace.ancestors(record.spanId)) {
+      if (taskIds.has(id)) {
+        task = id;
+        break;
+      }
+      ancestorIds.push(id);
+    }
+    if (task === undefined) continue;
+    let entry = byTask.get(task);
+    if (entry === undefined) {
+      entry = { calls: [], last: undefined };
+      byTask.set(task, entry);
+    }
+    entry.calls.push({
+      traceId: record.traceId,
+      spanId: record.spanId,
+      ancestorIds,
+      layer:
+        record.scopeName !== undefined && record.scopeName !== '' ? record.scopeName : call.dialect,
+      startTimeMs: record.startTimeMs,
+      endTimeMs: record.endTimeMs,
+      inputTokens: call.inputTokens,
+      outputTokens: call.outputTokens,
+      model: call.model,
+      provider: call.provider,
+    });
+    if (entry.last === undefined || record.endTimeMs >= entry.last.endTimeMs) {
+      entry.last = record;
+    }
+  }
+  const out = new Map<string, FoldedTask>();
+  for (const [task, entry] of byTask) {
+    out.set(task, {
+      usage: foldModelCalls(entry.calls),
+      lastCallFailed: entry.last?.statusCode === 2,
+      calls: entry.calls.length,
+    });
+  }
+  return out;
+}

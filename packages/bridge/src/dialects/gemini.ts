@@ -1,0 +1,78 @@
+import type { LogRecordLike } from '../decode/log-record-like.js';
+import type { SpanRecord } from '../pipeline/exporter-core.js';
+import type { KeyedRequest } from './keyed-request.js';
+import { countAttr, textAttr } from './read-attribute.js';
+
+/** Gemini CLI's span of one model request. */
+export const GEMINI_CALL_SPAN = 'llm_call';
+
+const isGemini = (resource: SpanRecord['resourceAttributes']) =>
+  resource['service.name'] === 'gemini-cli';
+
+/**
+ * Gemini CLI logs: `gemini_cli.api_response` (input includes cached tokens; output is
+ * `output_token_count` + `thoughts_token_count`) and `gemini_cli.api_error`, keyed by
+ * (`session.id`, `prompt_id`). The model router's request belongs to the prompt too.
+ */
+export function readGeminiLog(log: LogRecordLike): KeyedRequest | undefined {
+  const name = log.eventName;
+  if (name !== 'gemini_cli.api_response' && name !== 'gemini_cli.api_error') return undefined;
+  const a = log.attributes;
+  const sessionId = textAttr(a, 'session.id') ?? textAttr(log.resourceAttributes, 'session.id');
+  const promptId = textAttr(a, 'prompt_id');
+  if (sessionId === undefined || promptId === undefined) return undefined;
+  const status = countAttr(a, 'status_code');
+  const failed = name === 'gemini_cli.api_error' || (status !== undefined && status >= 400);
+  const model = textAttr(a, 'model');
+  const input = failed ? 0 : (countAttr(a, 'input_token_count') ?? 0);
+  const output = failed
+    ? 0
+    : (countAttr(a, 'output_token_count') ?? 0) + (countAttr(a, 'thoughts_token_count') ?? 0);
+  return {
+    source: 'gemini_cli',
+    sessionId,
+    promptId,
+    from: 'logs',
+    resourceAttributes: log.resourceAttributes,
+    request: {
+      id: `${name}:${textAttr(a, 'event.timestamp') ?? log.timeMs}:${model ?? ''}:${input}:${output}`,
+      startMs: log.timeMs - (countAttr(a, 'duration_ms') ?? 0),
+      endMs: log.timeMs,
+      inputTokens: input,
+      outputTokens: output,
+      model,
+      provider: 'google',
+      failed,
+    },
+  };
+}
+
+/**
+ * Gemini CLI `llm_call` spans (one per request, `gen_ai.prompt.name` = the prompt id). Their
+ * `gen_ai.usage.output_tokens` has no thoughts, so a prompt's log records win when both arrive.
+ */
+export function readGeminiSpan(span: SpanRecord): KeyedRequest | undefined {
+  if (span.name !== GEMINI_CALL_SPAN || !isGemini(span.resourceAttributes)) return undefined;
+  const a = span.attributes;
+  const promptId = textAttr(a, 'gen_ai.prompt.name');
+  const sessionId =
+    textAttr(span.resourceAttributes, 'session.id') ?? textAttr(a, 'gen_ai.conversation.id');
+  if (promptId === undefined || sessionId === undefined) return undefined;
+  return {
+    source: 'gemini_cli',
+    sessionId,
+    promptId,
+    from: 'spans',
+    resourceAttributes: span.resourceAttributes,
+    request: {
+      id: span.spanId,
+      startMs: span.startTimeMs,
+      endMs: span.endTimeMs,
+      inputTokens: countAttr(a, 'gen_ai.usage.input_tokens') ?? 0,
+      outputTokens: countAttr(a, 'gen_ai.usage.output_tokens') ?? 0,
+      model: textAttr(a, 'gen_ai.request.model') ?? textAttr(a, 'gen_ai.response.model'),
+      provider: 'google',
+      failed: span.statusCode === 2,
+    },
+  };
+}

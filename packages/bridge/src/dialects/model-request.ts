@@ -1,0 +1,23 @@
+import type { Provider } from '@mosaicstack/telemetry-semconv';
+
+/** One model request of a task, in the bridge's token meaning (docs/bridge.md). */
+export interface ModelRequest {
+  /** Identifies the request within its task, so a record exported twice counts once. */
+  readonly id: string;
+  readonly startMs: number;
+  readonly endMs: number;
+  /** Every input token the model read, cache reads and writes included. */
+  readonly inputTokens: number;
+  /** Every generated token, reasoning/thoughts included. */
+  readonly outputTokens: number;
+  readonly model: string | undefined;
+  readonly provider: Provider | undefined;
+  readonly failed: boolean;
+  /**
+   * The answer asked for a tool, so another request must follow: a task whose last request
+   * continues broke off (its source did not export the request that failed).
+   */
+  readonly continues?: boolean | undefined;
+  /** Cost the source computed, in USD micros, when it did. */
+  readonly costMicros?: number | undefined;
+}

@@ -1,0 +1,67 @@
+import type { SpanRecord } from '../pipeline/exporter-core.js';
+import { CLAUDE_INTERACTION_SPAN, CLAUDE_REQUEST_SPAN } from './claude-code.js';
+import { CODEX_TURN_SPAN, CODEX_TURN_START_SPAN } from './codex.js';
+import { hasOwnTaskType } from './explicit-task.js';
+import { GEMINI_CALL_SPAN } from './gemini.js';
+import { isRootAgentSpan } from './invoke-agent.js';
+import { OPENCODE_PROMPT_SPAN } from './opencode.js';
+
+const NAMED = new Set([
+  CLAUDE_INTERACTION_SPAN,
+  CLAUDE_REQUEST_SPAN,
+  CODEX_TURN_START_SPAN,
+  CODEX_TURN_SPAN,
+  'handle_responses',
+  OPENCODE_PROMPT_SPAN,
+]);
+
+/** Attribute keys that make a span a possible task or model call in some dialect. */
+const KEYS: readonly string[] = [
+  'mosaic.task.type',
+  'gen_ai.operation.name',
+  'gen_ai.usage.input_tokens',
+  'gen_ai.usage.output_tokens',
+  'gen_ai.usage.prompt_tokens',
+  'llm.token_count.prompt',
+  'openinference.span.kind',
+  'traceloop.span.kind',
+  'llm.request.type',
+];
+
+const KEY_SET: ReadonlySet<string> = new Set(KEYS);
+/** Lengths of the names and keys above: most decoded strings are ruled out without hashing them. */
+const KEY_LENGTHS: ReadonlySet<number> = new Set(KEYS.map((k) => k.length));
+const NAME_LENGTHS: ReadonlySet<number> = new Set(
+  [...NAMED, GEMINI_CALL_SPAN].map((n) => n.length),
+);
+
+/** Whether a dialect reads spans of this name whatever their attributes. */
+export function isRelevantName(name: string): boolean {
+  if (name.charCodeAt(0) === 97 && name.charCodeAt(1) === 105 && name.charCodeAt(2) === 46) {
+    return true; // `ai.`: the AI SDK's spans
+  }
+  return NAME_LENGTHS.has(name.length) && (NAMED.has(name) || name === GEMINI_CALL_SPAN);
+}
+
+/** Whether a dialect reads a span with this attribute key. */
+export function isRelevantKey(key: unknown): boolean {
+  return typeof key === 'string' && KEY_LENGTHS.has(key.length) && KEY_SET.has(key);
+}
+
+/** Whether a dialect may read this span's record; the others are kept only as a parent link. */
+export function isRelevantSpan(span: SpanRecord): boolean {
+  if (isRelevantName(span.name)) return true;
+  for (const key in span.attributes) if (KEY_SET.has(key)) return true;
+  return false;
+}
+
+/** Whether this span completes a task of its trace, so the trace may close after a short settle. */
+export function completesTask(span: SpanRecord): boolean {
+  return (
+    span.name === CLAUDE_INTERACTION_SPAN ||
+    span.name === CODEX_TURN_SPAN ||
+    span.name === OPENCODE_PROMPT_SPAN ||
+    hasOwnTaskType(span) ||
+    isRootAgentSpan(span.attributes, span.parentSpanId)
+  );
+}

@@ -1,0 +1,10 @@
+export type { OtlpHandler } from './receiver/create-otlp-handler.js';
+export { createOtlpHandler } from './receiver/create-otlp-handler.js';
+export { startBridge } from './start-bridge.js';
+export type {
+  Bridge,
+  BridgeDefaults,
+  BridgeOptions,
+  BridgeStats,
+  OtlpHandlerOptions,
+} from './types.js';

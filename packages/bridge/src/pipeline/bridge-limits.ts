@@ -1,0 +1,29 @@
+/**
+ * The bridge's fixed limits (docs/bridge.md states them). Counts, not bytes, except the body
+ * limits; every drop they cause is counted in `stats.dropped` or answered with a status.
+ */
+export const BRIDGE_LIMITS = {
+  /** Largest request body accepted, compressed or not, and after decompression (413 beyond). */
+  maxBodyBytes: 16 * 1024 * 1024,
+  /** Request bodies being read at once, in bytes; beyond it new requests get 429. */
+  maxInflightBodyBytes: 64 * 1024 * 1024,
+  /** Open traces; the oldest closes early beyond it. */
+  maxOpenTraces: 10_000,
+  /** Open tasks keyed by (session, prompt); the oldest closes early beyond it. */
+  maxOpenKeyedTasks: 10_000,
+  /** Span parent links, span records and requests held; beyond it requests get 503. */
+  maxPendingRecords: 1_000_000,
+  /** Events handed to delivery and not yet settled; beyond it requests get 503. */
+  maxDeliveryBacklog: 10_000,
+  /** A trace with a finished task closes this long after its last span (at most `taskIdleMs`). */
+  traceSettleMs: 2_000,
+  /** Any open trace or keyed task closes at this age. */
+  maxTaskAgeMs: 6 * 60 * 60 * 1000,
+  /** Task ids remembered as reported, so a replay is not reported twice by this process. */
+  reportedIdsRemembered: 100_000,
+  /** Seconds a refused sender is asked to wait (`Retry-After`). */
+  retryAfterSeconds: 5,
+} as const;
+
+/** The limits, each overridable for tests (not a public option). */
+export type BridgeLimits = { -readonly [K in keyof typeof BRIDGE_LIMITS]: number };

@@ -1,0 +1,223 @@
+import type { LogRecordLike } from '../decode/log-record-like.js';
+import { CLAUDE_INTERACTION_SPAN } from '../dialects/claude-code.js';
+import { readClaudeLog } from '../dialects/claude-code-logs.js';
+import { CodexLogReader } from '../dialects/codex-logs.js';
+import { findTraceTasks } from '../dialects/find-trace-tasks.js';
+import { readGeminiLog, readGeminiSpan } from '../dialects/gemini.js';
+import type { KeyedRequest } from '../dialects/keyed-request.js';
+import { textAttr } from '../dialects/read-attribute.js';
+import { sumRequests } from '../dialects/sum-requests.js';
+import { BoundedMap } from '../tasks/bounded-map.js';
+import { buildTaskRecord } from '../tasks/build-task-record.js';
+import type { KeyedTask } from '../tasks/keyed-task.js';
+import { KeyedTasks } from '../tasks/keyed-tasks.js';
+import { OpenTraces } from '../tasks/open-traces.js';
+import { syntheticIds } from '../tasks/synthetic-ids.js';
+import type { TaskDraft } from '../tasks/task-draft.js';
+import type { TraceView } from '../tasks/trace-view.js';
+import type { BridgeDefaults } from '../types.js';
+import type { BridgeLimits } from './bridge-limits.js';
+import type { BridgeStatsCounter } from './bridge-stats-counter.js';
+import type { SpanRecord, TaskDelivery } from './exporter-core.js';
+
+/** Options of a {@link BridgePipeline}. */
+export interface BridgePipelineOptions {
+  readonly delivery: TaskDelivery;
+  readonly taskIdleMs: number;
+  readonly defaults: BridgeDefaults;
+  readonly stats: BridgeStatsCounter;
+  readonly limits: BridgeLimits;
+  /** Wall clock in ms. @default Date.now */
+  readonly now?: () => number;
+}
+
+/**
+ * From decoded records to delivered task events: routes spans to open traces or keyed tasks and
+ * log records to keyed tasks, closes them when due (a timer), runs the dialects and hands each
+ * task once to delivery. Synchronous per request; never throws into the receiver.
+ */
+export class BridgePipeline {
+  private readonly traces: OpenTraces;
+  private readonly keyed: KeyedTasks;
+  private readonly costs = new BoundedMap<string, number>(10_000);
+  private readonly codexLogs = new CodexLogReader();
+  private readonly tracedClaudeSessions = new BoundedMap<string, true>(10_000);
+  private readonly codexTurns = new BoundedMap<string, readonly [number, number]>(10_000);
+  private readonly reported: BoundedMap<string, true>;
+  private readonly limits: BridgeLimits;
+  private readonly pending = new Set<Promise<void>>();
+  private readonly now: () => number;
+  private readonly timer: NodeJS.Timeout;
+  private backlog = 0;
+  private closed = false;
+
+  constructor(private readonly options: BridgePipelineOptions) {
+    this.now = options.now ?? Date.now;
+    const limits = options.limits;
+    this.limits = limits;
+    this.reported = new BoundedMap(limits.reportedIdsRemembered);
+    const settleMs = Math.min(limits.traceSettleMs, options.taskIdleMs);
+    this.traces = new OpenTraces({
+      maxTraces: limits.maxOpenTraces,
+      settleMs,
+      idleMs: options.taskIdleMs,
+      maxAgeMs: limits.maxTaskAgeMs,
+    });
+    this.keyed = new KeyedTasks(limits.maxOpenKeyedTasks, options.taskIdleMs, limits.maxTaskAgeMs);
+    const tickMs = Math.max(20, Math.min(1000, Math.floor(settleMs / 2)));
+    this.timer = setInterval(() => this.closeDue(), tickMs);
+    this.timer.unref();
+  }
+
+  /** Why new records cannot be taken now (the sender should retry later), or undefined. */
+  get refusal(): string | undefined {
+    if (this.closed) return 'the bridge is shutting down';
+    if (this.traces.entries + this.keyed.entries >= this.limits.maxPendingRecords) {
+      return 'too many pending records';
+    }
+    if (this.backlog >= this.limits.maxDeliveryBacklog) return 'delivery backlog is full';
+    return undefined;
+  }
+
+  get openTasks(): number {
+    return this.traces.size + this.keyed.size;
+  }
+
+  get pendingRecords(): number {
+    return this.traces.entries + this.keyed.entries;
+  }
+
+  /** Spans, and parent links of spans no dialect reads (see `decodeSpans`). */
+  ingestSpans(spans: readonly SpanRecord[], links: readonly string[] = []): void {
+    const now = this.now();
+    const traced: SpanRecord[] = [];
+    for (const span of spans) {
+      const gemini = readGeminiSpan(span);
+      if (gemini !== undefined) {
+        this.addKeyed(gemini, now);
+        continue;
+      }
+      if (span.name === CLAUDE_INTERACTION_SPAN) {
+        const session = textAttr(span.attributes, 'session.id');
+        if (session !== undefined) this.tracedClaudeSessions.set(session, true);
+      }
+      traced.push(span);
+    }
+    const evicted = this.traces.add(traced, links, now);
+    if (evicted.length > 0) {
+      this.options.stats.dropped.tasksClosedEarly += evicted.length;
+      this.report(evicted.flatMap((t) => this.traceDrafts(t)));
+    }
+  }
+
+  ingestLogs(logs: readonly LogRecordLike[]): void {
+    const now = this.now();
+    for (const log of logs) {
+      const claude = readClaudeLog(log);
+      if (claude !== undefined) {
+        if (claude.costOf !== undefined)
+          this.costs.set(claude.costOf.requestId, claude.costOf.micros);
+        if (claude.request !== undefined) this.addKeyed(claude.request, now);
+        continue;
+      }
+      const keyed = this.codexLogs.read(log) ?? readGeminiLog(log);
+      if (keyed !== undefined) this.addKeyed(keyed, now);
+    }
+  }
+
+  /** Closes what is due now and reports its tasks (the timer calls this). */
+  closeDue(): void {
+    const now = this.now();
+    const drafts = this.traces.takeDue(now).flatMap((t) => this.traceDrafts(t));
+    for (const task of this.keyed.takeDue(now)) {
+      const draft = this.keyedDraft(task);
+      if (draft !== undefined) drafts.push(draft);
+    }
+    this.report(drafts);
+  }
+
+  /** Stops the timer, closes every open task, delivers everything. Never rejects. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    clearInterval(this.timer);
+    const drafts = this.traces.takeAll().flatMap((t) => this.traceDrafts(t));
+    for (const task of this.keyed.takeAll()) {
+      const draft = this.keyedDraft(task);
+      if (draft !== undefined) drafts.push(draft);
+    }
+    this.report(drafts);
+    while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
+    await this.options.delivery.shutdown();
+  }
+
+  private addKeyed(request: KeyedRequest, now: number): void {
+    const evicted = this.keyed.add(request, now);
+    if (evicted === undefined) return;
+    this.options.stats.dropped.tasksClosedEarly++;
+    const draft = this.keyedDraft(evicted);
+    if (draft !== undefined) this.report([draft]);
+  }
+
+  private traceDrafts(trace: TraceView): TaskDraft[] {
+    const drafts: TaskDraft[] = [];
+    for (const task of findTraceTasks(trace, (id) => this.costs.get(id))) {
+      const d = task.draft;
+      if (d.source === 'codex.turn') this.codexTurns.set(d.spanId, [d.startMs, d.endMs]);
+      drafts.push(d);
+    }
+    return drafts;
+  }
+
+  private keyedDraft(task: KeyedTask): TaskDraft | undefined {
+    const totals = sumRequests(task.requests());
+    if (task.source === 'claude_code.logs' && this.tracedClaudeSessions.has(task.sessionId)) {
+      this.options.stats.dropped.coveredByTraces++;
+      return undefined;
+    }
+    if (task.source === 'codex.logs' && this.coveredByCodexTurn(totals.startMs, totals.endMs)) {
+      this.options.stats.dropped.coveredByTraces++;
+      return undefined;
+    }
+    const ids = syntheticIds(task.source, task.sessionId, task.promptId);
+    return {
+      ...ids,
+      source: task.source,
+      startMs: totals.startMs,
+      endMs: totals.endMs,
+      resourceAttributes: task.resourceAttributes,
+      usage: totals.usage,
+      costMicros: totals.costMicros,
+      failed: totals.lastFailed,
+    };
+  }
+
+  /** Whether a Codex turn reported from traces spans these log-derived request times. */
+  private coveredByCodexTurn(startMs: number, endMs: number): boolean {
+    for (const [start, end] of this.codexTurns.values()) {
+      if (startMs <= end && endMs >= start) return true;
+    }
+    return false;
+  }
+
+  private report(drafts: readonly TaskDraft[]): void {
+    const fresh = [];
+    for (const draft of drafts) {
+      const id = `${draft.traceId}${draft.spanId}`;
+      if (this.reported.has(id)) {
+        this.options.stats.dropped.duplicateTasks++;
+        continue;
+      }
+      this.reported.set(id, true);
+      fresh.push(buildTaskRecord(draft, this.options.defaults));
+    }
+    if (fresh.length === 0) return;
+    this.options.stats.tasksReported += fresh.length;
+    this.backlog += fresh.length;
+    const delivered = this.options.delivery.deliver(fresh).finally(() => {
+      this.backlog -= fresh.length;
+      this.pending.delete(delivered);
+    });
+    this.pending.add(delivered);
+  }
+}

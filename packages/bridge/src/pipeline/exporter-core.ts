@@ -1,0 +1,79 @@
+// The ONLY module of the bridge that touches the exporter: its `core` subpath, shared with the
+// in-process exporter, so the bridge has one converter (`toTaskEvent`), one usage reader
+// (`readModelCall`), one fold (`foldModelCalls`: innermost calls, each call once across
+// instrumentation layers) and one delivery (`createEventDelivery`) with it, never a copy.
+import {
+  createEventDelivery,
+  type FoldableCall,
+  foldModelCalls,
+  type ModelCall,
+  type MosaicTelemetryConfig,
+  readModelCall,
+  resolveConfig,
+  type SpanRecord,
+  type TaskUsage,
+  toTaskEvent,
+} from '@mosaicstack/telemetry-exporter/core';
+import type { TaskCompletionEvent } from '@mosaicstack/telemetry-semconv';
+import { diag } from '@opentelemetry/api';
+
+export type { FoldableCall, ModelCall, MosaicTelemetryConfig, SpanRecord, TaskUsage };
+export { foldModelCalls, readModelCall };
+
+const logger = diag.createComponentLogger({ namespace: '@mosaicstack/telemetry-bridge' });
+
+/** A finished task, ready for conversion: its record (allowlisted keys only are read) and usage. */
+export interface TaskToDeliver {
+  readonly record: SpanRecord;
+  readonly usage?: TaskUsage | undefined;
+}
+
+/** Delivery of finished tasks upstream: converts, chunks, retries; never rejects. */
+export interface TaskDelivery {
+  /** Whether events leave at all (a valid config that is switched on). */
+  readonly enabled: boolean;
+  deliver(tasks: readonly TaskToDeliver[]): Promise<void>;
+  forceFlush(): Promise<void>;
+  shutdown(): Promise<void>;
+}
+
+/**
+ * Delivery of finished tasks through the exporter's converter (allowlist, corrections, event id
+ * from trace id + span id) and its delivery (<=100-event requests, retries, carry-over, diag).
+ * Starting a bridge is the opt-in, so `enabled` defaults to true; `MOSAIC_TELEMETRY_ENABLED=0`
+ * still switches delivery off.
+ */
+export function createTaskDelivery(config: MosaicTelemetryConfig | undefined): TaskDelivery {
+  const resolved = resolveConfig({ enabled: true, ...config });
+  const delivery = createEventDelivery(resolved);
+  const corrected = new Set<string>();
+  const onCorrection = (key: string) => {
+    if (corrected.has(key)) return;
+    corrected.add(key);
+    logger.debug(`corrected a bad value of ${key} (logged once per key)`);
+  };
+  return {
+    enabled: resolved.enabled,
+    deliver(tasks) {
+      if (tasks.length === 0 || !resolved.enabled) return Promise.resolve();
+      const events: TaskCompletionEvent[] = [];
+      for (const task of tasks) {
+        try {
+          events.push(
+            toTaskEvent(task.record, {
+              instanceId: resolved.instanceId,
+              harness: resolved.harness,
+              usage: task.usage,
+              onCorrection,
+            }),
+          );
+        } catch {
+          logger.debug('dropped a task record that could not be converted');
+        }
+      }
+      return delivery.deliver(events).catch(() => undefined);
+    },
+    forceFlush: () => delivery.forceFlush().catch(() => undefined),
+    shutdown: () => delivery.shutdown().catch(() => undefined),
+  };
+}

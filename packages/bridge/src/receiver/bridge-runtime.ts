@@ -1,0 +1,53 @@
+import { BRIDGE_LIMITS, type BridgeLimits } from '../pipeline/bridge-limits.js';
+import { BridgePipeline } from '../pipeline/bridge-pipeline.js';
+import { BridgeStatsCounter } from '../pipeline/bridge-stats-counter.js';
+import { createTaskDelivery } from '../pipeline/exporter-core.js';
+import type { BridgeStats, OtlpHandlerOptions } from '../types.js';
+
+/** Default of `taskIdleMs`. */
+export const DEFAULT_TASK_IDLE_MS = 30_000;
+
+/** What one bridge holds: its pipeline, counters and the bytes being read. */
+export interface BridgeRuntime {
+  readonly pipeline: BridgePipeline;
+  readonly counter: BridgeStatsCounter;
+  readonly limits: BridgeLimits;
+  inflightBytes: number;
+  stats(): BridgeStats;
+}
+
+/** A taskIdleMs option: a finite number >= 1, else the default. */
+function idleMsOf(value: number | undefined): number {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 1
+    ? Math.floor(value)
+    : DEFAULT_TASK_IDLE_MS;
+}
+
+/** Wiring tests hand a bridge; not part of the public options. */
+export interface BridgeInternals {
+  /** Replaces some of the fixed limits (docs/bridge.md states the defaults). */
+  readonly limits?: Partial<BridgeLimits>;
+}
+
+/** Builds the pipeline and delivery of one bridge from its options. */
+export function createBridgeRuntime(
+  options: OtlpHandlerOptions = {},
+  internals: BridgeInternals = {},
+): BridgeRuntime {
+  const counter = new BridgeStatsCounter();
+  const limits: BridgeLimits = { ...BRIDGE_LIMITS, ...internals.limits };
+  const pipeline = new BridgePipeline({
+    delivery: createTaskDelivery(options.telemetry),
+    taskIdleMs: idleMsOf(options.taskIdleMs),
+    defaults: options.defaults ?? {},
+    stats: counter,
+    limits,
+  });
+  return {
+    pipeline,
+    counter,
+    limits,
+    inflightBytes: 0,
+    stats: () => counter.snapshot(pipeline.openTasks, pipeline.pendingRecords),
+  };
+}

@@ -1,0 +1,57 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { diag } from '@opentelemetry/api';
+import type { BridgeStats, OtlpHandlerOptions } from '../types.js';
+import { type BridgeInternals, type BridgeRuntime, createBridgeRuntime } from './bridge-runtime.js';
+import { handleExport } from './handle-export.js';
+import { OTLP_ROUTES } from './otlp-signals.js';
+import { writeStatus } from './write-otlp-response.js';
+
+const logger = diag.createComponentLogger({ namespace: '@mosaicstack/telemetry-bridge' });
+
+/** A request handler that answers the OTLP routes and says whether it did. */
+export interface OtlpHandler {
+  /** Handles `POST /v1/traces|logs|metrics` and `GET /health`; false for any other request. */
+  (req: IncomingMessage, res: ServerResponse): boolean;
+  /** Closes every open task and delivers everything; later exports are answered 503. */
+  close(): Promise<void>;
+  readonly stats: BridgeStats;
+}
+
+/**
+ * The bridge's OTLP routes, for mounting on an existing `node:http` server (the devserver embeds
+ * it this way): call it first in your handler and carry on when it returns false.
+ */
+export function createOtlpHandler(
+  options: OtlpHandlerOptions = {},
+  internals: BridgeInternals = {},
+): OtlpHandler {
+  const rt: BridgeRuntime = createBridgeRuntime(options, internals);
+  const handler = (req: IncomingMessage, res: ServerResponse): boolean => {
+    const path = (req.url ?? '/').split('?')[0] ?? '/';
+    const route = OTLP_ROUTES.get(path);
+    if (route === undefined) {
+      if (path !== '/health' || req.method !== 'GET') return false;
+      const body = JSON.stringify({ status: 'ok', ...rt.stats() });
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end(body);
+      return true;
+    }
+    if (req.method !== 'POST') {
+      rt.counter.refused(405);
+      writeStatus(res, 405, 'json', `${path} accepts POST only`, { Allow: 'POST' });
+      return true;
+    }
+    handleExport(req, res, route, rt).catch((error: unknown) => {
+      logger.error(`an OTLP request failed: ${error instanceof Error ? error.name : 'error'}`);
+      if (!res.headersSent) {
+        rt.counter.refused(500);
+        writeStatus(res, 500, 'json', 'internal error');
+      } else res.destroy();
+    });
+    return true;
+  };
+  return Object.defineProperties(handler, {
+    close: { value: () => rt.pipeline.close() },
+    stats: { get: () => rt.stats() },
+  }) as OtlpHandler;
+}

@@ -1,0 +1,89 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { countDataPoints } from '../decode/count-data-points.js';
+import { decodeLogRecords } from '../decode/decode-log-records.js';
+import { decodeSpans } from '../decode/decode-spans.js';
+import { type OtlpEncoding, parseOtlpBody } from '../decode/parse-otlp-body.js';
+import type { BridgeRuntime } from './bridge-runtime.js';
+import type { SignalRoute } from './otlp-signals.js';
+import { readRequestBody } from './read-request-body.js';
+import { writeExportResponse, writeStatus } from './write-otlp-response.js';
+
+function encodingOf(contentType: string | undefined): OtlpEncoding | undefined {
+  const type = (contentType ?? '').split(';')[0]?.trim().toLowerCase();
+  if (type === 'application/x-protobuf' || type === 'application/protobuf') return 'protobuf';
+  if (type === 'application/json') return 'json';
+  return undefined;
+}
+
+function compressionOf(header: string | undefined): 'gzip' | 'deflate' | 'identity' | undefined {
+  const value = (header ?? '').trim().toLowerCase();
+  if (value === '' || value === 'identity') return 'identity';
+  if (value === 'gzip' || value === 'x-gzip') return 'gzip';
+  if (value === 'deflate') return 'deflate';
+  return undefined;
+}
+
+/** Answers one OTLP/HTTP export request as the spec says. Never rejects. */
+export async function handleExport(
+  req: IncomingMessage,
+  res: ServerResponse,
+  route: SignalRoute,
+  rt: BridgeRuntime,
+): Promise<void> {
+  const refuse = (status: number, encoding: OtlpEncoding, reason: string, retry = false) => {
+    rt.counter.refused(status);
+    req.resume();
+    writeStatus(
+      res,
+      status,
+      encoding,
+      reason,
+      retry ? { 'Retry-After': String(rt.limits.retryAfterSeconds) } : undefined,
+    );
+  };
+  const encoding = encodingOf(req.headers['content-type']);
+  if (encoding === undefined) {
+    return refuse(415, 'json', 'Content-Type must be application/x-protobuf or application/json');
+  }
+  const compression = compressionOf(req.headers['content-encoding']);
+  if (compression === undefined) {
+    return refuse(415, encoding, 'Content-Encoding must be gzip or none');
+  }
+  const refusal = rt.pipeline.refusal;
+  if (refusal !== undefined) return refuse(503, encoding, `${refusal}: retry later`, true);
+  const max = rt.limits.maxBodyBytes;
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > max) return refuse(413, encoding, `the body exceeds ${max} bytes`);
+  const reserve = declared > 0 ? declared : 64 * 1024;
+  if (rt.inflightBytes + reserve > rt.limits.maxInflightBodyBytes) {
+    return refuse(429, encoding, 'too many request bodies in flight: retry later', true);
+  }
+  rt.inflightBytes += reserve;
+  let read: Awaited<ReturnType<typeof readRequestBody>>;
+  try {
+    read = await readRequestBody(req, compression, max);
+  } finally {
+    rt.inflightBytes -= reserve;
+  }
+  if (!read.ok) return refuse(read.status, encoding, read.reason);
+  const parsed = parseOtlpBody(read.body, encoding, route.request);
+  if (!parsed.ok) return refuse(400, encoding, parsed.reason);
+
+  let rejected = 0;
+  let reason: string | undefined;
+  if (route.signal === 'traces') {
+    const batch = decodeSpans(parsed.message);
+    rt.counter.received.spans += batch.records.length + batch.links.length / 3;
+    rt.pipeline.ingestSpans(batch.records, batch.links);
+    rejected = batch.rejected;
+    reason = batch.rejectReason;
+  } else if (route.signal === 'logs') {
+    const batch = decodeLogRecords(parsed.message);
+    rt.counter.received.logRecords += batch.records.length;
+    rt.pipeline.ingestLogs(batch.records);
+  } else {
+    rt.counter.received.dataPoints += countDataPoints(parsed.message);
+  }
+  rt.counter.dropped.invalidRecords += rejected;
+  writeExportResponse(res, encoding, route.response, route.rejectedField, rejected, reason);
+}

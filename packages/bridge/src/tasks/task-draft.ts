@@ -1,0 +1,20 @@
+import type { Attributes } from '@opentelemetry/api';
+import type { TaskUsage } from '../pipeline/exporter-core.js';
+
+/** A task a dialect recognised, before it becomes a record for the converter. */
+export interface TaskDraft {
+  /** Seeds of the event id: the task span's ids, or ids derived from (session, prompt). */
+  readonly traceId: string;
+  readonly spanId: string;
+  /** The dialect that made it (a span or source name, never content). */
+  readonly source: string;
+  readonly startMs: number;
+  readonly endMs: number;
+  readonly resourceAttributes: Attributes;
+  /** The task span's own attributes (explicit task spans only); the converter reads its allowlist. */
+  readonly ownAttributes?: Attributes | undefined;
+  readonly usage: TaskUsage | undefined;
+  readonly costMicros: number | undefined;
+  /** The task span is ERROR or its last model request failed. */
+  readonly failed: boolean;
+}

@@ -1,0 +1,69 @@
+import type { Complexity, Harness, TaskType } from '@mosaicstack/telemetry-semconv';
+import type { MosaicTelemetryConfig } from './pipeline/exporter-core.js';
+
+/** Task fields a CLI cannot know, used when the sender's `mosaic.*` resource attributes lack them. */
+export interface BridgeDefaults {
+  /** @default 'unknown' */
+  readonly taskType?: TaskType;
+  /** @default 'medium' */
+  readonly complexity?: Complexity;
+  /** Used when neither `mosaic.harness` nor a known `service.name` names one. @default 'custom' for a named service, else 'unknown' */
+  readonly harness?: Harness;
+}
+
+/** Options of {@link startBridge}. */
+export interface BridgeOptions {
+  /** OTLP/HTTP port; 0 picks a free one. @default 4318 */
+  readonly port?: number;
+  /** @default '127.0.0.1' */
+  readonly host?: string;
+  /**
+   * The upstream Mosaic server (env `MOSAIC_TELEMETRY_*` as everywhere). Starting a bridge is the
+   * opt-in, so `enabled` defaults to true; `MOSAIC_TELEMETRY_ENABLED=0` still switches delivery off.
+   */
+  readonly telemetry?: MosaicTelemetryConfig;
+  /** A task seen only through logs (or keyed by prompt id) closes after this long without a new record. @default 30000 */
+  readonly taskIdleMs?: number;
+  readonly defaults?: BridgeDefaults;
+}
+
+/** Options of {@link createOtlpHandler}: those of {@link BridgeOptions} that are not about listening. */
+export type OtlpHandlerOptions = Omit<BridgeOptions, 'port' | 'host'>;
+
+/** Counters of a bridge since it started. */
+export interface BridgeStats {
+  /** Records received, by signal (spans, log records, metric data points). */
+  readonly received: {
+    readonly spans: number;
+    readonly logRecords: number;
+    readonly dataPoints: number;
+  };
+  /** Task events handed to delivery. */
+  readonly tasksReported: number;
+  /** Requests answered with an error status (4xx/5xx), by status code. */
+  readonly requestsRefused: Readonly<Record<string, number>>;
+  /** Records and tasks given up to keep memory bounded, by reason. */
+  readonly dropped: {
+    /** Records refused inside accepted requests (no valid ids). */
+    readonly invalidRecords: number;
+    /** Open traces or keyed tasks closed early because the open-task cap was reached. */
+    readonly tasksClosedEarly: number;
+    /** Tasks already reported, seen again and not reported twice. */
+    readonly duplicateTasks: number;
+    /** Keyed tasks from logs not reported because traces of the same session reported them. */
+    readonly coveredByTraces: number;
+  };
+  /** Traces and keyed tasks open now. */
+  readonly openTasks: number;
+  /** Span and request entries held now. */
+  readonly pendingRecords: number;
+}
+
+/** A running bridge. */
+export interface Bridge {
+  /** Base URL, no trailing slash (e.g. `http://127.0.0.1:4318`). */
+  readonly url: string;
+  /** Stops accepting, closes every open task and delivers everything. Never rejects. */
+  close(): Promise<void>;
+  readonly stats: BridgeStats;
+}

@@ -1,0 +1,238 @@
+import { type DiagLogger, DiagLogLevel, diag } from '@opentelemetry/api';
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startBridge } from '../src/start-bridge.js';
+import { toProtobuf } from './support/captures.js';
+import {
+  hex,
+  keyValues,
+  logRecord,
+  logsRequest,
+  span,
+  tracesRequest,
+} from './support/otlp-json.js';
+import { postOtlp } from './support/post-otlp.js';
+import { type RecordingUpstream, startRecordingUpstream } from './support/recording-upstream.js';
+
+const API_KEY = 'ab'.repeat(32);
+const INSTANCE = '3f1c9a52-7d4e-4b8a-9c21-5e6f7a8b9c0d';
+/** Planted in every attribute and body that is not an event field; must never leave. */
+const MARKER = 'Zq7PLANTEDq7Z';
+
+/** Keys these CLIs really use for content (prompts, tool args, output, command lines). */
+const CONTENT_KEYS = [
+  'user_prompt',
+  'prompt',
+  'gen_ai.input.messages',
+  'gen_ai.output.messages',
+  'gen_ai.system_instructions',
+  'ai.prompt.messages',
+  'ai.toolCall.args',
+  'ai.toolCall.result',
+  'arguments',
+  'output',
+  'file_path',
+  'process.command_args',
+  'response_text',
+  'function_args',
+  'error',
+  'user.id',
+];
+
+const planted = fc.string({ maxLength: 6 }).map((s) => `${s}${MARKER}${s}`);
+const contentAttrs = fc
+  .record({
+    picked: fc.subarray(CONTENT_KEYS, { minLength: 1 }),
+    extra: fc.dictionary(fc.string({ minLength: 1, maxLength: 8 }), planted, { maxKeys: 3 }),
+    value: planted,
+    list: fc.array(planted, { maxLength: 2 }),
+  })
+  .map(({ picked, extra, value, list }) => {
+    const attrs: Record<string, unknown> = { ...extra, [`k.${MARKER}`]: value };
+    picked.forEach((k, i) => {
+      attrs[k] = i % 2 === 0 ? value : list.length > 0 ? list : value;
+    });
+    return attrs;
+  });
+
+const SERVICES = ['claude-code', 'codex_exec', 'gemini-cli', 'opencode', 'py-agent'] as const;
+const tokens = fc.integer({ min: 0, max: 50_000 });
+
+/** One sender's export: a resource, a task in one of the dialects, and logs. */
+const exportArb = fc.record({
+  service: fc.constantFrom(...SERVICES),
+  resource: contentAttrs,
+  attrs: fc.array(contentAttrs, { minLength: 8, maxLength: 8 }),
+  input: tokens,
+  output: tokens,
+  protobuf: fc.boolean(),
+  dialect: fc.constantFrom('claude', 'codex', 'opencode', 'gemini', 'explicit', 'agent'),
+});
+
+type Export = typeof exportArb extends fc.Arbitrary<infer T> ? T : never;
+
+function requestsOf(x: Export) {
+  const traceId = hex(16);
+  const root = hex(8);
+  const mid = hex(8);
+  const a = x.attrs as Record<string, unknown>[];
+  const usage = { 'gen_ai.usage.input_tokens': x.input, 'gen_ai.usage.output_tokens': x.output };
+  const session = `s-${MARKER}`;
+  const prompt = `p-${MARKER}`;
+  const resource = { ...x.resource, 'service.name': x.service, 'session.id': session };
+  const spans: Record<string, unknown>[] = [];
+  const s = (name: string, attributes: Record<string, unknown>, spanId?: string, parent?: string) =>
+    spans.push(
+      span({
+        traceId,
+        name,
+        attributes,
+        ...(spanId ? { spanId } : {}),
+        ...(parent ? { parentSpanId: parent } : {}),
+      }),
+    );
+  switch (x.dialect) {
+    case 'claude':
+      s(
+        'claude_code.interaction',
+        { ...a[0], 'session.id': session, 'gen_ai.operation.name': 'invoke_agent' },
+        root,
+      );
+      s(
+        'claude_code.llm_request',
+        { ...a[1], ...usage, model: 'claude-x', request_id: `r-${MARKER}` },
+        mid,
+        root,
+      );
+      break;
+    case 'codex':
+      s('turn/start', { ...a[0], 'turn.id': `t-${MARKER}` }, root);
+      s(
+        'session_task.turn',
+        {
+          ...a[1],
+          'turn.id': `t-${MARKER}`,
+          model: 'gpt-x',
+          'codex.turn.token_usage.input_tokens': x.input,
+        },
+        mid,
+        root,
+      );
+      s('handle_responses', { ...a[2], ...usage }, undefined, mid);
+      break;
+    case 'opencode':
+      s('SessionPrompt.prompt', a[0] ?? {}, root);
+      s(
+        'ai.streamText.doStream',
+        {
+          ...a[1],
+          'ai.usage.inputTokens': x.input,
+          'ai.model.id': 'm-x',
+          'ai.prompt.messages': MARKER,
+        },
+        mid,
+        root,
+      );
+      s('ai.toolCall', { ...a[2], 'ai.toolCall.result': MARKER }, undefined, root);
+      break;
+    case 'gemini':
+      s('llm_call', {
+        ...a[0],
+        ...usage,
+        'gen_ai.prompt.name': prompt,
+        'gen_ai.request.model': 'gemini-x',
+      });
+      break;
+    case 'explicit':
+      s('task', { ...a[0], 'mosaic.task.type': 'testing' }, root);
+      s('chat', { ...a[1], ...usage, 'gen_ai.operation.name': 'chat' }, mid, root);
+      break;
+    default:
+      s('agent', { ...a[0], 'gen_ai.operation.name': 'invoke_agent' }, root);
+      s('chat', { ...a[1], ...usage, 'gen_ai.operation.name': 'chat' }, mid, root);
+  }
+  const logs = [
+    logRecord(
+      'claude_code.api_request',
+      { ...a[3], 'session.id': session, 'prompt.id': prompt, input_tokens: x.input, cost_usd: 0.5 },
+      { nameIn: 'body' },
+    ),
+    logRecord('codex.sse_event', {
+      ...a[4],
+      'event.kind': 'response.completed',
+      'conversation.id': session,
+      input_token_count: String(x.input),
+    }),
+    logRecord('gemini_cli.api_response', {
+      ...a[5],
+      prompt_id: prompt,
+      input_token_count: x.input,
+      response_text: MARKER,
+    }),
+    logRecord('anything', a[6] ?? {}, { body: { stringValue: MARKER } }),
+    logRecord('kv', a[7] ?? {}, {
+      body: { kvlistValue: { values: keyValues({ [MARKER]: MARKER }) } },
+    }),
+  ];
+  return [
+    { path: '/v1/traces', signal: 'traces' as const, body: tracesRequest(resource, spans) },
+    { path: '/v1/logs', signal: 'logs' as const, body: logsRequest(resource, logs) },
+  ];
+}
+
+describe('privacy', () => {
+  let upstream: RecordingUpstream;
+  const diagLines: string[] = [];
+  beforeAll(async () => {
+    upstream = await startRecordingUpstream();
+    const record = (...args: unknown[]) => {
+      diagLines.push(
+        args.map((v) => (typeof v === 'string' ? v : (JSON.stringify(v) ?? ''))).join(' '),
+      );
+    };
+    const logger: DiagLogger = {
+      error: record,
+      warn: record,
+      info: record,
+      debug: record,
+      verbose: record,
+    };
+    diag.setLogger(logger, DiagLogLevel.ALL);
+  });
+  afterAll(async () => {
+    diag.disable();
+    await upstream.close();
+  });
+
+  it('sends only event fields upstream: a marker planted in every other attribute, body and resource attribute never reaches the wire or a diag line', async () => {
+    let events = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(exportArb, { minLength: 1, maxLength: 3 }), async (exports) => {
+        const bridge = await startBridge({
+          port: 0,
+          taskIdleMs: 60_000,
+          telemetry: { serverUrl: upstream.url, apiKey: API_KEY, instanceId: INSTANCE },
+        });
+        for (const x of exports) {
+          for (const r of requestsOf(x)) {
+            const body = x.protobuf ? toProtobuf(r.signal, r.body) : JSON.stringify(r.body);
+            const res = await postOtlp(bridge.url, r.path, body, {
+              contentType: x.protobuf ? 'application/x-protobuf' : 'application/json',
+            });
+            expect(res.status).toBe(200);
+          }
+        }
+        await bridge.close();
+        expect(bridge.stats.tasksReported).toBeGreaterThanOrEqual(exports.length);
+      }),
+      { numRuns: 40 },
+    );
+    for (const body of upstream.bodies) {
+      events += (JSON.parse(body) as { events: unknown[] }).events.length;
+      expect(body).not.toContain(MARKER);
+      expect(body).not.toContain(API_KEY);
+    }
+    expect(events).toBeGreaterThanOrEqual(40);
+    for (const line of diagLines) expect(line).not.toContain(MARKER);
+  });
+});
