@@ -1,3 +1,4 @@
+// config/: the options from arguments, env and defaults; their validation and the one-time report.
 import { type Harness, MAX_EVENTS_PER_BATCH } from '@mosaicstack/telemetry-semconv';
 import { HARNESSES } from '../conversion/wire-values.js';
 import { addSecret, redactSecrets } from '../otel/redact-secrets.js';
@@ -12,11 +13,6 @@ const HEX_KEY = /^[0-9a-f]{64}$/i;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const TRUE_WORDS = new Set(['1', 'true', 'yes', 'on']);
 const FALSE_WORDS = new Set(['0', 'false', 'no', 'off']);
-
-/**
- * `config/`: the options, from arguments, env and defaults; their validation and the one-time
- * report of what is wrong.
- */
 
 /** Defaults of every option (README, configuration). */
 export const DEFAULTS = {

@@ -30,23 +30,25 @@ export interface SpanRecord {
 const NO_ATTRIBUTES: Attributes = Object.freeze({});
 
 /**
- * The record of an SDK span. Fields are copied once, except the resource's attributes, read only
- * when asked for: an SDK resource may still be settling asynchronous attributes, and the event
+ * The record of an SDK span. Fields are copied, except the resource's attributes, read only when
+ * asked for: an SDK resource may still be settling asynchronous attributes, and the event
  * conversion never needs them.
  */
 class ReadableSpanRecord implements SpanRecord {
-  readonly traceId: string;
-  readonly spanId: string;
-  readonly parentSpanId: string | undefined;
-  readonly name: string;
-  readonly kind: number;
-  readonly startTimeMs: number;
-  readonly endTimeMs: number;
-  readonly statusCode: number;
-  readonly attributes: Attributes;
-  readonly scopeName: string | undefined;
+  // Declared, not defined: the constructor gives every record one shape, field by field.
+  declare readonly traceId: string;
+  declare readonly spanId: string;
+  declare readonly parentSpanId: string | undefined;
+  declare readonly name: string;
+  declare readonly kind: number;
+  declare readonly startTimeMs: number;
+  declare readonly endTimeMs: number;
+  declare readonly statusCode: number;
+  declare readonly attributes: Attributes;
+  declare readonly scopeName: string | undefined;
+  declare private readonly source: ReadableSpanLike;
 
-  constructor(private readonly span: ReadableSpanLike) {
+  constructor(span: ReadableSpanLike) {
     const context = span.spanContext();
     this.traceId = context.traceId;
     this.spanId = context.spanId;
@@ -58,10 +60,11 @@ class ReadableSpanRecord implements SpanRecord {
     this.statusCode = span.status?.code ?? 0;
     this.attributes = span.attributes ?? NO_ATTRIBUTES;
     this.scopeName = span.instrumentationScope?.name;
+    this.source = span;
   }
 
   get resourceAttributes(): Attributes {
-    return this.span.resource?.attributes ?? NO_ATTRIBUTES;
+    return this.source.resource?.attributes ?? NO_ATTRIBUTES;
   }
 }
 

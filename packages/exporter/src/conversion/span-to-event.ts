@@ -1,3 +1,4 @@
+// conversion/: a span record to a schema-1.0 event; pure, no I/O.
 import {
   ATTR_GEN_AI_PROVIDER_NAME,
   ATTR_GEN_AI_REQUEST_MODEL,

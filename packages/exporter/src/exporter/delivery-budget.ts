@@ -21,12 +21,23 @@ export function retryPolicyOf(config: Budgeted): RetryBudgetOptions {
 
 /**
  * How long one delivery may take: the requests of one export, {@link REQUEST_CONCURRENCY} at a
- * time, each within its retry budget. Requests still running then are abandoned and their events
- * carried over, so an export of any size (a full carry-over included) ends within this bound.
+ * time, each within its retry budget. A delivery of more (a full carry-over) starts requests only
+ * within {@link chunkStartWindowMs} and carries the rest over, so it ends within this bound too.
  */
 export function deliveryBudgetMs(config: Budgeted): number {
-  const rounds = Math.ceil(REQUESTS_PER_EXPORT / REQUEST_CONCURRENCY);
-  return rounds * retryBudgetMs(retryPolicyOf(config));
+  return rounds() * retryBudgetMs(retryPolicyOf(config));
+}
+
+/**
+ * How long after a delivery began it may still start a request: all but the last round of its
+ * budget, which the last requests started need to end within their own retry budget.
+ */
+export function chunkStartWindowMs(config: Budgeted): number {
+  return (rounds() - 1) * retryBudgetMs(retryPolicyOf(config));
+}
+
+function rounds(): number {
+  return Math.ceil(REQUESTS_PER_EXPORT / REQUEST_CONCURRENCY);
 }
 
 /** The BSP's `exportTimeoutMillis`: one delivery's budget plus head room, so it never cuts one short. */

@@ -2,6 +2,7 @@ import type { TaskCompletionEvent } from '@mosaicstack/telemetry-semconv';
 import { reportConfig } from '../config/report-config.js';
 import { logger } from '../otel/diag-logger.js';
 import { asError } from '../otel/safe-call.js';
+import { Cancellation } from '../transport/cancellation.js';
 import { createServerTransport } from '../transport/create-server-transport.js';
 import { DeliveryError } from '../transport/delivery-error.js';
 import type { Transport } from '../transport/http-transport.js';
@@ -9,7 +10,7 @@ import { logDryRun, refusalHint, reportDeliveryError } from '../transport/report
 import { sendConcurrently } from '../transport/request-pool.js';
 import type { ResolvedMosaicConfig } from '../types.js';
 import { CarryOverBuffer } from './carry-over-buffer.js';
-import { deliveryBudgetMs } from './delivery-budget.js';
+import { chunkStartWindowMs } from './delivery-budget.js';
 import { eventBatchJson } from './event-batch-json.js';
 import { readBatchResponse } from './read-batch-response.js';
 import { createSelfMetrics, type SelfMetrics } from './self-metrics.js';
@@ -46,6 +47,8 @@ export interface EventDeliveryOptions {
 }
 
 const EVENTS_PATH = '/v1/events/batch';
+/** How long a flush still waits, past its deadline, for work that no longer waits on the network. */
+const AFTER_DEADLINE_GRACE_MS = 250;
 
 /**
  * Creates the delivery of task events for a resolved config (see `resolveConfig`), logging the
@@ -62,10 +65,10 @@ export class BatchEventDelivery implements EventDelivery {
   private readonly transport: Transport | undefined;
   private readonly carryOver: CarryOverBuffer;
   private readonly metrics: SelfMetrics;
-  private readonly budgetMs: number;
+  private readonly startWindowMs: number;
   private readonly pending = new Set<Promise<void>>();
-  /** Aborted when a flush or shutdown deadline passes: every request in flight is abandoned. */
-  private deadline = new AbortController();
+  /** Cancelled when a flush or shutdown deadline passes: every request in flight is abandoned. */
+  private deadline = new Cancellation();
   private openWindows = 0;
   private windowEnd = Number.POSITIVE_INFINITY;
   private deadlineTimer: ReturnType<typeof setTimeout> | undefined;
@@ -77,7 +80,7 @@ export class BatchEventDelivery implements EventDelivery {
   ) {
     this.metrics = options.metrics ?? createSelfMetrics();
     this.carryOver = new CarryOverBuffer(config.maxQueueSize);
-    this.budgetMs = deliveryBudgetMs(config);
+    this.startWindowMs = chunkStartWindowMs(config);
     this.transport =
       config.enabled && !config.dryRun
         ? createServerTransport(config, options.retryBaseDelayMs)
@@ -119,18 +122,22 @@ export class BatchEventDelivery implements EventDelivery {
     }
     this.openWindow();
     try {
-      await raceDeadline(
-        (async () => {
-          await settleStep(step);
-          await this.settle();
-          if (this.carryOver.size > 0 && !this.deadline.signal.aborted) {
-            await this.track(this.run([]));
-          }
-        })(),
-        this.deadline.signal,
-      );
-      // Requests abandoned at the deadline settle at once (every wait is abortable): their events
-      // are in the carry-over when this returns.
+      const work = (async () => {
+        await settleStep(step);
+        await this.settle();
+        if (this.carryOver.size > 0 && !this.deadline.cancelled) {
+          await this.track(this.run([]));
+        }
+      })();
+      await raceDeadline(work, this.deadline);
+      if (this.deadline.cancelled) {
+        // Past the deadline every wait is abandoned at once, so the rest of the step (the BSP
+        // handing over what it still holds) takes moments: give it those, then stop waiting.
+        const grace = new Cancellation();
+        const timer = setTimeout(() => grace.cancel(), AFTER_DEADLINE_GRACE_MS);
+        await raceDeadline(work, grace);
+        clearTimeout(timer);
+      }
       await this.settle();
     } catch (error) {
       logger.error(`flush failed unexpectedly: ${asError(error).message}`);
@@ -160,8 +167,8 @@ export class BatchEventDelivery implements EventDelivery {
     if (end >= this.windowEnd) return;
     this.windowEnd = end;
     if (this.deadlineTimer !== undefined) clearTimeout(this.deadlineTimer);
-    const controller = this.deadline;
-    this.deadlineTimer = setTimeout(() => controller.abort(), end - Date.now());
+    const deadline = this.deadline;
+    this.deadlineTimer = setTimeout(() => deadline.cancel(), end - Date.now());
     this.deadlineTimer.unref?.();
   }
 
@@ -170,7 +177,7 @@ export class BatchEventDelivery implements EventDelivery {
     if (this.deadlineTimer !== undefined) clearTimeout(this.deadlineTimer);
     this.deadlineTimer = undefined;
     this.windowEnd = Number.POSITIVE_INFINITY;
-    if (this.deadline.signal.aborted) this.deadline = new AbortController();
+    if (this.deadline.cancelled) this.deadline = new Cancellation();
   }
 
   private async run(fresh: readonly TaskCompletionEvent[]): Promise<void> {
@@ -185,27 +192,25 @@ export class BatchEventDelivery implements EventDelivery {
     const started = performance.now();
     const events = this.carryOver.size > 0 ? [...this.carryOver.drain(), ...fresh] : fresh;
     if (events.length === 0) return;
-    // One delivery ends within its budget, or at the flush deadline when that is nearer.
-    const bound = boundedSignal(this.deadline.signal, this.budgetMs);
+    // Requests start only within the start window (each then ends within its retry budget, so
+    // the delivery within its budget), and none once a flush deadline has passed.
+    const deadline = this.deadline;
+    const lastStart = Date.now() + this.startWindowMs;
     const abandoned: TaskCompletionEvent[] = [];
     const sendChunk = async (chunk: readonly TaskCompletionEvent[]) => {
-      if (bound.signal.aborted) abandoned.push(...chunk);
-      else await this.sendChunk(chunk, bound.signal);
+      if (deadline.cancelled || Date.now() > lastStart) abandoned.push(...chunk);
+      else await this.sendChunk(chunk, deadline);
     };
-    try {
-      const { batchSize } = this.config;
-      if (events.length <= batchSize) {
-        // One request (the usual export of a BSP batch of batchSize): no workers to coordinate.
-        await sendChunk(events);
-      } else {
-        const chunks: (readonly TaskCompletionEvent[])[] = [];
-        for (let i = 0; i < events.length; i += batchSize) {
-          chunks.push(events.slice(i, i + batchSize));
-        }
-        await sendConcurrently(chunks, sendChunk);
+    const { batchSize } = this.config;
+    if (events.length <= batchSize) {
+      // One request (the usual export of a BSP batch of batchSize): no workers to coordinate.
+      await sendChunk(events);
+    } else {
+      const chunks: (readonly TaskCompletionEvent[])[] = [];
+      for (let i = 0; i < events.length; i += batchSize) {
+        chunks.push(events.slice(i, i + batchSize));
       }
-    } finally {
-      bound.dispose();
+      await sendConcurrently(chunks, sendChunk);
     }
     if (abandoned.length > 0) {
       this.carry(
@@ -223,14 +228,14 @@ export class BatchEventDelivery implements EventDelivery {
   /** Sends one request's worth of events; afterwards each is delivered, carried over or reported. */
   private async sendChunk(
     chunk: readonly TaskCompletionEvent[],
-    signal: AbortSignal,
+    deadline: Cancellation,
   ): Promise<void> {
     const body = eventBatchJson(chunk);
     if (this.transport === undefined) {
       logDryRun(this.config.serverUrl, EVENTS_PATH, body);
       return;
     }
-    const result = await this.transport.send(EVENTS_PATH, body, signal);
+    const result = await this.transport.send(EVENTS_PATH, body, deadline);
     const status = result.statusCode;
 
     if (result.status === 'success') {
@@ -298,6 +303,11 @@ export class BatchEventDelivery implements EventDelivery {
 
   /** Keeps events for the next delivery (oldest dropped past the cap), reporting why. */
   private carry(chunk: readonly TaskCompletionEvent[], error: DeliveryError): void {
+    if (this.isShutdown) {
+      // No next delivery: a request that ended after shutdown loses its events, counted.
+      this.lose(chunk.length, 'delivery is shut down');
+      return;
+    }
     this.metrics.events('failed', chunk.length);
     this.report(error);
     const dropped = this.carryOver.add(chunk);
@@ -344,35 +354,19 @@ async function settleStep(step: () => Promise<void>): Promise<void> {
   }
 }
 
-/**
- * A signal aborted when `outer` aborts or `ms` have passed, whichever is first; `dispose` releases
- * its timer and listener. (`AbortSignal.any` would do, but it kept signals alive in Node 20.)
- */
-function boundedSignal(outer: AbortSignal, ms: number): { signal: AbortSignal; dispose(): void } {
-  const controller = new AbortController();
-  const abort = () => controller.abort();
-  if (outer.aborted) controller.abort();
-  else outer.addEventListener('abort', abort, { once: true });
-  const timer = setTimeout(abort, ms);
-  timer.unref?.();
-  return {
-    signal: controller.signal,
-    dispose: () => {
-      clearTimeout(timer);
-      outer.removeEventListener('abort', abort);
-    },
-  };
-}
-
-/** Waits for `work`, or until `signal` aborts, whichever comes first. */
-function raceDeadline(work: Promise<void>, signal: AbortSignal): Promise<void> {
-  if (signal.aborted) return Promise.resolve();
+/** Waits for `work`, or until `deadline` is cancelled, whichever comes first. */
+function raceDeadline(work: Promise<void>, deadline: Cancellation): Promise<void> {
   return new Promise((resolve) => {
-    const done = () => {
-      signal.removeEventListener('abort', done);
-      resolve();
-    };
-    signal.addEventListener('abort', done, { once: true });
-    void work.then(done, done);
+    const unregister = deadline.onCancel(resolve);
+    void work.then(
+      () => {
+        unregister();
+        resolve();
+      },
+      () => {
+        unregister();
+        resolve();
+      },
+    );
   });
 }

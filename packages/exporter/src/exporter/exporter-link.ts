@@ -1,4 +1,5 @@
 import type { TaskUsageStore } from '../conversion/task-usage.js';
+import type { MosaicTelemetryConfig, ResolvedMosaicConfig } from '../types.js';
 
 /**
  * What a `MosaicSpanProcessor` in front of an exporter uses of it, kept off the exporter's public
@@ -25,4 +26,25 @@ export function exporterLinkOf(exporter: object): ExporterLink {
   const link = links.get(exporter);
   if (link === undefined) throw new Error('not a MosaicSpanExporter of this package');
   return link;
+}
+
+/** What the processor factory hands the exporter it builds: its config resolved, its store. */
+export interface ExporterWiring {
+  readonly resolved: ResolvedMosaicConfig;
+  readonly usage: TaskUsageStore;
+  readonly retryBaseDelayMs: number | undefined;
+}
+
+/** Module-private: only this package can build a config carrying wiring. */
+const WIRING = Symbol('MosaicSpanExporter wiring');
+
+/** The argument of `new MosaicSpanExporter(...)` that wires it into a pipeline. */
+export function wiredConfig(wiring: ExporterWiring): MosaicTelemetryConfig {
+  return { [WIRING]: wiring } as MosaicTelemetryConfig;
+}
+
+/** The wiring a config carries, if the processor factory built it. */
+export function wiringOf(config: MosaicTelemetryConfig | undefined): ExporterWiring | undefined {
+  if (typeof config !== 'object' || config === null) return undefined;
+  return (config as { [WIRING]?: ExporterWiring })[WIRING];
 }

@@ -1,3 +1,4 @@
+// exporter/: task spans to events, then chunk, deliver, carry over, report and count them.
 import type { TaskCompletionEvent } from '@mosaicstack/telemetry-semconv';
 import { reportConfig } from '../config/report-config.js';
 import { resolveConfig } from '../config/resolve-config.js';
@@ -15,28 +16,50 @@ import {
 import { asError, safeCall } from '../otel/safe-call.js';
 import type { MosaicTelemetryConfig, ResolvedMosaicConfig } from '../types.js';
 import { BatchEventDelivery } from './event-delivery.js';
-import { setExporterLink } from './exporter-link.js';
+import { setExporterLink, wiringOf } from './exporter-link.js';
 import { createSelfMetrics, type SelfMetrics } from './self-metrics.js';
 import { testSeamsOf } from './test-seams.js';
 
 /**
- * `exporter/`: task spans to events, then chunk, deliver, carry over, report and count them.
+ * An OTel `SpanExporter` that turns task spans into schema-1.0 events and submits them to
+ * `POST /v1/events/batch` in requests of at most `batchSize`, with retries, partial-success
+ * handling and a bounded carry-over of events that could not be delivered yet. It never throws:
+ * failures go to the result callback, `onError` and OTel `diag`. `export()` is re-entrant;
+ * `forceFlush()` and `shutdown()` finish within `shutdownTimeoutMs` and never reject.
  *
- * The exporter as the processor factory builds it: an already resolved config and the usage
- * store the processor in front of it folds into. Not exported from the package.
+ * @example
+ * ```ts
+ * import { MosaicSpanExporter, MosaicSpanProcessor } from '@mosaicstack/telemetry-exporter';
+ * import { BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
+ *
+ * const exporter = new MosaicSpanExporter({ enabled: true });
+ * const processor = new MosaicSpanProcessor(new BatchSpanProcessor(exporter), exporter);
+ * ```
  */
-export class TaskSpanExporter implements SpanExporterLike {
+export class MosaicSpanExporter implements SpanExporterLike {
   private readonly delivery: BatchEventDelivery;
   private readonly metrics: SelfMetrics = createSelfMetrics();
   private readonly logCorrectionOnce = createLogOnce();
   private isShutdown = false;
+  private readonly config: ResolvedMosaicConfig;
+  private readonly usage: TaskUsageStore;
 
-  constructor(
-    private readonly config: ResolvedMosaicConfig,
-    private readonly usage: TaskUsageStore,
-    retryBaseDelayMs?: number,
-  ) {
-    this.delivery = new BatchEventDelivery(config, {
+  /**
+   * @param config options; each also comes from env or a default (see `resolveConfig`). Its
+   * problems and warnings are logged once.
+   */
+  constructor(config?: MosaicTelemetryConfig) {
+    // Built by createMosaicSpanProcessor: the config already resolved, the usage store shared.
+    const wired = wiringOf(config);
+    const { resolved, usage, retryBaseDelayMs } = wired ?? {
+      resolved: resolveConfig(config),
+      usage: new WeakMap(),
+      retryBaseDelayMs: testSeamsOf(config).retryBaseDelayMs,
+    };
+    if (wired === undefined) reportConfig(resolved);
+    this.config = resolved;
+    this.usage = usage;
+    this.delivery = new BatchEventDelivery(resolved, {
       metrics: this.metrics,
       ...(retryBaseDelayMs === undefined ? {} : { retryBaseDelayMs }),
     });
@@ -121,29 +144,5 @@ export class TaskSpanExporter implements SpanExporterLike {
     }
     this.metrics.events('corrected', corrections);
     return events;
-  }
-}
-
-/**
- * An OTel `SpanExporter` that turns task spans into schema-1.0 events and submits them to
- * `POST /v1/events/batch` in requests of at most `batchSize`, with retries, partial-success
- * handling and a bounded carry-over of events that could not be delivered yet. It never throws:
- * failures go to the result callback, `onError` and OTel `diag`. `export()` is re-entrant;
- * `forceFlush()` and `shutdown()` finish within `shutdownTimeoutMs` and never reject.
- *
- * @example
- * ```ts
- * import { MosaicSpanExporter, MosaicSpanProcessor } from '@mosaicstack/telemetry-exporter';
- * import { BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
- *
- * const exporter = new MosaicSpanExporter({ enabled: true });
- * const processor = new MosaicSpanProcessor(new BatchSpanProcessor(exporter), exporter);
- * ```
- */
-export class MosaicSpanExporter extends TaskSpanExporter {
-  constructor(config?: MosaicTelemetryConfig) {
-    const resolved = resolveConfig(config);
-    reportConfig(resolved);
-    super(resolved, new WeakMap(), testSeamsOf(config).retryBaseDelayMs);
   }
 }

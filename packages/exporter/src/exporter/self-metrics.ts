@@ -4,7 +4,7 @@ import { VERSION } from '../version.js';
 /** Values of the `result` attribute of `mosaic.telemetry.events`. */
 export type EventResult = 'accepted' | 'rejected' | 'dropped' | 'failed' | 'corrected';
 
-/** The exporter's own metrics, recorded on the host's MeterProvider (DESIGN section 8). */
+/** The exporter's own metrics (`mosaic.telemetry.events`, `...export.duration`) on the host's MeterProvider. */
 export interface SelfMetrics {
   events(result: EventResult, count: number): void;
   exportDuration(seconds: number): void;

@@ -1,8 +1,11 @@
+// otel/: what we use of OpenTelemetry: structural types, HrTime, diag logger, trace SDK loader.
 import type { Attributes, Context, SpanContext, SpanStatus } from '@opentelemetry/api';
 import type { HrTime } from './hr-time.js';
 
-// Structural subsets of the OTel SDK's trace types, so this package depends on
-// `@opentelemetry/api` alone and fits both the 2.x and 3.x SDK (DESIGN section 8b).
+/**
+ * Structural subsets of the OTel SDK's trace types, so this package depends on
+ * `@opentelemetry/api` alone and fits both the 2.x and 3.x SDK.
+ */
 
 /** What we read of a finished span (a subset of the SDK's `ReadableSpan`). */
 export interface ReadableSpanLike {

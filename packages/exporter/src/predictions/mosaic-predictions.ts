@@ -1,3 +1,4 @@
+// predictions/: crowd-sourced predictions: validated queries and answers, a bounded TTL cache.
 import {
   MAX_QUERIES_PER_BATCH,
   type PredictionQuery,
@@ -6,6 +7,7 @@ import {
 import { reportConfig } from '../config/report-config.js';
 import { resolveConfig } from '../config/resolve-config.js';
 import { asError } from '../otel/safe-call.js';
+import { Cancellation } from '../transport/cancellation.js';
 import { createServerTransport } from '../transport/create-server-transport.js';
 import { DeliveryError } from '../transport/delivery-error.js';
 import type { Transport } from '../transport/http-transport.js';
@@ -51,7 +53,7 @@ export class MosaicPredictions {
   private readonly cache: PredictionCache;
   private readonly transport: Transport | undefined;
   /** Aborted at shutdown: requests and retries in flight end at once instead of reaching the server. */
-  private readonly closing = new AbortController();
+  private readonly closing = new Cancellation();
   private readonly inflight = new Map<string, Promise<void>>();
   private readonly revalidateQueue = new Map<string, PredictionQuery>();
   private revalidateTimer: ReturnType<typeof setTimeout> | undefined;
@@ -105,7 +107,7 @@ export class MosaicPredictions {
   async shutdown(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.closing.abort();
+    this.closing.cancel();
     if (this.revalidateTimer !== undefined) clearTimeout(this.revalidateTimer);
     this.revalidateTimer = undefined;
     this.revalidateQueue.clear();
@@ -212,7 +214,7 @@ export class MosaicPredictions {
       logDryRun(this.config.serverUrl, PREDICTIONS_PATH, body);
       return;
     }
-    const result = await this.transport.send(PREDICTIONS_PATH, body, this.closing.signal);
+    const result = await this.transport.send(PREDICTIONS_PATH, body, this.closing);
     if (this.closed) return;
     const n = queries.length;
     if (result.status !== 'success') {

@@ -1,8 +1,10 @@
+// processor/: the pipeline in the host's tracer provider: usage folding, BSP, exporter.
 import { reportConfig } from '../config/report-config.js';
 import { resolveConfig } from '../config/resolve-config.js';
 import type { TaskUsageStore } from '../conversion/task-usage.js';
 import { exportTimeoutMs, REQUESTS_PER_EXPORT } from '../exporter/delivery-budget.js';
-import { TaskSpanExporter } from '../exporter/mosaic-span-exporter.js';
+import { wiredConfig } from '../exporter/exporter-link.js';
+import { MosaicSpanExporter } from '../exporter/mosaic-span-exporter.js';
 import { testSeamsOf } from '../exporter/test-seams.js';
 import { createBatchSpanProcessor } from '../otel/create-batch-span-processor.js';
 import { logger } from '../otel/diag-logger.js';
@@ -18,9 +20,6 @@ import { NOOP_SPAN_PROCESSOR } from './noop-span-processor.js';
 const IMMEDIATE_CONCURRENT_EXPORTS = 2;
 
 /**
- * `processor/`: the pipeline's entry in the host's tracer provider: wires usage folding, the
- * exporter and the SDK's BatchSpanProcessor.
- *
  * The one-line integration: a span processor that reports finished task spans to a Mosaic
  * Telemetry server. Register it next to your other processors. It builds the pipeline: the usage
  * store (the processor folds model-call usage into it, the exporter reads it), the exporter and
@@ -41,7 +40,9 @@ export function createMosaicSpanProcessor(config?: MosaicTelemetryConfig): SpanP
     const resolved = resolveConfig(config);
     if (!reportConfig(resolved)) return NOOP_SPAN_PROCESSOR;
     const usage: TaskUsageStore = new WeakMap();
-    const exporter = new TaskSpanExporter(resolved, usage, testSeamsOf(config).retryBaseDelayMs);
+    const exporter = new MosaicSpanExporter(
+      wiredConfig({ resolved, usage, retryBaseDelayMs: testSeamsOf(config).retryBaseDelayMs }),
+    );
     if (resolved.exportMode === 'immediate') {
       // Each task event leaves when its span ends; same exporter, no BSP (and no BSP timer).
       const immediate = new ImmediateSpanProcessor(exporter, {

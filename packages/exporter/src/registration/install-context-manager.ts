@@ -1,6 +1,6 @@
-import { createRequire } from 'node:module';
 import type { ContextManager } from '@opentelemetry/api';
 import { logger } from '../otel/diag-logger.js';
+import { requireOptional } from '../otel/require-optional.js';
 
 type ContextManagerConstructor = new () => ContextManager;
 
@@ -22,18 +22,8 @@ export function createContextManager(): ContextManager | undefined {
 }
 
 function loadContextManager(): ContextManagerConstructor | undefined {
-  const requirers = [createRequire(import.meta.url), createRequire(`${process.cwd()}/`)];
-  for (const req of requirers) {
-    try {
-      const mod = req('@opentelemetry/context-async-hooks') as {
-        AsyncLocalStorageContextManager?: ContextManagerConstructor;
-      };
-      if (typeof mod.AsyncLocalStorageContextManager === 'function') {
-        return mod.AsyncLocalStorageContextManager;
-      }
-    } catch {
-      // not installed where this requirer looks; try the next
-    }
-  }
-  return undefined;
+  return requireOptional<{ AsyncLocalStorageContextManager?: ContextManagerConstructor }>(
+    '@opentelemetry/context-async-hooks',
+    (mod) => typeof mod.AsyncLocalStorageContextManager === 'function',
+  )?.AsyncLocalStorageContextManager;
 }

@@ -1,8 +1,9 @@
+// registration/: zero-code wiring; the only folder that may touch SDK or API internals.
 import { ProxyTracerProvider, type TracerProvider, trace } from '@opentelemetry/api';
 import { reportConfig } from '../config/report-config.js';
 import { resolveConfig } from '../config/resolve-config.js';
-import { loadTraceModule } from '../otel/create-batch-span-processor.js';
 import { logger } from '../otel/diag-logger.js';
+import { loadTraceSdk } from '../otel/load-trace-sdk.js';
 import { createMosaicSpanProcessor } from '../processor/create-mosaic-span-processor.js';
 import { NOOP_SPAN_PROCESSOR } from '../processor/noop-span-processor.js';
 import type { MosaicTelemetryConfig } from '../types.js';
@@ -130,9 +131,7 @@ function installFallback(
   processor: RegisteredSpanProcessor,
   onAttached: () => void,
 ): RegistryHook {
-  const mod = loadTraceModule() as { BasicTracerProvider?: unknown; TracerProvider?: unknown };
-  // 2.x: BasicTracerProvider; 3.x renamed it TracerProvider.
-  const SdkProvider = (mod.BasicTracerProvider ?? mod.TracerProvider) as new (config: {
+  const SdkProvider = loadTraceSdk().TracerProvider as new (config: {
     spanProcessors: unknown[];
   }) => TracerProvider;
   const handover = new HandoverTracerProvider(new SdkProvider({ spanProcessors: [processor] }));

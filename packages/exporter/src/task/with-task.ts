@@ -1,3 +1,4 @@
+// task/: helpers for host code that marks its task spans (withTask, taskAttributes).
 import {
   ATTR_MOSAIC_TASK_OUTCOME,
   ATTR_MOSAIC_TASK_TYPE,

@@ -1,7 +1,7 @@
 /**
- * Reusable buffers for request bodies. Encoding a ~80 KB batch into a warm buffer costs a few
- * microseconds; a fresh `Buffer.from` per request costs several times that (new memory to fault
- * in) and adds external memory that makes the GC run more often.
+ * Reusable buffers for request bodies: a fresh `Buffer.from` per request means new memory to
+ * fault in and external memory that makes the GC run more often. Kept for bench (b) "CPU per
+ * exported task span", where a fresh buffer per request shows.
  */
 export class BodyBufferPool {
   private readonly free: Buffer[] = [];

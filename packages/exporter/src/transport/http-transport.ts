@@ -1,14 +1,11 @@
+// transport/: one JSON POST with retries; knows HTTP (statuses, backoff, deadlines), not spans.
 import http from 'node:http';
 import https from 'node:https';
 import { withTracingSuppressed } from '../otel/suppress-tracing.js';
 import { BodyBufferPool } from './body-buffer-pool.js';
+import type { Cancellation } from './cancellation.js';
 import { isRetryableRequestError, isRetryableStatus } from './is-retryable.js';
 import { parseRetryAfter } from './parse-retry-after.js';
-
-/**
- * `transport/`: one JSON POST to the server with retries; knows HTTP (statuses, backoff,
- * deadlines), not spans or events.
- */
 
 /** Outcome of one request: never a throw. */
 export type TransportResult =
@@ -29,10 +26,10 @@ export type TransportResult =
 /** Sends one JSON POST to the server. */
 export interface Transport {
   /**
-   * POSTs `body` to `path`. An aborted `signal` ends the request (and any retries) at once, with a
+   * POSTs `body` to `path`. Cancelling `cancel` ends the request (and any retries) at once, with a
    * `retryable` result: the caller decides what becomes of the body.
    */
-  send(path: string, body: string, signal?: AbortSignal): Promise<TransportResult>;
+  send(path: string, body: string, cancel?: Cancellation): Promise<TransportResult>;
   /** Closes idle keep-alive sockets. */
   close(): void;
 }
@@ -90,8 +87,8 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
     return list;
   };
 
-  function send(path: string, body: string, signal?: AbortSignal): Promise<TransportResult> {
-    if (signal?.aborted) return Promise.resolve(aborted());
+  function send(path: string, body: string, cancel?: Cancellation): Promise<TransportResult> {
+    if (cancel?.cancelled) return Promise.resolve(aborted());
     return new Promise<TransportResult>((resolve) => {
       let settled = false;
       // Settles first, then tears down: a destroyed socket fires 'error' and 'aborted' events that
@@ -100,11 +97,11 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
-        signal?.removeEventListener('abort', onAbort);
+        unregister?.();
         resolve(result);
         if (destroy) req.destroy();
       };
-      const onAbort = () => finish(aborted(), true);
+      let unregister: (() => void) | undefined;
       const { buffer, length } = bodies.encode(body);
       const req = withTracingSuppressed(() =>
         request({
@@ -128,7 +125,7 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
           ),
         timeoutMs,
       );
-      signal?.addEventListener('abort', onAbort, { once: true });
+      unregister = cancel?.onCancel(() => finish(aborted(), true));
       req.on('error', (error: NodeJS.ErrnoException) => {
         finish(
           isRetryableRequestError(error.code)

@@ -1,3 +1,4 @@
+import type { Cancellation } from './cancellation.js';
 import type { Transport, TransportResult } from './http-transport.js';
 import {
   BASE_BACKOFF_MS,
@@ -13,16 +14,16 @@ export type RetryPolicy = RetryBudgetOptions;
  * Wraps a transport with retries of `retryable` results: exponential backoff with full jitter
  * (base x 2^n, capped), replaced by the server's `Retry-After` when it sent one. Each request ends
  * within its retry budget (`retryBudgetMs` of the policy): a retry that would end later is not
- * made, the last result is returned instead. An aborted signal ends the retries at once.
+ * made, the last result is returned instead. A cancellation ends the retries at once.
  */
 export function createRetryingTransport(transport: Transport, policy: RetryPolicy): Transport {
   const base = policy.baseDelayMs ?? BASE_BACKOFF_MS;
   const cap = policy.maxDelayMs ?? MAX_BACKOFF_MS;
   const budget = retryBudgetMs(policy);
 
-  async function send(path: string, body: string, signal?: AbortSignal) {
+  async function send(path: string, body: string, cancel?: Cancellation) {
     const deadline = Date.now() + budget;
-    let result: TransportResult = await transport.send(path, body, signal);
+    let result: TransportResult = await transport.send(path, body, cancel);
     for (let retry = 0; retry < policy.maxRetries && result.status === 'retryable'; retry++) {
       const backoff = Math.random() * Math.min(cap, base * 2 ** retry);
       const hinted = result.retryAfterMs;
@@ -31,8 +32,8 @@ export function createRetryingTransport(transport: Transport, policy: RetryPolic
       if (hinted !== undefined && hinted > cap) break;
       const delay = hinted !== undefined && hinted > 0 ? hinted : backoff;
       if (Date.now() + delay + policy.timeoutMs > deadline) break;
-      if (!(await sleep(delay, signal))) break;
-      result = await transport.send(path, body, signal);
+      if (!(await sleep(delay, cancel))) break;
+      result = await transport.send(path, body, cancel);
     }
     return result;
   }
@@ -40,18 +41,17 @@ export function createRetryingTransport(transport: Transport, policy: RetryPolic
   return { send, close: () => transport.close() };
 }
 
-/** Waits `ms`; resolves false at once when `signal` aborts first. */
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<boolean> {
-  if (signal?.aborted) return Promise.resolve(false);
+/** Waits `ms`; resolves false at once when `cancel` is cancelled first. */
+function sleep(ms: number, cancel: Cancellation | undefined): Promise<boolean> {
+  if (cancel?.cancelled) return Promise.resolve(false);
   return new Promise((resolve) => {
-    const onAbort = () => {
-      clearTimeout(timer);
-      resolve(false);
-    };
     const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
+      unregister?.();
       resolve(true);
     }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
+    const unregister = cancel?.onCancel(() => {
+      clearTimeout(timer);
+      resolve(false);
+    });
   });
 }

@@ -1,3 +1,4 @@
+// usage/: read model-call usage in each dialect and fold it into the task beneath which it ran.
 import { ATTR_MOSAIC_TASK_TYPE } from '@mosaicstack/telemetry-semconv';
 import type { Context } from '@opentelemetry/api';
 import type { TaskUsageStore } from '../conversion/task-usage.js';
