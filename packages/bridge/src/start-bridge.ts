@@ -22,6 +22,16 @@ const urlHost = (host: string): string => (host.includes(':') ? `[${host}]` : ho
 /**
  * Starts an OTLP/HTTP receiver that turns what AI coding CLIs and agents export into Mosaic task
  * events; resolves once it listens.
+ *
+ * @example
+ * ```ts
+ * import { startBridge } from '@mosaicstack/telemetry-bridge';
+ *
+ * // Upstream from MOSAIC_TELEMETRY_SERVER_URL, _API_KEY and _INSTANCE_ID, or `telemetry: {...}`.
+ * const bridge = await startBridge({ port: 4318, defaults: { taskType: 'implementation' } });
+ * // Point a CLI at it: OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:4318
+ * process.once('SIGTERM', () => void bridge.close()); // closes open tasks and delivers them
+ * ```
  */
 export async function startBridge(
   options: BridgeOptions = {},

@@ -29,7 +29,23 @@ const listen = (server: Server, port: number, host: string): Promise<void> =>
 
 const urlHost = (host: string): string => (host.includes(':') ? `[${host}]` : host);
 
-/** Starts a local Telemetry API v1 server backed by SQLite; resolves once it listens. */
+/**
+ * Starts a local Telemetry API v1 server backed by SQLite (with OTLP routes and a web view);
+ * resolves once it listens.
+ *
+ * @example
+ * ```ts
+ * import { startDevServer } from '@mosaicstack/telemetry-devserver';
+ *
+ * const server = await startDevServer({ port: 0, dbPath: ':memory:' });
+ * process.env.MOSAIC_TELEMETRY_SERVER_URL = server.url;
+ * process.env.MOSAIC_TELEMETRY_API_KEY = server.apiKey;
+ * process.env.MOSAIC_TELEMETRY_INSTANCE_ID = server.instanceId;
+ * // ... record tasks, then read them back
+ * console.log(server.listEvents().length, 'tasks; web view at', server.webUrl);
+ * await server.close();
+ * ```
+ */
 export async function startDevServer(options: DevServerOptions = {}): Promise<DevServer> {
   const host = options.host ?? '127.0.0.1';
   const store = new EventStore(options.dbPath ?? ':memory:');

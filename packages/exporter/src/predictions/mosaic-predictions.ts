@@ -44,6 +44,16 @@ interface Job {
  * refresh replaces it. It never throws: failures go to `onError` and OTel `diag`, and leave the
  * cache as it was. Disabled telemetry (the same env flag and config as the exporter) makes
  * `refresh()` a no-op and `get()` return undefined.
+ *
+ * @example
+ * ```ts
+ * import { MosaicPredictions } from '@mosaicstack/telemetry-exporter';
+ *
+ * const predictions = new MosaicPredictions(); // same env and config as the span processor
+ * const query = { task_type: 'implementation', model: 'claude-sonnet-4-5', provider: 'anthropic', complexity: 'medium' } as const;
+ * await predictions.refresh([query]);
+ * const median = predictions.get(query)?.prediction?.input_tokens.median; // sync, from cache
+ * ```
  */
 export class MosaicPredictions {
   private readonly config: ResolvedMosaicConfig;
