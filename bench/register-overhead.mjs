@@ -1,4 +1,4 @@
-// (e) The register entry's cost on the OTel API calls an app makes all the time, with telemetry
+// (f) The register entry's cost on the OTel API calls an app makes all the time, with telemetry
 // on: ns per `context.active()` and per non-task span (start + end, under an active span) in
 // child processes, against the same app with its own SDK provider and no entry (same run).
 // - entry, API-only app: our provider and context manager are served through the API's global
@@ -56,7 +56,7 @@ for (const key of ['contextActive', 'spanStartEnd']) {
     table.push([key, variant.name, fmt(value, 0), i === 0 ? '' : `${fmt(value / base, 2)}x`]);
     if (i > 0) {
       rows.push({
-        bench: 'e register',
+        bench: 'f register',
         metric: `${key === 'contextActive' ? 'context.active()' : 'span start+end'}: ${variant.name}`,
         value: `${fmt(value, 0)} ns`,
         baseline: `${fmt(base, 0)} ns`,
