@@ -29,9 +29,12 @@ function write(
   res.end(body);
 }
 
-/** The empty Export*ServiceResponse (every record accepted): zero bytes in protobuf, `{}` in JSON. */
-const EMPTY: Readonly<Record<OtlpEncoding, Buffer>> = {
-  protobuf: Buffer.alloc(0),
+/**
+ * The empty Export*ServiceResponse (every record accepted): zero bytes in protobuf (so `end()`
+ * without a chunk: an empty one still goes through the write path), `{}` in JSON.
+ */
+const EMPTY: Readonly<Record<OtlpEncoding, Buffer | undefined>> = {
+  protobuf: undefined,
   json: Buffer.from('{}'),
 };
 const EMPTY_HEADERS: Readonly<Record<OtlpEncoding, Record<string, string>>> = {
@@ -51,7 +54,9 @@ export function writeExportResponse(
   if (rejected === 0) {
     // The usual answer, prebuilt: one write, nothing encoded per request.
     res.writeHead(200, EMPTY_HEADERS[encoding]);
-    res.end(EMPTY[encoding]);
+    const body = EMPTY[encoding];
+    if (body === undefined) res.end();
+    else res.end(body);
     return;
   }
   write(res, 200, encoding, type, {
