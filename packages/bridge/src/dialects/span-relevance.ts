@@ -31,11 +31,16 @@ const KEYS: readonly string[] = [
 const KEY_SET: ReadonlySet<string> = new Set(KEYS);
 /**
  * Lengths of the names and keys above: most decoded strings are ruled out without hashing them.
- * Keys' lengths as a table indexed by length (every key of every span passes here; an array
- * read is cheaper than a Set lookup).
+ * For keys (every key of every span passes here) a table by length and one by first character
+ * (low 7 bits; a false match only costs the Set lookup): array reads are cheaper than a Set
+ * lookup, and tracing spans' common keys (`code.module.name`) share a length with some of ours.
  */
 const KEY_LENGTHS = new Uint8Array(64);
-for (const k of KEYS) KEY_LENGTHS[k.length] = 1;
+const KEY_FIRST = new Uint8Array(128);
+for (const k of KEYS) {
+  KEY_LENGTHS[k.length] = 1;
+  KEY_FIRST[k.charCodeAt(0) & 127] = 1;
+}
 const NAME_LENGTHS: ReadonlySet<number> = new Set(
   [...NAMED, GEMINI_CALL_SPAN].map((n) => n.length),
 );
@@ -50,7 +55,12 @@ export function isRelevantName(name: string): boolean {
 
 /** Whether a dialect reads a span with this attribute key. */
 export function isRelevantKey(key: unknown): boolean {
-  return typeof key === 'string' && KEY_LENGTHS[key.length] === 1 && KEY_SET.has(key);
+  return (
+    typeof key === 'string' &&
+    KEY_LENGTHS[key.length] === 1 &&
+    KEY_FIRST[key.charCodeAt(0) & 127] === 1 &&
+    KEY_SET.has(key)
+  );
 }
 
 /** Whether a dialect may read this span's record; the others are kept only as a parent link. */
