@@ -105,8 +105,11 @@ function prebuiltBodies(instanceId, validate) {
   return bodies;
 }
 
-/** Posts `bodies` with a keep-alive agent, RAW_CONCURRENCY at once; wall seconds. */
-async function rawRound(server, bodies) {
+/**
+ * A poster of prebuilt batch bodies to `server` over one keep-alive agent (RAW_CONCURRENCY
+ * sockets): `post(body)` resolves with the accepted count and rejects on any refusal.
+ */
+function createBatchPoster(server) {
   const base = new URL(server.url);
   const agent = new http.Agent({ keepAlive: true, maxSockets: RAW_CONCURRENCY });
   const post = (body) =>
@@ -130,20 +133,41 @@ async function rawRound(server, bodies) {
         res.on('end', () => {
           const answer = JSON.parse(Buffer.concat(chunks).toString('utf8'));
           if (res.statusCode !== 200 || answer.rejected !== 0) {
-            reject(new Error(`devserver answered ${res.statusCode}: ${answer.rejected} rejected`));
-          } else resolve();
+            const first = answer.results?.find((r) => r.status === 'rejected')?.error;
+            reject(
+              new Error(
+                `devserver answered ${res.statusCode}: ${answer.rejected} rejected (${first})`,
+              ),
+            );
+          } else resolve(answer.accepted);
         });
       });
       req.end(body);
     });
-  let next = 0;
-  const started = performance.now();
+  return { post, close: () => agent.destroy() };
+}
+
+/** Posts every body, RAW_CONCURRENCY at once; the accepted count and the wall seconds taken. */
+async function postAll(post, bodies) {
+  let index = 0;
+  let accepted = 0;
   const worker = async () => {
-    while (next < bodies.length) await post(bodies[next++]);
+    while (index < bodies.length) {
+      // Read the count after the await: `accepted += await …` would add to a stale value.
+      const n = await post(bodies[index++]);
+      accepted += n;
+    }
   };
+  const started = performance.now();
   await Promise.all(Array.from({ length: RAW_CONCURRENCY }, worker));
-  const seconds = (performance.now() - started) / 1000;
-  agent.destroy();
+  return { accepted, seconds: (performance.now() - started) / 1000 };
+}
+
+/** Posts `bodies` with a keep-alive agent, RAW_CONCURRENCY at once; wall seconds. */
+async function rawRound(server, bodies) {
+  const poster = createBatchPoster(server);
+  const { seconds } = await postAll(poster.post, bodies);
+  poster.close();
   return seconds;
 }
 
@@ -309,41 +333,8 @@ function bareInserts(dbPath, layout, instanceId) {
 
 /** Posts the bench rows to the devserver child as 100-event batches, 2 at a time; events/s. */
 async function devserverIngest(server) {
-  const base = new URL(server.url);
-  const agent = new http.Agent({ keepAlive: true, maxSockets: RAW_CONCURRENCY });
+  const poster = createBatchPoster(server);
   const source = batches(server.instanceId, ROWS);
-  const post = (body) =>
-    new Promise((resolve, reject) => {
-      const req = http.request({
-        hostname: base.hostname,
-        port: base.port,
-        path: '/v1/events/batch',
-        method: 'POST',
-        agent,
-        headers: {
-          authorization: `Bearer ${server.apiKey}`,
-          'content-type': 'application/json',
-          'content-length': body.length,
-        },
-      });
-      req.on('error', reject);
-      req.on('response', (res) => {
-        const chunks = [];
-        res.on('data', (c) => chunks.push(c));
-        res.on('end', () => {
-          const answer = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-          if (res.statusCode !== 200 || answer.rejected !== 0) {
-            const first = answer.results?.find((r) => r.status === 'rejected')?.error;
-            reject(
-              new Error(
-                `devserver answered ${res.statusCode}: ${answer.rejected} rejected (${first})`,
-              ),
-            );
-          } else resolve(answer.accepted);
-        });
-      });
-      req.end(body);
-    });
   let accepted = 0;
   let seconds = 0;
   // Bodies are built ahead in slices of 10,000 events, outside the timed part, so the client's
@@ -355,18 +346,11 @@ async function devserverIngest(server) {
       if (bodies.length === 100) break;
     }
     if (bodies.length === 0) break;
-    let index = 0;
-    const worker = async () => {
-      while (index < bodies.length) {
-        const n = await post(bodies[index++]);
-        accepted += n;
-      }
-    };
-    const started = performance.now();
-    await Promise.all(Array.from({ length: RAW_CONCURRENCY }, worker));
-    seconds += (performance.now() - started) / 1000;
+    const round = await postAll(poster.post, bodies);
+    accepted += round.accepted;
+    seconds += round.seconds;
   }
-  agent.destroy();
+  poster.close();
   if (accepted !== ROWS) throw new Error(`devserver accepted ${accepted} of ${ROWS}`);
   return accepted / seconds;
 }
