@@ -20,7 +20,8 @@ import { diag } from '@opentelemetry/api';
 export type { FoldableCall, ModelCall, MosaicTelemetryConfig, SpanRecord, TaskUsage };
 export { foldModelCalls, readModelCall };
 
-const logger = diag.createComponentLogger({ namespace: '@mosaicstack/telemetry-bridge' });
+/** The bridge's one component logger (OTel `diag`); the delivery logs through the exporter's. */
+export const logger = diag.createComponentLogger({ namespace: '@mosaicstack/telemetry-bridge' });
 
 /** A finished task, ready for conversion: its record (allowlisted keys only are read) and usage. */
 export interface TaskToDeliver {

@@ -1,12 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { diag } from '@opentelemetry/api';
+import { logger } from '../pipeline/exporter-core.js';
 import type { BridgeStats, OtlpHandlerOptions } from '../types.js';
 import { type BridgeInternals, type BridgeRuntime, createBridgeRuntime } from './bridge-runtime.js';
 import { handleExport } from './handle-export.js';
 import { OTLP_ROUTES } from './otlp-signals.js';
 import { writeStatus } from './write-otlp-response.js';
-
-const logger = diag.createComponentLogger({ namespace: '@mosaicstack/telemetry-bridge' });
 
 /** A request handler that answers the OTLP routes and says whether it did. */
 export interface OtlpHandler {
