@@ -1,5 +1,6 @@
 import { createOtlpHandler, type OtlpHandler } from '@mosaicstack/telemetry-bridge';
 import type { DevServerOtlpOptions } from './types.js';
+import { urlHost } from './url-host.js';
 
 const OTLP_PATHS: ReadonlySet<string> = new Set(['/v1/traces', '/v1/logs', '/v1/metrics']);
 
@@ -23,8 +24,7 @@ export function mountOtlp(
   credentials: { apiKey: string; instanceId: string },
   options: DevServerOtlpOptions,
 ): OtlpHandler {
-  const address = WILDCARDS.has(host) ? (host === '::' ? '::1' : '127.0.0.1') : host;
-  const self = address.includes(':') ? `[${address}]` : address;
+  const self = urlHost(WILDCARDS.has(host) ? (host === '::' ? '::1' : '127.0.0.1') : host);
   return createOtlpHandler({
     ...(options.taskIdleMs === undefined ? {} : { taskIdleMs: options.taskIdleMs }),
     ...(options.defaults === undefined ? {} : { defaults: options.defaults }),

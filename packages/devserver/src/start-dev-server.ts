@@ -13,6 +13,7 @@ import { resolveCredentials } from './resolve-credentials.js';
 import type { ServerContext } from './server-context.js';
 import { TokenBucketLimiter } from './token-bucket-limiter.js';
 import type { DevServer, DevServerOptions } from './types.js';
+import { urlHost } from './url-host.js';
 
 const DEFAULT_RATE_LIMIT = { capacity: 200, refillPerSecond: 50 };
 const DEFAULT_PREDICTION_CACHE_TTL_MS = 60_000;
@@ -26,8 +27,6 @@ const listen = (server: Server, port: number, host: string): Promise<void> =>
       resolve();
     });
   });
-
-const urlHost = (host: string): string => (host.includes(':') ? `[${host}]` : host);
 
 /**
  * Starts a local Telemetry API v1 server backed by SQLite (with OTLP routes and a web view);
