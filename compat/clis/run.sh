@@ -58,15 +58,27 @@ for cli in "${clis[@]}"; do
   install_cli "$cli"
 done
 
+run_scenario() {
+  unshare -n env LANE_STAGE="$stage" bash -c 'ip link set lo up && exec node "$0" "$@"' \
+    "$here/lane.mjs" "$1" "$2" "$results/$1-$2.json"
+}
+
 results="$stage/results"
 rm -rf "$results" && mkdir -p "$results"
 failed=0
 for cli in "${clis[@]}"; do
   for scenario in ok error; do
     echo "compat/clis: $cli ($scenario)"
-    if ! unshare -n env LANE_STAGE="$stage" bash -c 'ip link set lo up && exec node "$0" "$@"' \
-      "$here/lane.mjs" "$cli" "$scenario" "$results/$cli-$scenario.json"; then
-      failed=1
+    if ! run_scenario "$cli" "$scenario"; then
+      # OpenCode does not flush its span processor at exit: now and then its last export is lost
+      # on the sender's side (seen in the field study and in this lane), and the bridge never sees
+      # the prompt's spans. One more run tells that apart from a bridge fault; two misses fail.
+      if [[ "$cli" == opencode ]]; then
+        echo "compat/clis: $cli ($scenario) once more: OpenCode may lose its last spans at exit"
+        run_scenario "$cli" "$scenario" || failed=1
+      else
+        failed=1
+      fi
     fi
   done
 done
