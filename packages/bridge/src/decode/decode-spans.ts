@@ -1,7 +1,9 @@
+import type { Type } from 'protobufjs';
 import { isRelevantKey, isRelevantName } from '../dialects/span-relevance.js';
 import type { SpanRecord } from '../pipeline/exporter-core.js';
 import type { DecodedBatch } from './decoded-batch.js';
 import { hexId } from './hex-id.js';
+import { LazyTraceTypes } from './lazy-trace-types.js';
 import { nanosToMillis } from './nanos-to-millis.js';
 import { type KeyValueLike, readAttributes } from './read-attributes.js';
 
@@ -48,6 +50,28 @@ function enumValue(value: unknown, names: Readonly<Record<string, number>>): num
   return 0;
 }
 
+function readName(span: SpanLike): string {
+  return typeof span.name === 'string' ? span.name : '';
+}
+
+/** One span's bytes as a message of this type, or undefined if they are not one. */
+function decodeMessage<T>(type: Type, bytes: Uint8Array): T | undefined {
+  try {
+    return type.decode(bytes) as T;
+  } catch {
+    return undefined;
+  }
+}
+
+function rejectReason(rejected: number, invalidBytes: number): string | undefined {
+  if (rejected === 0) return undefined;
+  const invalid = rejected - invalidBytes;
+  const parts: string[] = [];
+  if (invalidBytes > 0) parts.push(`${invalidBytes} spans that are not a valid Span protobuf`);
+  if (invalid > 0) parts.push(`${invalid} spans without a valid traceId and spanId`);
+  return parts.join(', ');
+}
+
 /** Decoded spans: full records of the spans a dialect reads, parent links of all the others. */
 export interface DecodedSpans extends DecodedBatch<SpanRecord> {
   /** Flat triples: trace id, span id, parent span id ('' for a root). */
@@ -77,13 +101,14 @@ function isRelevant(name: string, list: readonly KeyValueLike[] | null | undefin
 /**
  * The spans of an `ExportTraceServiceRequest` (a protobufjs message or OTLP/JSON) as SpanRecords.
  * OTLP numbers span kinds from 1 (INTERNAL); `SpanRecord.kind` uses the API's numbering from 0.
- * A span without a valid trace or span id is refused and counted. A span no dialect reads (by
- * name and attribute keys) is decoded as a parent link only (`links`).
+ * A span without a valid trace or span id, or whose bytes are no Span, is refused and counted.
+ * A span no dialect reads (by name and attribute keys) is decoded as a parent link only (`links`).
  */
 export function decodeSpans(request: unknown): DecodedSpans {
   const records: SpanRecord[] = [];
   const links: string[] = [];
   let rejected = 0;
+  let invalidBytes = 0;
   let lastRawTrace: unknown;
   let lastTraceId: string | undefined;
   const resources = (request as TracesRequestLike).resourceSpans;
@@ -95,8 +120,18 @@ export function decodeSpans(request: unknown): DecodedSpans {
     for (const ss of rs.scopeSpans) {
       if (ss === null || typeof ss !== 'object' || !Array.isArray(ss.spans)) continue;
       const scopeName = typeof ss.scope?.name === 'string' ? ss.scope.name : undefined;
-      for (const span of ss.spans as readonly SpanLike[]) {
-        if (span === null || typeof span !== 'object') {
+      for (const entry of ss.spans as readonly unknown[]) {
+        // Protobuf spans arrive as their bytes (`LazyTraceTypes`): the head first, and the whole
+        // span only if a dialect reads it. OTLP/JSON spans arrive as objects.
+        let span: SpanLike | undefined;
+        let relevant: boolean | undefined;
+        if (entry instanceof Uint8Array) {
+          const head = decodeMessage<SpanLike>(LazyTraceTypes.spanHead, entry);
+          relevant = head !== undefined && isRelevant(readName(head), head.attributes);
+          span = relevant ? decodeMessage<SpanLike>(LazyTraceTypes.span, entry) : head;
+          if (span === undefined) invalidBytes++;
+        } else if (entry !== null && typeof entry === 'object') span = entry as SpanLike;
+        if (span === undefined) {
           rejected++;
           continue;
         }
@@ -115,9 +150,9 @@ export function decodeSpans(request: unknown): DecodedSpans {
           rejected++;
           continue;
         }
-        const name = typeof span.name === 'string' ? span.name : '';
+        const name = readName(span);
         const parentSpanId = hexId(span.parentSpanId, 8);
-        if (!isRelevant(name, span.attributes)) {
+        if (!(relevant ?? isRelevant(name, span.attributes))) {
           // A parent link is all any dialect needs of this span: its attributes are not read.
           links.push(traceId, spanId, parentSpanId ?? '');
           continue;
@@ -145,6 +180,6 @@ export function decodeSpans(request: unknown): DecodedSpans {
     records,
     links,
     rejected,
-    rejectReason: rejected > 0 ? `${rejected} spans without a valid traceId and spanId` : undefined,
+    rejectReason: rejectReason(rejected, invalidBytes),
   };
 }

@@ -53,13 +53,22 @@ export function isRelevantName(name: string): boolean {
   return NAME_LENGTHS.has(name.length) && (NAMED.has(name) || name === GEMINI_CALL_SPAN);
 }
 
-/** Whether a dialect reads a span with this attribute key. */
+/**
+ * Whether a dialect reads a span with this attribute key: text, or the key's UTF-8 bytes as the
+ * bridge's protobuf span head gives them (the keys above are ASCII, so a byte-for-byte latin1
+ * reading of the bytes equals one of them exactly when the UTF-8 text does).
+ */
 export function isRelevantKey(key: unknown): boolean {
+  if (typeof key === 'string') {
+    return (
+      KEY_LENGTHS[key.length] === 1 && KEY_FIRST[key.charCodeAt(0) & 127] === 1 && KEY_SET.has(key)
+    );
+  }
   return (
-    typeof key === 'string' &&
+    key instanceof Uint8Array &&
     KEY_LENGTHS[key.length] === 1 &&
-    KEY_FIRST[key.charCodeAt(0) & 127] === 1 &&
-    KEY_SET.has(key)
+    KEY_FIRST[(key[0] as number) & 127] === 1 &&
+    KEY_SET.has(Buffer.from(key.buffer, key.byteOffset, key.length).toString('latin1'))
   );
 }
 

@@ -1,4 +1,5 @@
 import type { Type } from 'protobufjs';
+import { LazyTraceTypes } from '../decode/lazy-trace-types.js';
 import { OtlpTypes } from '../decode/otlp-root.js';
 
 /** An OTLP signal the bridge accepts. */
@@ -18,7 +19,7 @@ export const OTLP_ROUTES: ReadonlyMap<string, SignalRoute> = new Map([
     '/v1/traces',
     {
       signal: 'traces',
-      request: OtlpTypes.traceRequest,
+      request: LazyTraceTypes.request,
       response: OtlpTypes.traceResponse,
       rejectedField: 'rejectedSpans',
     },
