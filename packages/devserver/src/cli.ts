@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { startDevServer } from './start-dev-server.js';
-import { startupBanner } from './startup-banner.js';
+import { startDevServer } from './server/start-dev-server.js';
+import { startupBanner } from './server/startup-banner.js';
 
 const USAGE = `Usage: mosaic-telemetry-devserver [options]
 

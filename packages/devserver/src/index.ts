@@ -1,4 +1,4 @@
-export { startDevServer } from './start-dev-server.js';
+export { startDevServer } from './server/start-dev-server.js';
 export type {
   DevServer,
   DevServerFaults,

@@ -1,6 +1,6 @@
 import type { PredictionQuery, PredictionResponse } from '@mosaicstack/telemetry-semconv';
 import { describe, expect, it } from 'vitest';
-import { PredictionCache } from '../src/prediction-cache.js';
+import { PredictionCache } from '../src/predictions/prediction-cache.js';
 
 const query = (model: string): PredictionQuery => ({
   task_type: 'implementation',

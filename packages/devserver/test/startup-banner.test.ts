@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { startupBanner } from '../src/startup-banner.js';
+import { startupBanner } from '../src/server/startup-banner.js';
 
 const facts = {
   url: 'http://127.0.0.1:8931',

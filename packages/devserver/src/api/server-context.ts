@@ -1,10 +1,10 @@
-import type { CredentialRegistry } from './credential-registry.js';
-import type { EventStore } from './event-store.js';
-import type { FaultInjector } from './fault-injector.js';
-import type { IdleFolder } from './idle-folder.js';
-import type { PredictionCache } from './prediction-cache.js';
-import type { TokenBucketLimiter } from './token-bucket-limiter.js';
-import type { DevServerStats } from './types.js';
+import type { CredentialRegistry } from '../access/credential-registry.js';
+import type { TokenBucketLimiter } from '../access/token-bucket-limiter.js';
+import type { FaultInjector } from '../faults/fault-injector.js';
+import type { PredictionCache } from '../predictions/prediction-cache.js';
+import type { EventStore } from '../store/event-store.js';
+import type { IdleFolder } from '../store/idle-folder.js';
+import type { DevServerStats } from '../types.js';
 
 /** Everything a request handler needs, owned by one running server. */
 export interface ServerContext {

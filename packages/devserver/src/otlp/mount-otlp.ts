@@ -1,5 +1,5 @@
 import { createOtlpHandler, type OtlpHandler } from '@mosaicstack/telemetry-bridge';
-import type { DevServerOtlpOptions } from './types.js';
+import type { DevServerOtlpOptions } from '../types.js';
 import { urlHost } from './url-host.js';
 
 const OTLP_PATHS: ReadonlySet<string> = new Set(['/v1/traces', '/v1/logs', '/v1/metrics']);

@@ -1,4 +1,4 @@
-import type { RateLimitOptions } from './types.js';
+import type { RateLimitOptions } from '../types.js';
 
 interface Bucket {
   tokens: number;

@@ -1,12 +1,12 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { applyFault } from './apply-fault.js';
-import { handleApiGet, isApiGetRoute } from './handle-api-get.js';
-import { type ApiRoute, handleApiPost } from './handle-api-post.js';
-import { handleEventsBatch } from './handle-events-batch.js';
-import { handlePredictionsBatch } from './handle-predictions-batch.js';
-import { errorReply, sendJson } from './send-json.js';
+import { handleApiGet, isApiGetRoute } from '../api/handle-api-get.js';
+import { type ApiRoute, handleApiPost } from '../api/handle-api-post.js';
+import { handleEventsBatch } from '../api/handle-events-batch.js';
+import { handlePredictionsBatch } from '../api/handle-predictions-batch.js';
+import { errorReply, sendJson } from '../api/send-json.js';
+import type { ServerContext } from '../api/server-context.js';
+import { applyFault } from '../faults/apply-fault.js';
 import { isWebAsset, serveWebAsset } from './serve-web-asset.js';
-import type { ServerContext } from './server-context.js';
 
 const API_ROUTES: Record<string, ApiRoute> = {
   '/v1/events/batch': handleEventsBatch,

@@ -3,7 +3,7 @@ import type {
   PredictionQuery,
   PredictionResponse,
 } from '@mosaicstack/telemetry-semconv';
-import type { DimensionFilter, EventStore } from './event-store.js';
+import type { DimensionFilter, EventStore } from '../store/event-store.js';
 
 /** Samples at level 0 for medium and high confidence (wire protocol, predictions). */
 const MEDIUM_CONFIDENCE_SAMPLES = 30;

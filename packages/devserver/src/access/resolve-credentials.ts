@@ -1,6 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { EventStore } from './event-store.js';
-import type { DevServerOptions } from './types.js';
+import type { EventStore } from '../store/event-store.js';
+import type { DevServerOptions } from '../types.js';
 
 /**
  * The server's main key and instance id: the explicit options, else the pair generated on the

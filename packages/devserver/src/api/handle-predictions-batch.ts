@@ -3,8 +3,8 @@ import {
   type PredictionQuery,
   type PredictionResponse,
 } from '@mosaicstack/telemetry-semconv';
-import { computePrediction } from './compute-prediction.js';
-import { predictionQueryProblem } from './prediction-query-problem.js';
+import { computePrediction } from '../predictions/compute-prediction.js';
+import { predictionQueryProblem } from '../predictions/prediction-query-problem.js';
 import { readBatchItems } from './read-batch-items.js';
 import { errorReply, type JsonReply } from './send-json.js';
 import type { ServerContext } from './server-context.js';

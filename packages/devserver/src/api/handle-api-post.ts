@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { MAX_REQUEST_BODY_BYTES } from '@mosaicstack/telemetry-semconv';
-import { parseBearerToken } from './parse-bearer-token.js';
+import { parseBearerToken } from '../access/parse-bearer-token.js';
 import { readBody } from './read-body.js';
 import { errorReply, type JsonReply, sendJson } from './send-json.js';
 import type { ServerContext } from './server-context.js';

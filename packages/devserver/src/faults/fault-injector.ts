@@ -1,4 +1,4 @@
-import type { DevServerFaults, FailNextOptions } from './types.js';
+import type { DevServerFaults, FailNextOptions } from '../types.js';
 
 /** One misbehaviour applied to one POST request. */
 export type Fault =

@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
+import { PACKAGE_DIR } from '../package-dir.js';
 
 const JS = 'text/javascript; charset=utf-8';
 const pageFile = (name: string, type: string) => ({
-  url: new URL(`../web/${name}`, import.meta.url),
+  url: new URL(`web/${name}`, PACKAGE_DIR),
   type,
 });
 
@@ -19,7 +20,7 @@ const ASSETS: Record<string, { url: URL; type: string }> = {
     ]),
   ),
   '/assets/chart.umd.min.js': {
-    url: new URL('../dist/vendor/chart.umd.min.js', import.meta.url),
+    url: new URL('dist/vendor/chart.umd.min.js', PACKAGE_DIR),
     type: JS,
   },
 };

@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { PredictionQuery } from '@mosaicstack/telemetry-semconv';
+import { parseBearerToken } from '../access/parse-bearer-token.js';
+import { predictionQueryProblem } from '../predictions/prediction-query-problem.js';
 import { answerPrediction } from './handle-predictions-batch.js';
-import { parseBearerToken } from './parse-bearer-token.js';
-import { predictionQueryProblem } from './prediction-query-problem.js';
 import {
   ParamError,
   readPredictionParams,

@@ -6,8 +6,8 @@ import {
   Provider,
   TaskType,
 } from '@mosaicstack/telemetry-semconv';
-import type { SummaryQuery } from './summarize.js';
-import type { TaskQuery } from './task-reader.js';
+import type { SummaryQuery } from '../store/summarize.js';
+import type { TaskQuery } from '../store/task-reader.js';
 
 const DEFAULT_LIMIT = 50;
 const MAX_LIMIT = 200;
