@@ -1,3 +1,4 @@
+// access/: who may call and how often: API keys bound to instances, Bearer tokens, rate limits.
 import { createHash, timingSafeEqual } from 'node:crypto';
 
 interface Credential {

@@ -1,3 +1,4 @@
+// api/: the HTTP routes (v1 POST checks, both v1 batches, web view reads) and their context.
 import type { CredentialRegistry } from '../access/credential-registry.js';
 import type { TokenBucketLimiter } from '../access/token-bucket-limiter.js';
 import type { FaultInjector } from '../faults/fault-injector.js';

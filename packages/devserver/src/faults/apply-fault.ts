@@ -6,7 +6,7 @@ const MALFORMED_BODY = '{"accepted": 1, "rejected": 0, "results": [{"event_id": 
 
 /**
  * Finishes a POST request with an injected fault instead of processing it. (A delay is no such
- * fault: handleApiPost applies it after reading the body, see create-request-handler.ts.)
+ * fault: handleApiPost applies it after reading the body, see server/create-request-handler.ts.)
  */
 export function applyFault(
   fault: Exclude<Fault, { kind: 'delay' }>,

@@ -1,3 +1,4 @@
+// faults/: misbehaviour a test queues for the next v1 POSTs (status, delay, reset, bad body).
 import type { DevServerFaults, FailNextOptions } from '../types.js';
 
 /** One misbehaviour applied to one POST request. */

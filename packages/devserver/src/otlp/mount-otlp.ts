@@ -1,3 +1,4 @@
+// otlp/: the embedded OTLP/HTTP bridge; it delivers the tasks it recognises to our own v1 route.
 import { createOtlpHandler, type OtlpHandler } from '@mosaicstack/telemetry-bridge';
 import type { DevServerOtlpOptions } from '../types.js';
 import { urlHost } from './url-host.js';

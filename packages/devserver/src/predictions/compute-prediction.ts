@@ -1,3 +1,4 @@
+// predictions/: answers to prediction queries: the fallback ladder, the query check, a TTL cache.
 import type {
   PredictionConfidence,
   PredictionQuery,

@@ -1,3 +1,4 @@
+// server/: the process: start and stop, wire the parts, route each request, serve the web view.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { OtlpHandler } from '@mosaicstack/telemetry-bridge';

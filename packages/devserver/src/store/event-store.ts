@@ -1,3 +1,4 @@
+// store/: SQLite: events, the aggregates folded from them, tasks, summaries, prediction statistics.
 import type { TaskCompletionEvent } from '@mosaicstack/telemetry-semconv';
 import Database from 'better-sqlite3';
 import { AggregateFolder } from './aggregate-folder.js';

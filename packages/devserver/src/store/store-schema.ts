@@ -7,7 +7,7 @@ export const SCHEMA_VERSION = 2;
  * Events are keyed by an INTEGER rowid (appends in arrival order: cheap inserts, the task list
  * newest first, and a watermark for the aggregates) with the wire `event_id` in a UNIQUE index.
  * The four prediction dimensions live once in `buckets`. The other tables are aggregates folded
- * from events (see fold-aggregates.ts), so predictions and the web view never scan events.
+ * from events (see aggregate-folder.ts), so predictions and the web view never scan events.
  */
 export const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (
