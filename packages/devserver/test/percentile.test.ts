@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { percentile } from '../src/predictions/percentile.js';
+import { percentile } from './percentile.js';
 
 describe('percentile', () => {
   describe('percentile', () => {

@@ -1,5 +1,5 @@
 import type { PredictionData, TaskCompletionEvent } from '@mosaicstack/telemetry-semconv';
-import { percentile } from '../src/predictions/percentile.js';
+import { percentile } from './percentile.js';
 
 /**
  * The devserver's first prediction method, kept as the test oracle: every matching event in

@@ -6,7 +6,7 @@ import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DevServer, startDevServer } from '../../src/index.js';
-import { percentile } from '../../src/predictions/percentile.js';
+import { percentile } from '../percentile.js';
 import { launchChromium } from './launch-chromium.js';
 
 /** A model name a hostile client could send: must show as text, never run. */

@@ -1,3 +1,5 @@
+// The exact percentile the devserver's predictions are checked against (numpy's default method):
+// a test oracle, not shipped; the server reads percentiles from its per-bucket histograms.
 /**
  * The `p` quantile (0..1) of ascending `sorted` values, interpolating linearly between the closest
  * ranks like numpy's default method. NaN for an empty list.
