@@ -323,6 +323,11 @@ export class BatchEventDelivery implements EventDelivery {
     }
   }
 
+  /** Counts and reports `count` events lost before they reached the delivery (see ExporterLink). */
+  lost(count: number, why: string): void {
+    this.lose(count, why);
+  }
+
   /** Counts and reports `count` events that will never be delivered. */
   private lose(count: number, why: string): void {
     if (count === 0) return;

@@ -12,6 +12,8 @@ export interface ExporterLink {
   flushAfter(step: () => Promise<void>): Promise<void>;
   /** Runs `step` (the BSP's shutdown), then shuts the exporter down, within one deadline. */
   shutdownAfter(step: () => Promise<void>): Promise<void>;
+  /** Counts and reports task spans a processor in front dropped (one event each), and why. */
+  lost(count: number, why: string): void;
 }
 
 const links = new WeakMap<object, ExporterLink>();

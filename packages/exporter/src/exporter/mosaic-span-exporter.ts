@@ -70,6 +70,7 @@ export class MosaicSpanExporter implements SpanExporterLike {
         await this.delivery.shutdownAfter(step);
         this.isShutdown = true;
       },
+      lost: (count, why) => this.delivery.lost(count, why),
     });
   }
 

@@ -3,7 +3,7 @@ import { reportConfig } from '../config/report-config.js';
 import { resolveConfig } from '../config/resolve-config.js';
 import type { TaskUsageStore } from '../conversion/task-usage.js';
 import { exportTimeoutMs, REQUESTS_PER_EXPORT } from '../exporter/delivery-budget.js';
-import { wiredConfig } from '../exporter/exporter-link.js';
+import { exporterLinkOf, wiredConfig } from '../exporter/exporter-link.js';
 import { MosaicSpanExporter } from '../exporter/mosaic-span-exporter.js';
 import { testSeamsOf } from '../exporter/test-seams.js';
 import { createBatchSpanProcessor } from '../otel/create-batch-span-processor.js';
@@ -49,6 +49,7 @@ export function createMosaicSpanProcessor(config?: MosaicTelemetryConfig): SpanP
         maxQueueSize: resolved.maxQueueSize,
         maxExportBatchSize: resolved.batchSize,
         maxConcurrentExports: IMMEDIATE_CONCURRENT_EXPORTS,
+        onDropped: (count, why) => exporterLinkOf(exporter).lost(count, why),
       });
       return brandProcessor(
         new MosaicSpanProcessor(immediate, exporter, { autoTasks: resolved.autoTasks }),

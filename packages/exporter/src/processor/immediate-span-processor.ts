@@ -1,6 +1,7 @@
 import type { Context } from '@opentelemetry/api';
 import { logger } from '../otel/diag-logger.js';
 import type { ReadableSpanLike, SpanExporterLike, SpanProcessorLike } from '../otel/otel-types.js';
+import { safeCall } from '../otel/safe-call.js';
 import { withTracingSuppressed } from '../otel/suppress-tracing.js';
 
 /** Limits of an {@link ImmediateSpanProcessor}. */
@@ -11,6 +12,11 @@ export interface ImmediateOptions {
   readonly maxExportBatchSize: number;
   /** Exports in flight at once. */
   readonly maxConcurrentExports: number;
+  /**
+   * Counts and reports spans dropped past `maxQueueSize` (the exporter's delivery does: the
+   * `dropped` metric, `onError`, diag); called once per export that ends after drops.
+   */
+  readonly onDropped: (count: number, why: string) => void;
 }
 
 /**
@@ -26,6 +32,8 @@ export class ImmediateSpanProcessor implements SpanProcessorLike {
   private inFlight = 0;
   private idleWaiters: Array<() => void> = [];
   private isShutdown = false;
+  /** Spans dropped past `maxQueueSize` and not reported yet. */
+  private dropped = 0;
 
   constructor(
     private readonly exporter: SpanExporterLike,
@@ -42,10 +50,9 @@ export class ImmediateSpanProcessor implements SpanProcessorLike {
   onEnd(span: ReadableSpanLike): void {
     if (this.isShutdown) return;
     if (this.queue.length >= this.options.maxQueueSize) {
+      // Full only while every export slot is busy, so an export ends soon and reports the drops.
       this.queue.shift();
-      logger.warn(
-        `immediate export queue full (maxQueueSize ${this.options.maxQueueSize}): dropped the oldest task span; the server is slower than tasks end`,
-      );
+      this.dropped++;
     }
     this.queue.push(span);
     this.pump();
@@ -78,6 +85,7 @@ export class ImmediateSpanProcessor implements SpanProcessorLike {
         if (done) return;
         done = true;
         this.inFlight--;
+        this.reportDropped();
         this.pump();
         if (this.inFlight === 0 && this.queue.length === 0) this.wakeIdle();
       };
@@ -89,6 +97,18 @@ export class ImmediateSpanProcessor implements SpanProcessorLike {
         finish();
       }
     }
+  }
+
+  private reportDropped(): void {
+    if (this.dropped === 0) return;
+    const count = this.dropped;
+    this.dropped = 0;
+    safeCall(() =>
+      this.options.onDropped(
+        count,
+        `immediate export queue full (maxQueueSize ${this.options.maxQueueSize}): dropped the oldest task spans, the server is slower than tasks end`,
+      ),
+    );
   }
 
   private wakeIdle(): void {

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { type DevServer, startDevServer } from '@mosaicstack/telemetry-devserver';
+import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { finishedSpans, testConfig } from '../../../../test/support/finished-spans.js';
 import {
@@ -9,7 +10,9 @@ import {
   startRecordingServer,
 } from '../../../../test/support/recording-server.js';
 import { MosaicSpanExporter } from '../../src/exporter/mosaic-span-exporter.js';
+import { createMosaicSpanProcessor } from '../../src/processor/create-mosaic-span-processor.js';
 import { ImmediateSpanProcessor } from '../../src/processor/immediate-span-processor.js';
+import type { MosaicDeliveryError } from '../../src/types.js';
 
 const CLI = fileURLToPath(new URL('../fixtures/immediate/cli-task.mjs', import.meta.url));
 
@@ -41,12 +44,14 @@ describe('ImmediateSpanProcessor', () => {
 
   function make(maxQueueSize = 100) {
     const exporter = new MosaicSpanExporter(testConfig(server.url));
+    const drops: number[] = [];
     const processor = new ImmediateSpanProcessor(exporter, {
       maxQueueSize,
       maxExportBatchSize: 100,
       maxConcurrentExports: 2,
+      onDropped: (count) => drops.push(count),
     });
-    return { exporter, processor };
+    return { exporter, processor, drops };
   }
 
   describe('onEnd', () => {
@@ -81,14 +86,41 @@ describe('ImmediateSpanProcessor', () => {
 
     it('drops the oldest span past maxQueueSize while exports are in flight', async () => {
       server.respondWith((req) => ({ ...(acceptAll(req) as object), delayMs: 50 }) as never);
-      const { processor } = make(5);
+      const { processor, drops } = make(5);
       for (const span of taskSpans(12)) processor.onEnd(span as never);
-      // 2 in flight, 5 queued, 5 dropped.
+      // 2 in flight, 5 queued, 5 dropped: reported together when the first export ends.
       expect(processor.queued).toBe(5);
+      expect(drops).toEqual([]);
       await processor.forceFlush();
       expect(eventCount(server)).toBe(7);
+      expect(drops).toEqual([5]);
       await processor.shutdown();
     });
+  });
+
+  it('counts and reports the dropped spans as lost events through the pipeline built for the mode', async () => {
+    server.respondWith((req) => ({ ...(acceptAll(req) as object), delayMs: 100 }) as never);
+    const errors: MosaicDeliveryError[] = [];
+    const provider = new BasicTracerProvider({
+      spanProcessors: [
+        createMosaicSpanProcessor({
+          ...testConfig(server.url),
+          exportMode: 'immediate',
+          maxQueueSize: 3,
+          onError: (error) => errors.push(error),
+        }),
+      ],
+    });
+    const tracer = provider.getTracer('test');
+    for (let i = 0; i < 10; i++) {
+      tracer.startSpan('task', { attributes: { 'mosaic.task.type': 'implementation' } }).end();
+    }
+    await provider.forceFlush();
+    // 2 went out at once, 3 waited, 5 were dropped: 5 stored and 5 counted, none silently.
+    expect(eventCount(server)).toBe(5);
+    expect(errors.map((e) => [e.kind, e.eventCount])).toEqual([['dropped', 5]]);
+    expect(errors[0]?.message).toMatch(/immediate export queue full \(maxQueueSize 3\)/);
+    await provider.shutdown();
   });
 
   describe('shutdown', () => {
