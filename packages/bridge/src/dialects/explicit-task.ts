@@ -1,7 +1,7 @@
 import { ATTR_MOSAIC_TASK_TYPE } from '@mosaicstack/telemetry-semconv';
 import type { SpanRecord } from '../pipeline/exporter-core.js';
 import type { TraceView } from '../tasks/trace-view.js';
-import { foldDescendants } from './fold-descendants.js';
+import { foldedSpanTasks } from './folded-span-tasks.js';
 import type { TraceDialectContext, TraceTask } from './trace-dialect.js';
 
 /**
@@ -20,25 +20,10 @@ export function hasOwnTaskType(record: SpanRecord): boolean {
  * everything else.
  */
 export function explicitTasks(trace: TraceView, _ctx: TraceDialectContext): TraceTask[] {
-  const tasks = [...trace.records.values()].filter(hasOwnTaskType);
-  if (tasks.length === 0) return [];
-  const folded = foldDescendants(trace, new Set(tasks.map((t) => t.spanId)));
-  return tasks.map((span) => {
-    const f = folded.get(span.spanId);
-    return {
-      complete: true,
-      draft: {
-        traceId: span.traceId,
-        spanId: span.spanId,
-        source: 'mosaic.task',
-        startMs: span.startTimeMs,
-        endMs: span.endTimeMs,
-        resourceAttributes: span.resourceAttributes,
-        ownAttributes: span.attributes,
-        usage: f?.usage,
-        costMicros: undefined,
-        failed: span.statusCode === 2 || f?.lastCallFailed === true,
-      },
-    };
-  });
+  return foldedSpanTasks(
+    trace,
+    [...trace.records.values()].filter(hasOwnTaskType),
+    'mosaic.task',
+    true,
+  );
 }

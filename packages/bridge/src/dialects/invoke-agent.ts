@@ -1,5 +1,5 @@
 import type { TraceView } from '../tasks/trace-view.js';
-import { foldDescendants } from './fold-descendants.js';
+import { foldedSpanTasks } from './folded-span-tasks.js';
 import type { TraceDialectContext, TraceTask } from './trace-dialect.js';
 
 /** Whether a span is a root OTel GenAI agent span (`gen_ai.operation.name = invoke_agent`). */
@@ -15,23 +15,5 @@ export function invokeAgentTasks(trace: TraceView, ctx: TraceDialectContext): Tr
   const roots = [...trace.records.values()].filter(
     (r) => isRootAgentSpan(r.attributes, r.parentSpanId) && !ctx.isClaimed(r.spanId),
   );
-  if (roots.length === 0) return [];
-  const folded = foldDescendants(trace, new Set(roots.map((r) => r.spanId)));
-  return roots.map((span) => {
-    const f = folded.get(span.spanId);
-    return {
-      complete: true,
-      draft: {
-        traceId: span.traceId,
-        spanId: span.spanId,
-        source: 'invoke_agent',
-        startMs: span.startTimeMs,
-        endMs: span.endTimeMs,
-        resourceAttributes: span.resourceAttributes,
-        usage: f?.usage,
-        costMicros: undefined,
-        failed: span.statusCode === 2 || f?.lastCallFailed === true,
-      },
-    };
-  });
+  return foldedSpanTasks(trace, roots, 'invoke_agent');
 }

@@ -1,5 +1,5 @@
 import type { TraceView } from '../tasks/trace-view.js';
-import { foldDescendants } from './fold-descendants.js';
+import { foldedSpanTasks } from './folded-span-tasks.js';
 import type { TraceDialectContext, TraceTask } from './trace-dialect.js';
 
 /** OpenCode's span of one prompt. */
@@ -14,23 +14,5 @@ export const OPENCODE_PROMPT_SPAN = 'SessionPrompt.prompt';
  */
 export function openCodeTasks(trace: TraceView, ctx: TraceDialectContext): TraceTask[] {
   const prompts = trace.named(OPENCODE_PROMPT_SPAN).filter((r) => !ctx.isClaimed(r.spanId));
-  if (prompts.length === 0) return [];
-  const folded = foldDescendants(trace, new Set(prompts.map((r) => r.spanId)));
-  return prompts.map((span) => {
-    const f = folded.get(span.spanId);
-    return {
-      complete: true,
-      draft: {
-        traceId: span.traceId,
-        spanId: span.spanId,
-        source: OPENCODE_PROMPT_SPAN,
-        startMs: span.startTimeMs,
-        endMs: span.endTimeMs,
-        resourceAttributes: span.resourceAttributes,
-        usage: f?.usage,
-        costMicros: undefined,
-        failed: span.statusCode === 2 || f?.lastCallFailed === true,
-      },
-    };
-  });
+  return foldedSpanTasks(trace, prompts, OPENCODE_PROMPT_SPAN);
 }

@@ -1,0 +1,37 @@
+import type { SpanRecord } from '../pipeline/exporter-core.js';
+import type { TraceView } from '../tasks/trace-view.js';
+import { foldDescendants } from './fold-descendants.js';
+import type { TraceTask } from './trace-dialect.js';
+
+/**
+ * Each of `spans` (task spans of one trace) as a complete task: usage folded from the model calls
+ * beneath it, failed when the span is ERROR or its last model call failed. With `ownAttributes`,
+ * the span's own allowlisted attributes win over everything else (explicit task spans).
+ */
+export function foldedSpanTasks(
+  trace: TraceView,
+  spans: readonly SpanRecord[],
+  source: string,
+  ownAttributes = false,
+): TraceTask[] {
+  if (spans.length === 0) return [];
+  const folded = foldDescendants(trace, new Set(spans.map((s) => s.spanId)));
+  return spans.map((span) => {
+    const f = folded.get(span.spanId);
+    return {
+      complete: true,
+      draft: {
+        traceId: span.traceId,
+        spanId: span.spanId,
+        source,
+        startMs: span.startTimeMs,
+        endMs: span.endTimeMs,
+        resourceAttributes: span.resourceAttributes,
+        ...(ownAttributes ? { ownAttributes: span.attributes } : {}),
+        usage: f?.usage,
+        costMicros: undefined,
+        failed: span.statusCode === 2 || f?.lastCallFailed === true,
+      },
+    };
+  });
+}
