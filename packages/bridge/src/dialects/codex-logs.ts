@@ -2,12 +2,29 @@ import type { LogRecordLike } from '../decode/log-record-like.js';
 import { BoundedMap } from '../tasks/bounded-map.js';
 import { inferProvider } from './infer-provider.js';
 import type { KeyedRequest } from './keyed-request.js';
+import type { ModelRequest } from './model-request.js';
 import { countAttr, textAttr } from './read-attribute.js';
 
 const isCodex = (log: LogRecordLike) => {
   const service = log.resourceAttributes['service.name'];
   return typeof service === 'string' ? service.startsWith('codex') : true;
 };
+
+/** A request of a Codex conversation, as a keyed task sees it (Codex logs have no prompt id). */
+function conversationRequest(
+  log: LogRecordLike,
+  conversation: string,
+  request: ModelRequest,
+): KeyedRequest {
+  return {
+    source: 'codex.logs',
+    sessionId: conversation,
+    promptId: '',
+    from: 'logs',
+    resourceAttributes: log.resourceAttributes,
+    request,
+  };
+}
 
 /**
  * A `codex.tool_decision` or `codex.tool_result` (only its time and conversation are read: a
@@ -20,23 +37,16 @@ function unansweredTool(log: LogRecordLike, name: string): KeyedRequest | undefi
   const conversation = textAttr(log.attributes, 'conversation.id');
   if (conversation === undefined || !isCodex(log)) return undefined;
   const stamp = textAttr(log.attributes, 'event.timestamp') ?? String(log.timeMs);
-  return {
-    source: 'codex.logs',
-    sessionId: conversation,
-    promptId: '',
-    from: 'logs',
-    resourceAttributes: log.resourceAttributes,
-    request: {
-      id: `${name}:${stamp}`,
-      startMs: log.timeMs,
-      endMs: log.timeMs,
-      inputTokens: 0,
-      outputTokens: 0,
-      model: undefined,
-      provider: undefined,
-      failed: true,
-    },
-  };
+  return conversationRequest(log, conversation, {
+    id: `${name}:${stamp}`,
+    startMs: log.timeMs,
+    endMs: log.timeMs,
+    inputTokens: 0,
+    outputTokens: 0,
+    model: undefined,
+    provider: undefined,
+    failed: true,
+  });
 }
 
 /**
@@ -76,24 +86,17 @@ function readCodexLog(
   const input = failed ? 0 : (countAttr(a, 'input_token_count') ?? 0);
   const output = failed ? 0 : (countAttr(a, 'output_token_count') ?? 0);
   const stamp = textAttr(a, 'event.timestamp') ?? String(log.timeMs);
-  return {
-    source: 'codex.logs',
-    sessionId: conversation,
-    promptId: '',
-    from: 'logs',
-    resourceAttributes: log.resourceAttributes,
-    request: {
-      id: `${name}:${stamp}:${input}:${output}`,
-      startMs: log.timeMs - (countAttr(a, 'duration_ms') ?? 0),
-      endMs: log.timeMs,
-      inputTokens: input,
-      outputTokens: output,
-      model,
-      provider: inferProvider(model),
-      failed,
-      continues,
-    },
-  };
+  return conversationRequest(log, conversation, {
+    id: `${name}:${stamp}:${input}:${output}`,
+    startMs: log.timeMs - (countAttr(a, 'duration_ms') ?? 0),
+    endMs: log.timeMs,
+    inputTokens: input,
+    outputTokens: output,
+    model,
+    provider: inferProvider(model),
+    failed,
+    continues,
+  });
 }
 
 /**
