@@ -11,7 +11,6 @@
 // decode-only, ingest and a bare HTTP+decode server back to back; the verdict is the median of
 // the rounds' ingest/decode ratios. Also: heap with 10,000 open tasks.
 
-import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
@@ -150,24 +149,10 @@ function writePayloads(bodies) {
   return { file, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }
 
+/** This script forked with --sender: `send(message)` resolves once that batch is all posted. */
 function startSender() {
-  const child = fork(fileURLToPath(import.meta.url), ['--sender'], { stdio: 'inherit' });
-  const next = (type) =>
-    new Promise((resolve) => {
-      const on = (m) => {
-        if (m?.type === type) {
-          child.off('message', on);
-          resolve(m);
-        }
-      };
-      child.on('message', on);
-    });
-  const send = (msg) => {
-    const sent = next('sent');
-    child.send(msg);
-    return sent;
-  };
-  return { child, ready: next('ready'), send };
+  const helper = forkHelper('../bridge-ingest.mjs', 'ready', ['--sender']);
+  return { child: helper.child, ready: helper.ready, send: (m) => helper.request(m, 'sent') };
 }
 
 /** One round: the sender posts every payload; the bridge's CPU from first byte to close(). */

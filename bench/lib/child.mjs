@@ -17,23 +17,25 @@ export function forkHelper(script, readyType, args = []) {
     child.once('error', reject);
     child.once('exit', (code) => reject(new Error(`${script} exited early (${code})`)));
   });
-  /** Sends `{ type }` and resolves with the first answer of the same type. */
-  const ask = (type) =>
+  /** Sends `message` and resolves with the first answer of type `answerType`. */
+  const request = (message, answerType) =>
     new Promise((resolve) => {
-      const onMessage = (message) => {
-        if (message?.type === type) {
+      const onMessage = (answer) => {
+        if (answer?.type === answerType) {
           child.off('message', onMessage);
-          resolve(message);
+          resolve(answer);
         }
       };
       child.on('message', onMessage);
-      child.send({ type });
+      child.send(message);
     });
+  /** Sends `{ type }` and resolves with the first answer of the same type. */
+  const ask = (type) => request({ type }, type);
   const close = () =>
     new Promise((resolve) => {
       if (child.exitCode !== null) return resolve();
       child.once('exit', () => resolve());
       child.send({ type: 'close' });
     });
-  return { child, ready, ask, close };
+  return { child, ready, ask, request, close };
 }
