@@ -15,17 +15,8 @@ if ! command -v pnpm >/dev/null 2>&1 || [[ "$(pnpm --version)" != 10.* ]]; then
   npm i -g pnpm@10
 fi
 
-# Node 24 from the npm registry, as in compat/otel3.
-node24_dir="${MOSAIC_NODE24_DIR:-/tmp/node24}"
-node24="$node24_dir/node_modules/node/bin/node"
-if [[ ! -x "$node24" ]] || [[ "$("$node24" --version)" != v24.* ]]; then
-  npm i --prefix "$node24_dir" --no-save --no-audit --no-fund node@24
-fi
-if [[ ! -x "$node24" ]]; then
-  case "$(uname -m)" in x86_64) arch=x64 ;; aarch64 | arm64) arch=arm64 ;; *) arch="$(uname -m)" ;; esac
-  npm i --prefix "$node24_dir" --no-save --no-audit --no-fund "node-linux-$arch@24"
-  node24="$node24_dir/node_modules/node-linux-$arch/bin/node"
-fi
+# Node 24 from the npm registry.
+source "$repo/compat/lib/node24.sh"
 
 if [[ ! -f "$repo/packages/exporter/dist/index.mjs" || ! -f "$repo/packages/semconv/dist/index.mjs" ]]; then
   (cd "$repo" && pnpm build)
