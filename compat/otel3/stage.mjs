@@ -1,31 +1,18 @@
 // Stages this project in a directory outside the repository (`node stage.mjs <dir>`): its own
 // files plus the BUILT @mosaicstack packages as `vendor/` copies. Outside the repo, nothing
 // resolves from the main workspace's node_modules: the 2.x SDK there cannot leak into this lane.
-import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { copyLaneFiles, vendorPackages } from '../lib/stage-lane.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
-const repo = join(here, '..', '..');
 const target = process.argv[2];
 if (target === undefined) throw new Error('usage: node stage.mjs <dir>');
 
-for (const file of ['package.json', 'pnpm-lock.yaml', '.npmrc', 'vitest.config.mjs', 'test']) {
-  try {
-    cpSync(join(here, file), join(target, file), { recursive: true });
-  } catch (error) {
-    if (file !== 'pnpm-lock.yaml') throw error; // the lockfile is made on the first install
-  }
-}
-for (const pkg of ['exporter', 'semconv']) {
-  const from = join(repo, 'packages', pkg);
-  const to = join(target, 'vendor', `telemetry-${pkg}`);
-  mkdirSync(to, { recursive: true });
-  cpSync(join(from, 'dist'), join(to, 'dist'), { recursive: true });
-  // What a published package.json says: no workspace protocol, no dev dependencies.
-  const manifest = JSON.parse(readFileSync(join(from, 'package.json'), 'utf8'));
-  delete manifest.devDependencies;
-  delete manifest.scripts;
-  delete manifest.dependencies;
-  writeFileSync(join(to, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
-}
+copyLaneFiles(here, target, [
+  'package.json',
+  'pnpm-lock.yaml',
+  '.npmrc',
+  'vitest.config.mjs',
+  'test',
+]);
+vendorPackages(target, ['exporter', 'semconv']);
