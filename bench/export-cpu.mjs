@@ -12,7 +12,7 @@ const BATCH = 100;
 const SPANS_PER_ROUND = Number(process.env.BENCH_EXPORT_SPANS_PER_ROUND ?? 2000);
 const ROUNDS = Number(process.env.BENCH_EXPORT_ROUNDS ?? 12);
 const GOAL_RATIO = 3;
-/** DESIGN section 10: CPU per exported span at most this many times the bare HTTP floor. */
+/** Budget (docs/guarantees.md): CPU per exported span at most this many times the bare HTTP floor. */
 const FLOOR_BUDGET = 2;
 
 function exportOnce(exporter, spans) {
