@@ -77,8 +77,11 @@ function requestsOf(x: Export) {
   const mid = hex(8);
   const a = x.attrs as Record<string, unknown>[];
   const usage = { 'gen_ai.usage.input_tokens': x.input, 'gen_ai.usage.output_tokens': x.output };
-  const session = `s-${MARKER}`;
-  const prompt = `p-${MARKER}`;
+  // Each export is its own prompt, as in a real CLI: two exports sharing a session and prompt
+  // id are one task to the bridge (rightly), and the count below would come out short.
+  const session = `s-${MARKER}-${hex(4)}`;
+  const prompt = `p-${MARKER}-${hex(4)}`;
+  const turn = `t-${MARKER}-${hex(4)}`;
   const resource = { ...x.resource, 'service.name': x.service, 'session.id': session };
   const spans: Record<string, unknown>[] = [];
   const s = (name: string, attributes: Record<string, unknown>, spanId?: string, parent?: string) =>
@@ -106,12 +109,12 @@ function requestsOf(x: Export) {
       );
       break;
     case 'codex':
-      s('turn/start', { ...a[0], 'turn.id': `t-${MARKER}` }, root);
+      s('turn/start', { ...a[0], 'turn.id': turn }, root);
       s(
         'session_task.turn',
         {
           ...a[1],
-          'turn.id': `t-${MARKER}`,
+          'turn.id': turn,
           model: 'gpt-x',
           'codex.turn.token_usage.input_tokens': x.input,
         },
