@@ -15,6 +15,8 @@ interface Run {
   stdout: () => string;
   stderr: () => string;
   exited: Promise<number | null>;
+  /** Settles after exit once stdout and stderr have ended, so both hold all output. */
+  closed: Promise<unknown>;
 }
 
 const run = (args: string[]): Run => {
@@ -28,19 +30,37 @@ const run = (args: string[]): Run => {
     stderr += chunk.toString();
   });
   const exited = once(child, 'exit').then(([code]) => code as number | null);
-  return { child, stdout: () => stdout, stderr: () => stderr, exited };
+  const closed = once(child, 'close');
+  return { child, stdout: () => stdout, stderr: () => stderr, exited, closed };
 };
 
-/** Waits until stdout holds `line=VALUE` and returns VALUE. */
-const waitForEnv = async (target: Run, name: string): Promise<string> => {
+/**
+ * Resolves with VALUE once stdout holds a `NAME=VALUE` line; rejects if the child exits first.
+ * Event-driven, with no deadline of its own: a slow start on a loaded machine only has to beat
+ * the test timeout.
+ */
+const waitForEnv = (target: Run, name: string): Promise<string> => {
   const pattern = new RegExp(`^${name}=(\\S+)$`, 'm');
-  for (let i = 0; i < 200; i++) {
-    const match = pattern.exec(target.stdout());
-    if (match?.[1]) return match[1];
-    if (target.child.exitCode !== null) break;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  throw new Error(`no ${name} line; stdout: ${target.stdout()} stderr: ${target.stderr()}`);
+  return new Promise((resolve, reject) => {
+    const check = () => {
+      const match = pattern.exec(target.stdout());
+      if (!match?.[1]) return false;
+      target.child.stdout?.off('data', onData);
+      resolve(match[1]);
+      return true;
+    };
+    const onData = () => {
+      // The listener in run() appended the chunk first, so stdout() already holds it.
+      check();
+    };
+    if (check()) return;
+    target.child.stdout?.on('data', onData);
+    void target.closed.then(() => {
+      if (!check()) {
+        reject(new Error(`no ${name} line; stdout: ${target.stdout()} stderr: ${target.stderr()}`));
+      }
+    });
+  });
 };
 
 describe('cli', () => {
