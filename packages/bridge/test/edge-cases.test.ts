@@ -42,6 +42,12 @@ function claudeRequestLog(
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Polls `check` until it holds or 10 s pass (a loaded CI machine runs timers late). */
+async function until(check: () => boolean): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!check() && Date.now() < deadline) await sleep(25);
+}
+
 describe('bridge edge cases', () => {
   let loop: BridgeLoop | undefined;
   afterEach(async () => {
@@ -102,17 +108,18 @@ describe('bridge edge cases', () => {
   });
 
   it('closes a logs-only task after taskIdleMs without a new record', async () => {
-    loop = await startBridgeLoop({ taskIdleMs: 150 });
+    // Records 200 ms apart within an idle time of 600 ms: one task, with room for late timers.
+    loop = await startBridgeLoop({ taskIdleMs: 600 });
     await loop.send([
       json('logs', logsRequest(CLAUDE, [claudeRequestLog('sA', 'p1', 1, 200, 20)])),
     ]);
-    await sleep(100);
+    await sleep(200);
     await loop.send([
       json('logs', logsRequest(CLAUDE, [claudeRequestLog('sA', 'p1', 2, 300, 30)])),
     ]);
-    await sleep(100);
+    await sleep(200);
     expect(loop.bridge.stats.tasksReported).toBe(0);
-    for (let i = 0; i < 50 && loop.devserver.countEvents() === 0; i++) await sleep(50);
+    await until(() => (loop?.devserver.countEvents() ?? 0) > 0);
     const events = loop.devserver.listEvents();
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({
@@ -153,7 +160,7 @@ describe('bridge edge cases', () => {
     loop = await startBridgeLoop({ taskIdleMs: 300 });
     const capture = loadCapture('codex', 'run1');
     await loop.send(capture);
-    for (let i = 0; i < 60 && loop.bridge.stats.tasksReported === 0; i++) await sleep(50);
+    await until(() => (loop?.bridge.stats.tasksReported ?? 0) > 0);
     expect(loop.bridge.stats.tasksReported).toBe(1);
     await loop.send(capture);
     expect(await loop.finish()).toHaveLength(1);
@@ -181,7 +188,7 @@ describe('bridge edge cases', () => {
     await sleep(400);
     expect(loop.bridge.stats.tasksReported).toBe(0);
     await loop.send([second as CapturedRequest]);
-    for (let i = 0; i < 60 && loop.bridge.stats.tasksReported === 0; i++) await sleep(50);
+    await until(() => (loop?.bridge.stats.tasksReported ?? 0) > 0);
     const events = await loop.finish();
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ actual_input_tokens: 4403, actual_output_tokens: 90 });

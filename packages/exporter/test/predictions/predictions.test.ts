@@ -26,7 +26,8 @@ const query = (overrides: Partial<PredictionQuery> = {}): PredictionQuery => ({
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function until(check: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 200 && !check(); i++) await sleep(10);
+  const deadline = Date.now() + 10_000;
+  while (!check() && Date.now() < deadline) await sleep(10);
   if (!check()) throw new Error(`timed out waiting for ${what}`);
 }
 
