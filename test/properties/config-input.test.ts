@@ -12,6 +12,7 @@ import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
 import { withTestSeams } from '../../packages/exporter/src/exporter/test-seams.js';
 import { captureDiag } from '../support/captured-diag.js';
+import { EXPORTER_ENV_NAMES } from '../support/exporter-env.js';
 import { anyNumber } from './arbitraries.js';
 
 const HEX = /^[0-9a-f]{64}$/i;
@@ -24,16 +25,6 @@ const INT_RANGES = {
   maxRetries: [0, 10],
   predictionCacheTtlMs: [0, 2_592_000_000],
 } as const;
-const ENV_NAMES = [
-  'MOSAIC_TELEMETRY_ENABLED',
-  'MOSAIC_TELEMETRY_SERVER_URL',
-  'MOSAIC_TELEMETRY_API_KEY',
-  'MOSAIC_TELEMETRY_INSTANCE_ID',
-  'MOSAIC_TELEMETRY_HARNESS',
-  'MOSAIC_TELEMETRY_SUBMIT_INTERVAL_MS',
-  'MOSAIC_TELEMETRY_DRY_RUN',
-  'OTEL_SDK_DISABLED',
-] as const;
 
 /**
  * `length` hex characters of high entropy, derived from a generated seed (so runs replay): fast-check
@@ -279,7 +270,7 @@ describe('createMosaicSpanProcessor', () => {
         await fc.assert(
           fc.asyncProperty(configInput, async (input) => {
             const { config, env } = split(input);
-            for (const name of ENV_NAMES) vi.stubEnv(name, env[name]);
+            for (const name of EXPORTER_ENV_NAMES) vi.stubEnv(name, env[name]);
             try {
               const expected = resolveConfig(config, process.env);
               const processor = createMosaicSpanProcessor(

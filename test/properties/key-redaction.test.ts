@@ -9,19 +9,12 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { withTestSeams } from '../../packages/exporter/src/exporter/test-seams.js';
 import { captureDiag } from '../support/captured-diag.js';
+import { EXPORTER_ENV_NAMES } from '../support/exporter-env.js';
 import { type RecordingServer, startRecordingServer } from '../support/recording-server.js';
 
 const INSTANCE_ID = '2b0f7c1e-4f7a-4c51-9b7e-0c1d2e3f4a5b';
-/** Every variable the exporter reads: the key may be pasted into any of them. */
-const ENV_NAMES = [
-  'MOSAIC_TELEMETRY_ENABLED',
-  'MOSAIC_TELEMETRY_SERVER_URL',
-  'MOSAIC_TELEMETRY_INSTANCE_ID',
-  'MOSAIC_TELEMETRY_HARNESS',
-  'MOSAIC_TELEMETRY_SUBMIT_INTERVAL_MS',
-  'MOSAIC_TELEMETRY_DRY_RUN',
-  'OTEL_SDK_DISABLED',
-] as const;
+/** Every other variable the exporter reads: the key may be pasted into any of them. */
+const ENV_NAMES = EXPORTER_ENV_NAMES.filter((name) => name !== 'MOSAIC_TELEMETRY_API_KEY');
 
 /** A 64-hex key from a generated seed (fast-check's plain strings are biased toward 000...). */
 const key = fc.integer().map((seed) => createHash('sha256').update(`key:${seed}`).digest('hex'));
