@@ -1,5 +1,5 @@
 import type { Complexity, Harness, TaskType } from '@mosaicstack/telemetry-semconv';
-import type { MosaicTelemetryConfig } from './pipeline/exporter-core.js';
+import type { MosaicTelemetryConfig } from './model/exporter-core.js';
 
 /** Task fields a CLI cannot know, used when the sender's `mosaic.*` resource attributes lack them. */
 export interface BridgeDefaults {

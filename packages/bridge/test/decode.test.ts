@@ -5,8 +5,8 @@ import { hexId } from '../src/decode/hex-id.js';
 import { int64ToNumber, nanosToMillis } from '../src/decode/nanos-to-millis.js';
 import { OtlpTypes } from '../src/decode/otlp-root.js';
 import { readAttributes } from '../src/decode/read-attributes.js';
-import { inferProvider } from '../src/dialects/infer-provider.js';
-import { BoundedMap } from '../src/tasks/bounded-map.js';
+import { BoundedMap } from '../src/model/bounded-map.js';
+import { inferProvider } from '../src/sources/infer-provider.js';
 import { toProtobuf } from './support/captures.js';
 import {
   hex,

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeSpans } from '../src/decode/decode-spans.js';
 import { LazyTraceTypes } from '../src/decode/lazy-trace-types.js';
 import { OtlpTypes } from '../src/decode/otlp-root.js';
-import { isRelevantKey } from '../src/dialects/span-relevance.js';
+import { isRelevantKey } from '../src/sources/span-relevance.js';
 import { startBridge } from '../src/start-bridge.js';
 import { loadCapture, toProtobuf } from './support/captures.js';
 import { hex, span, tracesRequest } from './support/otlp-json.js';

@@ -1,6 +1,6 @@
+import type { LogRecordLike } from '../model/log-record-like.js';
 import type { DecodedBatch } from './decoded-batch.js';
 import { hexId } from './hex-id.js';
-import type { LogRecordLike } from './log-record-like.js';
 import { nanosToMillis } from './nanos-to-millis.js';
 import { type KeyValueLike, readAnyValue, readAttributes } from './read-attributes.js';
 

@@ -1,6 +1,6 @@
 import type { Type } from 'protobufjs';
-import { isRelevantKey, isRelevantName } from '../dialects/span-relevance.js';
-import type { SpanRecord } from '../pipeline/exporter-core.js';
+import type { SpanRecord } from '../model/exporter-core.js';
+import { isRelevantKey, isRelevantName } from '../sources/span-relevance.js';
 import type { DecodedBatch } from './decoded-batch.js';
 import { hexId } from './hex-id.js';
 import { LazyTraceTypes } from './lazy-trace-types.js';

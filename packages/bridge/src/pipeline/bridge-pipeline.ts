@@ -1,24 +1,24 @@
-import type { LogRecordLike } from '../decode/log-record-like.js';
-import { CLAUDE_INTERACTION_SPAN } from '../dialects/claude-code.js';
-import { readClaudeLog } from '../dialects/claude-code-logs.js';
-import { CodexLogReader } from '../dialects/codex-logs.js';
-import { findTraceTasks } from '../dialects/find-trace-tasks.js';
-import { readGeminiLog, readGeminiSpan } from '../dialects/gemini.js';
-import type { KeyedRequest } from '../dialects/keyed-request.js';
-import { textAttr } from '../dialects/read-attribute.js';
-import { sumRequests } from '../dialects/sum-requests.js';
-import { BoundedMap } from '../tasks/bounded-map.js';
+import { BoundedMap } from '../model/bounded-map.js';
+import type { SpanRecord, TaskDelivery } from '../model/exporter-core.js';
+import type { KeyedRequest } from '../model/keyed-request.js';
+import type { LogRecordLike } from '../model/log-record-like.js';
+import type { TaskDraft } from '../model/task-draft.js';
+import type { TraceView } from '../model/trace-view.js';
+import { CLAUDE_INTERACTION_SPAN } from '../sources/claude-code.js';
+import { readClaudeLog } from '../sources/claude-code-logs.js';
+import { CodexLogReader } from '../sources/codex-logs.js';
+import { findTraceTasks } from '../sources/find-trace-tasks.js';
+import { readGeminiLog, readGeminiSpan } from '../sources/gemini.js';
+import { textAttr } from '../sources/read-attribute.js';
+import { sumRequests } from '../sources/sum-requests.js';
 import { buildTaskRecord } from '../tasks/build-task-record.js';
 import type { KeyedTask } from '../tasks/keyed-task.js';
 import { KeyedTasks } from '../tasks/keyed-tasks.js';
 import { OpenTraces } from '../tasks/open-traces.js';
 import { syntheticIds } from '../tasks/synthetic-ids.js';
-import type { TaskDraft } from '../tasks/task-draft.js';
-import type { TraceView } from '../tasks/trace-view.js';
 import type { BridgeDefaults } from '../types.js';
 import type { BridgeLimits } from './bridge-limits.js';
 import type { BridgeStatsCounter } from './bridge-stats-counter.js';
-import type { SpanRecord, TaskDelivery } from './exporter-core.js';
 
 /** Options of a {@link BridgePipeline}. */
 export interface BridgePipelineOptions {

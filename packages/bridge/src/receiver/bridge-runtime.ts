@@ -1,7 +1,7 @@
+import { createTaskDelivery } from '../model/exporter-core.js';
 import { BRIDGE_LIMITS, type BridgeLimits } from '../pipeline/bridge-limits.js';
 import { BridgePipeline } from '../pipeline/bridge-pipeline.js';
 import { BridgeStatsCounter } from '../pipeline/bridge-stats-counter.js';
-import { createTaskDelivery } from '../pipeline/exporter-core.js';
 import type { BridgeStats, OtlpHandlerOptions } from '../types.js';
 
 /** Default of `taskIdleMs`. */

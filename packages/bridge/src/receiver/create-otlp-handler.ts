@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { logger } from '../pipeline/exporter-core.js';
+import { logger } from '../model/exporter-core.js';
 import type { BridgeStats, OtlpHandlerOptions } from '../types.js';
 import { type BridgeInternals, type BridgeRuntime, createBridgeRuntime } from './bridge-runtime.js';
 import { handleExport } from './handle-export.js';

@@ -6,9 +6,9 @@ import {
   type Harness,
 } from '@mosaicstack/telemetry-semconv';
 import type { Attributes } from '@opentelemetry/api';
-import type { TaskToDeliver } from '../pipeline/exporter-core.js';
+import type { TaskToDeliver } from '../model/exporter-core.js';
+import type { TaskDraft } from '../model/task-draft.js';
 import type { BridgeDefaults } from '../types.js';
-import type { TaskDraft } from './task-draft.js';
 
 /** `service.name` values of harnesses the wire enum names. */
 const HARNESS_BY_SERVICE: Readonly<Record<string, Harness>> = {

@@ -1,6 +1,6 @@
 import type { Attributes } from '@opentelemetry/api';
-import type { KeyedRequest, KeyedSource } from '../dialects/keyed-request.js';
-import type { ModelRequest } from '../dialects/model-request.js';
+import type { KeyedRequest, KeyedSource } from '../model/keyed-request.js';
+import type { ModelRequest } from '../model/model-request.js';
 
 /** A task known by (session, prompt): its requests from logs and from spans, each kept once. */
 export class KeyedTask {

@@ -1,4 +1,4 @@
-import { type KeyedRequest, keyOf } from '../dialects/keyed-request.js';
+import { type KeyedRequest, keyOf } from '../model/keyed-request.js';
 import { KeyedTask } from './keyed-task.js';
 
 /** Tasks known by (session, prompt), open until idle, oldest first. */

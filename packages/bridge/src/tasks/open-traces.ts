@@ -1,7 +1,7 @@
-import { CODEX_TURN_SPAN, CODEX_TURN_START_SPAN } from '../dialects/codex.js';
-import { completesTask, isRelevantSpan } from '../dialects/span-relevance.js';
-import type { SpanRecord } from '../pipeline/exporter-core.js';
-import { TraceView } from './trace-view.js';
+import type { SpanRecord } from '../model/exporter-core.js';
+import { TraceView } from '../model/trace-view.js';
+import { CODEX_TURN_SPAN, CODEX_TURN_START_SPAN } from '../sources/codex.js';
+import { completesTask, isRelevantSpan } from '../sources/span-relevance.js';
 
 /** Limits of the open traces. */
 export interface OpenTracesLimits {

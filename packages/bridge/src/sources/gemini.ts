@@ -1,6 +1,6 @@
-import type { LogRecordLike } from '../decode/log-record-like.js';
-import type { SpanRecord } from '../pipeline/exporter-core.js';
-import type { KeyedRequest } from './keyed-request.js';
+import type { SpanRecord } from '../model/exporter-core.js';
+import type { KeyedRequest } from '../model/keyed-request.js';
+import type { LogRecordLike } from '../model/log-record-like.js';
 import { countAttr, textAttr } from './read-attribute.js';
 
 /** Gemini CLI's span of one model request. */

@@ -1,5 +1,5 @@
 import type { Attributes } from '@opentelemetry/api';
-import type { TaskUsage } from '../pipeline/exporter-core.js';
+import type { TaskUsage } from './exporter-core.js';
 
 /** A task a dialect recognised, before it becomes a record for the converter. */
 export interface TaskDraft {

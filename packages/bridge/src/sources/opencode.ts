@@ -1,6 +1,6 @@
-import type { TraceView } from '../tasks/trace-view.js';
+import type { TraceDialectContext, TraceTask } from '../model/trace-task.js';
+import type { TraceView } from '../model/trace-view.js';
 import { foldedSpanTasks } from './folded-span-tasks.js';
-import type { TraceDialectContext, TraceTask } from './trace-dialect.js';
 
 /** OpenCode's span of one prompt. */
 export const OPENCODE_PROMPT_SPAN = 'SessionPrompt.prompt';

@@ -3,8 +3,8 @@ import {
   foldModelCalls,
   readModelCall,
   type SpanRecord,
-} from '../pipeline/exporter-core.js';
-import type { TraceView } from '../tasks/trace-view.js';
+} from '../model/exporter-core.js';
+import type { TraceView } from '../model/trace-view.js';
 
 /** Usage and failure of the model calls beneath each task span, each call under its nearest task. */
 export interface FoldedTask {

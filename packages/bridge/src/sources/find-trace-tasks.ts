@@ -1,10 +1,10 @@
-import type { TraceView } from '../tasks/trace-view.js';
+import type { TraceDialect, TraceTask } from '../model/trace-task.js';
+import type { TraceView } from '../model/trace-view.js';
 import { claudeCodeTasks } from './claude-code.js';
 import { codexTasks } from './codex.js';
 import { explicitTasks } from './explicit-task.js';
 import { invokeAgentTasks } from './invoke-agent.js';
 import { openCodeTasks } from './opencode.js';
-import type { TraceDialect, TraceTask } from './trace-dialect.js';
 
 /**
  * The trace dialects in order of precedence: a span that is (or lies beneath) a task of an

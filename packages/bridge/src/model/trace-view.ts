@@ -1,4 +1,4 @@
-import type { SpanRecord } from '../pipeline/exporter-core.js';
+import type { SpanRecord } from './exporter-core.js';
 
 /** Deepest parent chain followed; deeper trees are cut there (no trace here is near it). */
 const MAX_DEPTH = 256;

@@ -1,4 +1,4 @@
-import type { SpanRecord } from '../pipeline/exporter-core.js';
+import type { SpanRecord } from '../model/exporter-core.js';
 import { CLAUDE_INTERACTION_SPAN, CLAUDE_REQUEST_SPAN } from './claude-code.js';
 import { CODEX_TURN_SPAN, CODEX_TURN_START_SPAN } from './codex.js';
 import { hasOwnTaskType } from './explicit-task.js';

@@ -1,8 +1,8 @@
-import type { LogRecordLike } from '../decode/log-record-like.js';
-import { BoundedMap } from '../tasks/bounded-map.js';
+import { BoundedMap } from '../model/bounded-map.js';
+import type { KeyedRequest } from '../model/keyed-request.js';
+import type { LogRecordLike } from '../model/log-record-like.js';
+import type { ModelRequest } from '../model/model-request.js';
 import { inferProvider } from './infer-provider.js';
-import type { KeyedRequest } from './keyed-request.js';
-import type { ModelRequest } from './model-request.js';
 import { countAttr, textAttr } from './read-attribute.js';
 
 const isCodex = (log: LogRecordLike) => {

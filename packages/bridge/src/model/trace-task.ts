@@ -1,5 +1,5 @@
-import type { TaskDraft } from '../tasks/task-draft.js';
-import type { TraceView } from '../tasks/trace-view.js';
+import type { TaskDraft } from './task-draft.js';
+import type { TraceView } from './trace-view.js';
 
 /** A task a trace dialect found. */
 export interface TraceTask {

@@ -1,6 +1,6 @@
-import type { TraceView } from '../tasks/trace-view.js';
+import type { TraceDialectContext, TraceTask } from '../model/trace-task.js';
+import type { TraceView } from '../model/trace-view.js';
 import { foldedSpanTasks } from './folded-span-tasks.js';
-import type { TraceDialectContext, TraceTask } from './trace-dialect.js';
 
 /** Whether a span is a root OTel GenAI agent span (`gen_ai.operation.name = invoke_agent`). */
 export function isRootAgentSpan(attributes: Record<string, unknown>, parent: unknown): boolean {

@@ -1,5 +1,5 @@
-import type { TaskUsage } from '../pipeline/exporter-core.js';
-import type { ModelRequest } from './model-request.js';
+import type { TaskUsage } from '../model/exporter-core.js';
+import type { ModelRequest } from '../model/model-request.js';
 
 /** Totals of a task's model requests. */
 export interface RequestTotals {

@@ -1,8 +1,8 @@
 import { ATTR_MOSAIC_TASK_TYPE } from '@mosaicstack/telemetry-semconv';
-import type { SpanRecord } from '../pipeline/exporter-core.js';
-import type { TraceView } from '../tasks/trace-view.js';
+import type { SpanRecord } from '../model/exporter-core.js';
+import type { TraceDialectContext, TraceTask } from '../model/trace-task.js';
+import type { TraceView } from '../model/trace-view.js';
 import { foldedSpanTasks } from './folded-span-tasks.js';
-import type { TraceDialectContext, TraceTask } from './trace-dialect.js';
 
 /**
  * Whether a span carries `mosaic.task.type` of its own. Claude Code copies the resource's

@@ -1,7 +1,7 @@
-import type { SpanRecord } from '../pipeline/exporter-core.js';
-import type { TraceView } from '../tasks/trace-view.js';
+import type { SpanRecord } from '../model/exporter-core.js';
+import type { TraceTask } from '../model/trace-task.js';
+import type { TraceView } from '../model/trace-view.js';
 import { foldDescendants } from './fold-descendants.js';
-import type { TraceTask } from './trace-dialect.js';
 
 /**
  * Each of `spans` (task spans of one trace) as a complete task: usage folded from the model calls

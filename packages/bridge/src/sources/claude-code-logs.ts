@@ -1,6 +1,6 @@
-import type { LogRecordLike } from '../decode/log-record-like.js';
+import type { KeyedRequest } from '../model/keyed-request.js';
+import type { LogRecordLike } from '../model/log-record-like.js';
 import { claudeInputTokens } from './claude-code.js';
-import type { KeyedRequest } from './keyed-request.js';
 import { countAttr, textAttr } from './read-attribute.js';
 
 /** What a Claude Code log record gives: a request of a prompt, and/or the cost of a request id. */
