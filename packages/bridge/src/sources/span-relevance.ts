@@ -1,6 +1,6 @@
 import type { SpanRecord } from '../model/exporter-core.js';
-import { CLAUDE_INTERACTION_SPAN, CLAUDE_REQUEST_SPAN } from './claude-code.js';
-import { CODEX_TURN_SPAN, CODEX_TURN_START_SPAN } from './codex.js';
+import { CLAUDE_INTERACTION_SPAN, CLAUDE_REQUEST_SPAN } from './claude-code/claude-code-spans.js';
+import { CODEX_TURN_SPAN, CODEX_TURN_START_SPAN } from './codex/codex-spans.js';
 import { hasOwnTaskType } from './explicit-task.js';
 import { GEMINI_CALL_SPAN } from './gemini.js';
 import { isRootAgentSpan } from './invoke-agent.js';

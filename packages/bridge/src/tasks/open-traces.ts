@@ -1,6 +1,6 @@
 import type { SpanRecord } from '../model/exporter-core.js';
 import { TraceView } from '../model/trace-view.js';
-import { CODEX_TURN_SPAN, CODEX_TURN_START_SPAN } from '../sources/codex.js';
+import { CODEX_TURN_SPAN, CODEX_TURN_START_SPAN } from '../sources/codex/codex-spans.js';
 import { completesTask, isRelevantSpan } from '../sources/span-relevance.js';
 
 /** Limits of the open traces. */

@@ -1,10 +1,10 @@
-import type { SpanRecord } from '../model/exporter-core.js';
-import type { ModelRequest } from '../model/model-request.js';
-import type { TraceDialectContext, TraceTask } from '../model/trace-task.js';
-import type { TraceView } from '../model/trace-view.js';
-import { inferProvider } from './infer-provider.js';
-import { countAttr, textAttr } from './read-attribute.js';
-import { sumRequests } from './sum-requests.js';
+import type { SpanRecord } from '../../model/exporter-core.js';
+import type { ModelRequest } from '../../model/model-request.js';
+import type { TraceDialectContext, TraceTask } from '../../model/trace-task.js';
+import type { TraceView } from '../../model/trace-view.js';
+import { inferProvider } from '../infer-provider.js';
+import { countAttr, textAttr } from '../read-attribute.js';
+import { sumRequests } from '../sum-requests.js';
 
 /** Codex's app-server RPC span that starts a turn (root of the turn's trace). */
 export const CODEX_TURN_START_SPAN = 'turn/start';

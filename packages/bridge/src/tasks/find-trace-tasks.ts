@@ -1,10 +1,10 @@
 import type { TraceDialect, TraceTask } from '../model/trace-task.js';
 import type { TraceView } from '../model/trace-view.js';
-import { claudeCodeTasks } from './claude-code.js';
-import { codexTasks } from './codex.js';
-import { explicitTasks } from './explicit-task.js';
-import { invokeAgentTasks } from './invoke-agent.js';
-import { openCodeTasks } from './opencode.js';
+import { claudeCodeTasks } from '../sources/claude-code/claude-code-spans.js';
+import { codexTasks } from '../sources/codex/codex-spans.js';
+import { explicitTasks } from '../sources/explicit-task.js';
+import { invokeAgentTasks } from '../sources/invoke-agent.js';
+import { openCodeTasks } from '../sources/opencode.js';
 
 /**
  * The trace dialects in order of precedence: a span that is (or lies beneath) a task of an

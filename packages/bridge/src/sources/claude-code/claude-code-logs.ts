@@ -1,7 +1,7 @@
-import type { KeyedRequest } from '../model/keyed-request.js';
-import type { LogRecordLike } from '../model/log-record-like.js';
-import { claudeInputTokens } from './claude-code.js';
-import { countAttr, textAttr } from './read-attribute.js';
+import type { KeyedRequest } from '../../model/keyed-request.js';
+import type { LogRecordLike } from '../../model/log-record-like.js';
+import { countAttr, textAttr } from '../read-attribute.js';
+import { claudeInputTokens } from './claude-code-spans.js';
 
 /** What a Claude Code log record gives: a request of a prompt, and/or the cost of a request id. */
 export interface ClaudeLogReading {

@@ -1,10 +1,10 @@
 import type { Attributes } from '@opentelemetry/api';
-import { readModelCall, type SpanRecord } from '../model/exporter-core.js';
-import type { ModelRequest } from '../model/model-request.js';
-import type { TraceDialectContext, TraceTask } from '../model/trace-task.js';
-import type { TraceView } from '../model/trace-view.js';
-import { countAttr, textAttr } from './read-attribute.js';
-import { sumRequests } from './sum-requests.js';
+import { readModelCall, type SpanRecord } from '../../model/exporter-core.js';
+import type { ModelRequest } from '../../model/model-request.js';
+import type { TraceDialectContext, TraceTask } from '../../model/trace-task.js';
+import type { TraceView } from '../../model/trace-view.js';
+import { countAttr, textAttr } from '../read-attribute.js';
+import { sumRequests } from '../sum-requests.js';
 
 /** Claude Code's span of one prompt (traces need `CLAUDE_CODE_ENHANCED_TELEMETRY_BETA=1`). */
 export const CLAUDE_INTERACTION_SPAN = 'claude_code.interaction';

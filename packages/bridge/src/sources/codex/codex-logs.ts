@@ -1,9 +1,9 @@
-import { BoundedMap } from '../model/bounded-map.js';
-import type { KeyedRequest } from '../model/keyed-request.js';
-import type { LogRecordLike } from '../model/log-record-like.js';
-import type { ModelRequest } from '../model/model-request.js';
-import { inferProvider } from './infer-provider.js';
-import { countAttr, textAttr } from './read-attribute.js';
+import { BoundedMap } from '../../model/bounded-map.js';
+import type { KeyedRequest } from '../../model/keyed-request.js';
+import type { LogRecordLike } from '../../model/log-record-like.js';
+import type { ModelRequest } from '../../model/model-request.js';
+import { inferProvider } from '../infer-provider.js';
+import { countAttr, textAttr } from '../read-attribute.js';
 
 const isCodex = (log: LogRecordLike) => {
   const service = log.resourceAttributes['service.name'];
