@@ -50,7 +50,7 @@ export interface BridgeStats {
     readonly tasksClosedEarly: number;
     /** Tasks already reported, seen again and not reported twice. */
     readonly duplicateTasks: number;
-    /** Keyed tasks from logs not reported because traces of the same session reported them. */
+    /** Tasks read from logs not reported because traces report the same task (its own keys). */
     readonly coveredByTraces: number;
   };
   /** Traces and keyed tasks open now. */

@@ -6,6 +6,7 @@ import { int64ToNumber, nanosToMillis } from '../src/decode/nanos-to-millis.js';
 import { OtlpTypes } from '../src/decode/otlp-root.js';
 import { readAttributes } from '../src/decode/read-attributes.js';
 import { BoundedMap } from '../src/model/bounded-map.js';
+import { SPAN_FILTER } from '../src/sources/index.js';
 import { inferProvider } from '../src/sources/infer-provider.js';
 import { toProtobuf } from './support/captures.js';
 import {
@@ -71,7 +72,10 @@ describe('decode', () => {
       const body = tracesRequest({ r: 'x' }, [
         span({ traceId, name: 'ai.x', attributes: { s: '', i: 0, b: false, arr: [], t: 'y' } }),
       ]);
-      const decoded = decodeSpans(OtlpTypes.traceRequest.decode(toProtobuf('traces', body)));
+      const decoded = decodeSpans(
+        OtlpTypes.traceRequest.decode(toProtobuf('traces', body)),
+        SPAN_FILTER,
+      );
       expect(decoded.records[0]?.attributes).toEqual({ s: '', i: 0, b: false, arr: [], t: 'y' });
       expect(decoded.records[0]?.resourceAttributes).toEqual({ r: 'x' });
     });
@@ -95,7 +99,7 @@ describe('decode', () => {
         { ...span({ traceId, name: 'x' }), traceId: '' },
         null as never,
       ]);
-      const decoded = decodeSpans(body);
+      const decoded = decodeSpans(body, SPAN_FILTER);
       expect(decoded.records).toHaveLength(1);
       expect(decoded.records[0]).toMatchObject({
         name: 'SessionPrompt.prompt',
@@ -105,7 +109,7 @@ describe('decode', () => {
       expect(decoded.links).toHaveLength(3);
       expect(decoded.links[2]).toBe(root);
       expect(decoded.rejected).toBe(2);
-      expect(decodeSpans({ resourceSpans: 'x' }).records).toEqual([]);
+      expect(decodeSpans({ resourceSpans: 'x' }, SPAN_FILTER).records).toEqual([]);
     });
   });
 

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { type BridgeLoop, startBridgeLoop } from './support/bridge-to-devserver.js';
-import { type CapturedRequest, loadCapture } from './support/captures.js';
+import { type CapturedRequest, loadCapture, toProtobuf } from './support/captures.js';
 import { hex, logRecord, logsRequest, span, tracesRequest } from './support/otlp-json.js';
 
 const json = (
@@ -14,6 +14,26 @@ const json = (
 });
 
 const CLAUDE = { 'service.name': 'claude-code' };
+
+type LogsBody = {
+  resourceLogs: Array<{ scopeLogs: Array<{ logRecords: Array<Record<string, unknown>> }> }>;
+};
+
+/**
+ * Captured Codex log records as Codex sends them without a trace exporter: no trace context (Codex
+ * puts a turn's trace id on its log records only when it exports that turn's spans).
+ */
+function withoutTraceContext(body: LogsBody): LogsBody {
+  for (const rl of body.resourceLogs) {
+    for (const sl of rl.scopeLogs) {
+      for (const l of sl.logRecords) {
+        delete l.traceId;
+        delete l.spanId;
+      }
+    }
+  }
+  return body;
+}
 
 function claudeRequestLog(
   session: string,
@@ -196,7 +216,13 @@ describe('bridge edge cases', () => {
 
   it('reads Codex logs alone as one task of the conversation', async () => {
     loop = await startBridgeLoop({ taskIdleMs: 5_000 });
-    await loop.send(loadCapture('codex', 'run2-protobuf').filter((r) => r.signal === 'logs'));
+    const logs = loadCapture('codex', 'run2-protobuf').filter((r) => r.signal === 'logs');
+    await loop.send(
+      logs.map((r) => {
+        const body = withoutTraceContext(structuredClone(r.json) as LogsBody);
+        return { ...r, json: body, body: toProtobuf('logs', body) };
+      }),
+    );
     const events = await loop.finish();
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({
@@ -216,9 +242,7 @@ describe('bridge edge cases', () => {
     it(`reports a Codex turn whose logs stop at an unanswered tool call (up to ${lastRecord} ${offset}) as a failure`, async () => {
       loop = await startBridgeLoop({ taskIdleMs: 5_000 });
       const [logs] = loadCapture('codex', 'run1').filter((r) => r.signal === 'logs');
-      const body = structuredClone(logs?.json) as {
-        resourceLogs: Array<{ scopeLogs: Array<{ logRecords: Array<Record<string, unknown>> }> }>;
-      };
+      const body = withoutTraceContext(structuredClone(logs?.json) as LogsBody);
       const nameOf = (l: Record<string, unknown>) =>
         (l.attributes as Array<{ key: string; value: { stringValue?: string } }>).find(
           (a) => a.key === 'event.name',

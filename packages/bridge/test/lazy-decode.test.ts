@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeSpans } from '../src/decode/decode-spans.js';
 import { LazyTraceTypes } from '../src/decode/lazy-trace-types.js';
 import { OtlpTypes } from '../src/decode/otlp-root.js';
-import { isRelevantKey } from '../src/sources/span-relevance.js';
+import { SPAN_FILTER } from '../src/sources/index.js';
 import { startBridge } from '../src/start-bridge.js';
 import { loadCapture, toProtobuf } from './support/captures.js';
 import { hex, span, tracesRequest } from './support/otlp-json.js';
@@ -12,8 +12,8 @@ import { postOtlp } from './support/post-otlp.js';
 /** What the bridge decodes (spans as bytes, heads first) next to a whole official decode. */
 function bothWays(body: Buffer) {
   return {
-    lazy: decodeSpans(LazyTraceTypes.request.decode(body)),
-    full: decodeSpans(OtlpTypes.traceRequest.decode(body)),
+    lazy: decodeSpans(LazyTraceTypes.request.decode(body), SPAN_FILTER),
+    full: decodeSpans(OtlpTypes.traceRequest.decode(body), SPAN_FILTER),
   };
 }
 
@@ -118,7 +118,7 @@ describe('lazy span decoding', () => {
         .encode({ resourceSpans: [{ scopeSpans: [{ spans: [goodBytes, broken] }] }] })
         .finish(),
     );
-    const decoded = decodeSpans(LazyTraceTypes.request.decode(body));
+    const decoded = decodeSpans(LazyTraceTypes.request.decode(body), SPAN_FILTER);
     expect(decoded.records.map((r) => r.name)).toEqual(['ai.generateText']);
     expect(decoded.rejected).toBe(1);
     expect(decoded.rejectReason).toBe('1 spans that are not a valid Span protobuf');
@@ -148,14 +148,14 @@ describe('lazy span decoding', () => {
   it('reads dialect keys from text or from their UTF-8 bytes alike', () => {
     const bytes = (s: string) => Buffer.from(s, 'utf8');
     for (const k of ['gen_ai.usage.input_tokens', 'mosaic.task.type', 'llm.request.type']) {
-      expect(isRelevantKey(k)).toBe(true);
-      expect(isRelevantKey(bytes(k))).toBe(true);
-      expect(isRelevantKey(new Uint8Array(bytes(k)))).toBe(true);
+      expect(SPAN_FILTER.isRelevantKey(k)).toBe(true);
+      expect(SPAN_FILTER.isRelevantKey(bytes(k))).toBe(true);
+      expect(SPAN_FILTER.isRelevantKey(new Uint8Array(bytes(k)))).toBe(true);
     }
     for (const k of ['gen_ai.usage.input_tokenz', 'mosaic.task.typé', 'x'.repeat(70), '']) {
-      expect(isRelevantKey(k)).toBe(false);
-      expect(isRelevantKey(bytes(k))).toBe(false);
+      expect(SPAN_FILTER.isRelevantKey(k)).toBe(false);
+      expect(SPAN_FILTER.isRelevantKey(bytes(k))).toBe(false);
     }
-    expect(isRelevantKey(42)).toBe(false);
+    expect(SPAN_FILTER.isRelevantKey(42)).toBe(false);
   });
 });

@@ -1,6 +1,6 @@
 import type { Type } from 'protobufjs';
 import type { SpanRecord } from '../model/exporter-core.js';
-import { isRelevantKey, isRelevantName } from '../sources/span-relevance.js';
+import type { SpanFilter } from '../model/span-filter.js';
 import type { DecodedBatch } from './decoded-batch.js';
 import { hexId } from './hex-id.js';
 import { LazyTraceTypes } from './lazy-trace-types.js';
@@ -72,7 +72,7 @@ function rejectReason(rejected: number, invalidBytes: number): string | undefine
   return parts.join(', ');
 }
 
-/** Decoded spans: full records of the spans a dialect reads, parent links of all the others. */
+/** Decoded spans: full records of the spans a source reads, parent links of all the others. */
 export interface DecodedSpans extends DecodedBatch<SpanRecord> {
   /** Flat triples: trace id, span id, parent span id ('' for a root). */
   readonly links: string[];
@@ -90,11 +90,15 @@ function sameBytes(a: unknown, b: unknown): boolean {
   return true;
 }
 
-/** Whether a dialect reads a span of this name and these attributes (keys only, on the wire). */
-function isRelevant(name: string, list: readonly KeyValueLike[] | null | undefined): boolean {
-  if (isRelevantName(name)) return true;
+/** Whether a source reads a span of this name and these attributes (keys only, on the wire). */
+function isRelevant(
+  filter: SpanFilter,
+  name: string,
+  list: readonly KeyValueLike[] | null | undefined,
+): boolean {
+  if (filter.isRelevantName(name)) return true;
   if (!Array.isArray(list)) return false;
-  for (let i = 0; i < list.length; i++) if (isRelevantKey(list[i]?.key)) return true;
+  for (let i = 0; i < list.length; i++) if (filter.isRelevantKey(list[i]?.key)) return true;
   return false;
 }
 
@@ -102,9 +106,10 @@ function isRelevant(name: string, list: readonly KeyValueLike[] | null | undefin
  * The spans of an `ExportTraceServiceRequest` (a protobufjs message or OTLP/JSON) as SpanRecords.
  * OTLP numbers span kinds from 1 (INTERNAL); `SpanRecord.kind` uses the API's numbering from 0.
  * A span without a valid trace or span id, or whose bytes are no Span, is refused and counted.
- * A span no dialect reads (by name and attribute keys) is decoded as a parent link only (`links`).
+ * A span no source reads (`filter`: by name and attribute keys) is decoded as a parent link only
+ * (`links`).
  */
-export function decodeSpans(request: unknown): DecodedSpans {
+export function decodeSpans(request: unknown, filter: SpanFilter): DecodedSpans {
   const records: SpanRecord[] = [];
   const links: string[] = [];
   let rejected = 0;
@@ -122,12 +127,12 @@ export function decodeSpans(request: unknown): DecodedSpans {
       const scopeName = typeof ss.scope?.name === 'string' ? ss.scope.name : undefined;
       for (const entry of ss.spans as readonly unknown[]) {
         // Protobuf spans arrive as their bytes (`LazyTraceTypes`): the head first, and the whole
-        // span only if a dialect reads it. OTLP/JSON spans arrive as objects.
+        // span only if a source reads it. OTLP/JSON spans arrive as objects.
         let span: SpanLike | undefined;
         let relevant: boolean | undefined;
         if (entry instanceof Uint8Array) {
           const head = decodeMessage<SpanLike>(LazyTraceTypes.spanHead, entry);
-          relevant = head !== undefined && isRelevant(readName(head), head.attributes);
+          relevant = head !== undefined && isRelevant(filter, readName(head), head.attributes);
           span = relevant ? decodeMessage<SpanLike>(LazyTraceTypes.span, entry) : head;
           if (span === undefined) invalidBytes++;
         } else if (entry !== null && typeof entry === 'object') span = entry as SpanLike;
@@ -152,8 +157,8 @@ export function decodeSpans(request: unknown): DecodedSpans {
         }
         const name = readName(span);
         const parentSpanId = hexId(span.parentSpanId, 8);
-        if (!(relevant ?? isRelevant(name, span.attributes))) {
-          // A parent link is all any dialect needs of this span: its attributes are not read.
+        if (!(relevant ?? isRelevant(filter, name, span.attributes))) {
+          // A parent link is all any source needs of this span: its attributes are not read.
           links.push(traceId, spanId, parentSpanId ?? '');
           continue;
         }

@@ -31,7 +31,7 @@ function pick(fields: Fields | undefined, names: readonly string[]): Fields {
  * The official descriptor with two views added, so that protobufjs, not code of ours, reads the
  * wire: `ScopeSpans.spans` as `bytes` (protobuf lets an embedded message be read as the bytes
  * that encode it), and `SpanHead`, the fields of `Span` that say which span it is and whether a
- * dialect reads it (ids, name, attribute keys as bytes via `KeyOnly`). Field numbers and types are copied
+ * source reads it (ids, name, attribute keys as bytes via `KeyOnly`). Field numbers and types are copied
  * from the official definitions; a field a view leaves out is skipped by protobufjs as unknown.
  */
 function lazyDescriptor(): INamespace {
@@ -49,7 +49,7 @@ function lazyDescriptor(): INamespace {
   head.attributes = { ...(head.attributes as Fields[string]), type: 'KeyOnly' };
   trace.nested.SpanHead = { fields: head };
   // The key's UTF-8 bytes (`string` and `bytes` share the wire type): a Buffer view is cheaper
-  // than decoding the text, and dialect keys are ASCII, compared as such (`isRelevantKey`).
+  // than decoding the text, and source keys are ASCII, compared as such (`isRelevantKey`).
   const key = pick(keyValue.fields, ['key']);
   key.key = { ...(key.key as Fields[string]), type: 'bytes' };
   trace.nested.KeyOnly = { fields: key };
@@ -61,8 +61,8 @@ const v1 = 'opentelemetry.proto.trace.v1';
 
 /**
  * The message types the bridge decodes traces with: the request with each span left as bytes,
- * the head of a span, and the whole official `Span` for the spans a dialect reads. Most spans of
- * a coding CLI's trace (a Codex turn: about 520 of 540) are tracing internals no dialect reads;
+ * the head of a span, and the whole official `Span` for the spans a source reads. Most spans of
+ * a coding CLI's trace (a Codex turn: about 520 of 540) are tracing internals no source reads;
  * for them only the head is decoded, and their attribute values, times, events and links never
  * become objects.
  */

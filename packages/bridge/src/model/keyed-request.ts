@@ -1,12 +1,10 @@
 import type { Attributes } from '@opentelemetry/api';
 import type { ModelRequest } from './model-request.js';
 
-/** Sources whose tasks are keyed by (session, prompt) rather than by a task span. */
-export type KeyedSource = 'claude_code.logs' | 'codex.logs' | 'gemini_cli';
-
-/** One model request of a keyed task, read from a log record or a span. */
+/** One model request of a task keyed by (session, prompt), read from a log record or a span. */
 export interface KeyedRequest {
-  readonly source: KeyedSource;
+  /** The keyed source's name (e.g. `codex.logs`): part of the task's key and its event id seed. */
+  readonly source: string;
   readonly sessionId: string;
   /** The prompt id; empty where the source has none (Codex logs: one task per conversation gap). */
   readonly promptId: string;
@@ -14,6 +12,11 @@ export interface KeyedRequest {
   readonly from: 'logs' | 'spans';
   readonly request: ModelRequest;
   readonly resourceAttributes: Attributes;
+  /**
+   * A key of the traced report of the same task that this record names (Claude Code: session id +
+   * request id; Codex: conversation id + the turn's trace id), if it names one.
+   */
+  readonly coverKey?: string | undefined;
 }
 
 /** The key of a keyed task. */

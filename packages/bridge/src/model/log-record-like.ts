@@ -1,6 +1,6 @@
 import type { Attributes } from '@opentelemetry/api';
 
-/** A decoded OTLP log record, normalised: what the log dialects read. */
+/** A decoded OTLP log record, normalised: what the sources read. */
 export interface LogRecordLike {
   /** `timeUnixNano`, else `observedTimeUnixNano` (Codex sends 0 and only the latter), else now. */
   readonly timeMs: number;

@@ -1,12 +1,12 @@
 import type { Attributes } from '@opentelemetry/api';
 import type { TaskUsage } from './exporter-core.js';
 
-/** A task a dialect recognised, before it becomes a record for the converter. */
+/** A task a source recognised, before it becomes a record for the converter. */
 export interface TaskDraft {
   /** Seeds of the event id: the task span's ids, or ids derived from (session, prompt). */
   readonly traceId: string;
   readonly spanId: string;
-  /** The dialect that made it (a span or source name, never content). */
+  /** The source that made it (a span or source name, never content). */
   readonly source: string;
   readonly startMs: number;
   readonly endMs: number;
@@ -17,4 +17,9 @@ export interface TaskDraft {
   readonly costMicros: number | undefined;
   /** The task span is ERROR or its last model request failed. */
   readonly failed: boolean;
+  /**
+   * Keys of this task that its log-derived reports also carry (Claude Code: session id + request
+   * id of each model request), so those reports are known as the same task.
+   */
+  readonly covers?: readonly string[] | undefined;
 }

@@ -1,20 +1,20 @@
 import type { TaskDraft } from './task-draft.js';
 import type { TraceView } from './trace-view.js';
 
-/** A task a trace dialect found. */
+/** A task a source found in a trace. */
 export interface TraceTask {
   readonly draft: TaskDraft;
-  /** False while the dialect still waits for a span it needs (Codex's turn totals). */
+  /** False while the source still waits for a span it needs (Codex's turn totals). */
   readonly complete: boolean;
 }
 
-/** What a trace dialect may read besides the trace. */
-export interface TraceDialectContext {
-  /** Whether this span, or one of its ancestors, already belongs to a task of a higher dialect. */
+/** What a source may read besides the trace. */
+export interface TraceTaskContext {
+  /** Whether this span, or one of its ancestors, already belongs to a task of an earlier source. */
   isClaimed(spanId: string): boolean;
-  /** Cost a log dialect learnt for a request id (Claude Code's `api_request` logs). */
+  /** Cost a source's logs gave for a request id (Claude Code's `api_request` logs). */
   costOfRequest(requestId: string): number | undefined;
 }
 
 /** A source's rule of what a task is within one trace. */
-export type TraceDialect = (trace: TraceView, ctx: TraceDialectContext) => TraceTask[];
+export type TraceTaskReader = (trace: TraceView, ctx: TraceTaskContext) => TraceTask[];

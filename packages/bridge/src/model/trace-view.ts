@@ -5,14 +5,14 @@ const MAX_DEPTH = 256;
 
 /**
  * What the bridge keeps of one trace while it is open: the parent link of every span (to find
- * which task a span belongs to) and the full record of the spans a dialect may read.
+ * which task a span belongs to) and the full record of the spans a source may read.
  */
 export class TraceView {
   readonly records = new Map<string, SpanRecord>();
   readonly parents = new Map<string, string | undefined>();
   /** A span arrived that completes a task (a task span, or Codex's turn totals). */
   hasCompletingSpan = false;
-  /** A task span arrived whose totals come in a later span (Codex's `turn/start`): wait for them. */
+  /** A task span arrived whose totals come in a later span (e.g. Codex's `turn/start`): wait for them. */
   awaitsTotals = false;
   /** Wall-clock ms of the first and the last span received. */
   firstSeenMs: number;

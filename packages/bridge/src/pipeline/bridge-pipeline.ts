@@ -4,11 +4,16 @@ import type { KeyedRequest } from '../model/keyed-request.js';
 import type { LogRecordLike } from '../model/log-record-like.js';
 import type { TaskDraft } from '../model/task-draft.js';
 import type { TraceView } from '../model/trace-view.js';
-import { readClaudeLog } from '../sources/claude-code/claude-code-logs.js';
-import { CLAUDE_INTERACTION_SPAN } from '../sources/claude-code/claude-code-spans.js';
-import { CodexLogReader } from '../sources/codex/codex-logs.js';
-import { readGeminiLog, readGeminiSpan } from '../sources/gemini.js';
-import { textAttr } from '../sources/read-attribute.js';
+import {
+  awaitedData,
+  completesTask,
+  createLogReaders,
+  keyedRequestOf,
+  type LogReader,
+  SOURCE_OF_KEYED,
+  SPAN_FILTER,
+  TRACE_TASK_READERS,
+} from '../sources/index.js';
 import { sumRequests } from '../sources/sum-requests.js';
 import { buildTaskRecord } from '../tasks/build-task-record.js';
 import { findTraceTasks } from '../tasks/find-trace-tasks.js';
@@ -33,16 +38,16 @@ export interface BridgePipelineOptions {
 
 /**
  * From decoded records to delivered task events: routes spans to open traces or keyed tasks and
- * log records to keyed tasks, closes them when due (a timer), runs the dialects and hands each
- * task once to delivery. Synchronous per request; never throws into the receiver.
+ * log records to keyed tasks, closes them when due (a timer), asks the sources (`SOURCES`, in
+ * precedence order) for the tasks and hands each task once to delivery. Synchronous per request; never throws into the receiver.
  */
 export class BridgePipeline {
   private readonly traces: OpenTraces;
   private readonly keyed: KeyedTasks;
   private readonly costs = new BoundedMap<string, number>(10_000);
-  private readonly codexLogs = new CodexLogReader();
-  private readonly tracedClaudeSessions = new BoundedMap<string, true>(10_000);
-  private readonly codexTurns = new BoundedMap<string, readonly [number, number]>(10_000);
+  private readonly logReaders: ReadonlyMap<string, LogReader> = createLogReaders();
+  /** Keys traced tasks reported (`TaskDraft.covers`), so log-derived reports of them are not. */
+  private readonly reportedKeys = new BoundedMap<string, true>(100_000);
   private readonly reported: BoundedMap<string, true>;
   private readonly limits: BridgeLimits;
   private readonly pending = new Set<Promise<void>>();
@@ -57,12 +62,15 @@ export class BridgePipeline {
     this.limits = limits;
     this.reported = new BoundedMap(limits.reportedIdsRemembered);
     const settleMs = Math.min(limits.traceSettleMs, options.taskIdleMs);
-    this.traces = new OpenTraces({
-      maxTraces: limits.maxOpenTraces,
-      settleMs,
-      idleMs: options.taskIdleMs,
-      maxAgeMs: limits.maxTaskAgeMs,
-    });
+    this.traces = new OpenTraces(
+      {
+        maxTraces: limits.maxOpenTraces,
+        settleMs,
+        idleMs: options.taskIdleMs,
+        maxAgeMs: limits.maxTaskAgeMs,
+      },
+      { isRelevantSpan: SPAN_FILTER.isRelevantSpan, completesTask, awaitedData },
+    );
     this.keyed = new KeyedTasks(limits.maxOpenKeyedTasks, options.taskIdleMs, limits.maxTaskAgeMs);
     const tickMs = Math.max(20, Math.min(1000, Math.floor(settleMs / 2)));
     this.timer = setInterval(() => this.closeDue(), tickMs);
@@ -87,21 +95,17 @@ export class BridgePipeline {
     return this.traces.entries + this.keyed.entries;
   }
 
-  /** Spans, and parent links of spans no dialect reads (see `decodeSpans`). */
+  /** Which spans the sources read, for `decodeSpans`. */
+  readonly spanFilter = SPAN_FILTER;
+
+  /** Spans, and parent links of spans no source reads (see `decodeSpans`). */
   ingestSpans(spans: readonly SpanRecord[], links: readonly string[] = []): void {
     const now = this.now();
     const traced: SpanRecord[] = [];
     for (const span of spans) {
-      const gemini = readGeminiSpan(span);
-      if (gemini !== undefined) {
-        this.addKeyed(gemini, now);
-        continue;
-      }
-      if (span.name === CLAUDE_INTERACTION_SPAN) {
-        const session = textAttr(span.attributes, 'session.id');
-        if (session !== undefined) this.tracedClaudeSessions.set(session, true);
-      }
-      traced.push(span);
+      const keyed = keyedRequestOf(span);
+      if (keyed !== undefined) this.addKeyed(keyed, now);
+      else traced.push(span);
     }
     const evicted = this.traces.add(traced, links, now);
     if (evicted.length > 0) {
@@ -113,15 +117,13 @@ export class BridgePipeline {
   ingestLogs(logs: readonly LogRecordLike[]): void {
     const now = this.now();
     for (const log of logs) {
-      const claude = readClaudeLog(log);
-      if (claude !== undefined) {
-        if (claude.costOf !== undefined)
-          this.costs.set(claude.costOf.requestId, claude.costOf.micros);
-        if (claude.request !== undefined) this.addKeyed(claude.request, now);
-        continue;
+      const read = log.eventName === undefined ? undefined : this.logReaders.get(log.eventName);
+      const reading = read?.(log);
+      if (reading === undefined) continue;
+      if (reading.costOf !== undefined) {
+        this.costs.set(reading.costOf.requestId, reading.costOf.micros);
       }
-      const keyed = this.codexLogs.read(log) ?? readGeminiLog(log);
-      if (keyed !== undefined) this.addKeyed(keyed, now);
+      if (reading.request !== undefined) this.addKeyed(reading.request, now);
     }
   }
 
@@ -161,21 +163,19 @@ export class BridgePipeline {
 
   private traceDrafts(trace: TraceView): TaskDraft[] {
     const drafts: TaskDraft[] = [];
-    for (const task of findTraceTasks(trace, (id) => this.costs.get(id))) {
-      const d = task.draft;
-      if (d.source === 'codex.turn') this.codexTurns.set(d.spanId, [d.startMs, d.endMs]);
-      drafts.push(d);
+    for (const task of findTraceTasks(trace, TRACE_TASK_READERS, (id) => this.costs.get(id))) {
+      for (const key of task.draft.covers ?? []) this.reportedKeys.set(key, true);
+      drafts.push(task.draft);
     }
     return drafts;
   }
 
   private keyedDraft(task: KeyedTask): TaskDraft | undefined {
     const totals = sumRequests(task.requests());
-    if (task.source === 'claude_code.logs' && this.tracedClaudeSessions.has(task.sessionId)) {
-      this.options.stats.dropped.coveredByTraces++;
-      return undefined;
-    }
-    if (task.source === 'codex.logs' && this.coveredByCodexTurn(totals.startMs, totals.endMs)) {
+    const covered = SOURCE_OF_KEYED.get(task.source)?.isCovered?.(task.coverKeys, (key) =>
+      this.reportedKeys.has(key),
+    );
+    if (covered === true) {
       this.options.stats.dropped.coveredByTraces++;
       return undefined;
     }
@@ -190,14 +190,6 @@ export class BridgePipeline {
       costMicros: totals.costMicros,
       failed: totals.lastFailed,
     };
-  }
-
-  /** Whether a Codex turn reported from traces spans these log-derived request times. */
-  private coveredByCodexTurn(startMs: number, endMs: number): boolean {
-    for (const [start, end] of this.codexTurns.values()) {
-      if (startMs <= end && endMs >= start) return true;
-    }
-    return false;
   }
 
   private report(drafts: readonly TaskDraft[]): void {

@@ -72,7 +72,7 @@ export async function handleExport(
   let rejected = 0;
   let reason: string | undefined;
   if (route.signal === 'traces') {
-    const batch = decodeSpans(parsed.message);
+    const batch = decodeSpans(parsed.message, rt.pipeline.spanFilter);
     rt.counter.received.spans += batch.records.length + batch.links.length / 3;
     rt.pipeline.ingestSpans(batch.records, batch.links);
     rejected = batch.rejected;

@@ -1,8 +1,10 @@
 import { ATTR_MOSAIC_TASK_TYPE } from '@mosaicstack/telemetry-semconv';
 import type { SpanRecord } from '../model/exporter-core.js';
-import type { TraceDialectContext, TraceTask } from '../model/trace-task.js';
+import type { TraceTask, TraceTaskContext } from '../model/trace-task.js';
 import type { TraceView } from '../model/trace-view.js';
+import { MODEL_CALL_READS } from './fold-descendants.js';
 import { foldedSpanTasks } from './folded-span-tasks.js';
+import type { Source } from './source.js';
 
 /**
  * Whether a span carries `mosaic.task.type` of its own. Claude Code copies the resource's
@@ -19,7 +21,7 @@ export function hasOwnTaskType(record: SpanRecord): boolean {
  * folded from the model calls beneath it by span id; its own allowlisted attributes win over
  * everything else.
  */
-export function explicitTasks(trace: TraceView, _ctx: TraceDialectContext): TraceTask[] {
+export function explicitTasks(trace: TraceView, _ctx: TraceTaskContext): TraceTask[] {
   return foldedSpanTasks(
     trace,
     [...trace.records.values()].filter(hasOwnTaskType),
@@ -27,3 +29,14 @@ export function explicitTasks(trace: TraceView, _ctx: TraceDialectContext): Trac
     true,
   );
 }
+
+/** Explicit `mosaic.task.type` spans (any language, any SDK): the first source asked. */
+export const explicitTask: Source = {
+  name: 'explicit task span',
+  reads: {
+    spanNamePrefixes: MODEL_CALL_READS.spanNamePrefixes,
+    attributeKeys: [ATTR_MOSAIC_TASK_TYPE, ...MODEL_CALL_READS.attributeKeys],
+  },
+  traceTasks: explicitTasks,
+  completesTask: hasOwnTaskType,
+};

@@ -4,7 +4,26 @@ import {
   readModelCall,
   type SpanRecord,
 } from '../model/exporter-core.js';
+import { SPAN_STATUS_ERROR } from '../model/span-status.js';
 import type { TraceView } from '../model/trace-view.js';
+
+/**
+ * What makes a span a model call the fold reads (the exporter core's `readModelCall`): the AI
+ * SDK's `ai.` spans by name, the others by one of these attribute keys.
+ */
+export const MODEL_CALL_READS = {
+  spanNamePrefixes: ['ai.'],
+  attributeKeys: [
+    'gen_ai.operation.name',
+    'gen_ai.usage.input_tokens',
+    'gen_ai.usage.output_tokens',
+    'gen_ai.usage.prompt_tokens',
+    'llm.token_count.prompt',
+    'openinference.span.kind',
+    'traceloop.span.kind',
+    'llm.request.type',
+  ],
+} as const;
 
 /** Usage and failure of the model calls beneath each task span, each call under its nearest task. */
 export interface FoldedTask {
@@ -64,7 +83,7 @@ export function foldDescendants(
   for (const [task, entry] of byTask) {
     out.set(task, {
       usage: foldModelCalls(entry.calls),
-      lastCallFailed: entry.last?.statusCode === 2,
+      lastCallFailed: entry.last?.statusCode === SPAN_STATUS_ERROR,
       calls: entry.calls.length,
     });
   }

@@ -1,4 +1,5 @@
 import type { SpanRecord } from '../model/exporter-core.js';
+import { SPAN_STATUS_ERROR } from '../model/span-status.js';
 import type { TraceTask } from '../model/trace-task.js';
 import type { TraceView } from '../model/trace-view.js';
 import { foldDescendants } from './fold-descendants.js';
@@ -30,7 +31,7 @@ export function foldedSpanTasks(
         ...(ownAttributes ? { ownAttributes: span.attributes } : {}),
         usage: f?.usage,
         costMicros: undefined,
-        failed: span.statusCode === 2 || f?.lastCallFailed === true,
+        failed: span.statusCode === SPAN_STATUS_ERROR || f?.lastCallFailed === true,
       },
     };
   });

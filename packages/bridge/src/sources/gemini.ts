@@ -1,10 +1,18 @@
 import type { SpanRecord } from '../model/exporter-core.js';
 import type { KeyedRequest } from '../model/keyed-request.js';
 import type { LogRecordLike } from '../model/log-record-like.js';
+import { SPAN_STATUS_ERROR } from '../model/span-status.js';
 import { countAttr, textAttr } from './read-attribute.js';
+import type { Source } from './source.js';
+
+/** The keyed source of Gemini CLI tasks (session id + prompt id), whose spans and logs both read. */
+const GEMINI_KEYED_SOURCE = 'gemini_cli';
 
 /** Gemini CLI's span of one model request. */
 export const GEMINI_CALL_SPAN = 'llm_call';
+
+/** Gemini CLI's log events of one model request. */
+const GEMINI_LOG_EVENTS = ['gemini_cli.api_response', 'gemini_cli.api_error'];
 
 const isGemini = (resource: SpanRecord['resourceAttributes']) =>
   resource['service.name'] === 'gemini-cli';
@@ -29,7 +37,7 @@ export function readGeminiLog(log: LogRecordLike): KeyedRequest | undefined {
     ? 0
     : (countAttr(a, 'output_token_count') ?? 0) + (countAttr(a, 'thoughts_token_count') ?? 0);
   return {
-    source: 'gemini_cli',
+    source: GEMINI_KEYED_SOURCE,
     sessionId,
     promptId,
     from: 'logs',
@@ -59,7 +67,7 @@ export function readGeminiSpan(span: SpanRecord): KeyedRequest | undefined {
     textAttr(span.resourceAttributes, 'session.id') ?? textAttr(a, 'gen_ai.conversation.id');
   if (promptId === undefined || sessionId === undefined) return undefined;
   return {
-    source: 'gemini_cli',
+    source: GEMINI_KEYED_SOURCE,
     sessionId,
     promptId,
     from: 'spans',
@@ -72,7 +80,23 @@ export function readGeminiSpan(span: SpanRecord): KeyedRequest | undefined {
       outputTokens: countAttr(a, 'gen_ai.usage.output_tokens') ?? 0,
       model: textAttr(a, 'gen_ai.request.model') ?? textAttr(a, 'gen_ai.response.model'),
       provider: 'google',
-      failed: span.statusCode === 2,
+      failed: span.statusCode === SPAN_STATUS_ERROR,
     },
   };
 }
+
+/**
+ * Gemini CLI: tasks keyed by (session id, prompt id) from `llm_call` spans and `api_response` /
+ * `api_error` logs alike, so a report from spans and one from logs are the same task (same key,
+ * same event id) and logs win where both arrive.
+ */
+export const gemini: Source = {
+  name: 'Gemini CLI',
+  reads: { spanNames: [GEMINI_CALL_SPAN], logEvents: GEMINI_LOG_EVENTS },
+  keyedRequestOf: readGeminiSpan,
+  logReader: () => (log) => {
+    const request = readGeminiLog(log);
+    return request === undefined ? undefined : { request };
+  },
+  keyedSource: GEMINI_KEYED_SOURCE,
+};

@@ -1,6 +1,9 @@
-import type { TraceDialectContext, TraceTask } from '../model/trace-task.js';
+import type { SpanRecord } from '../model/exporter-core.js';
+import type { TraceTask, TraceTaskContext } from '../model/trace-task.js';
 import type { TraceView } from '../model/trace-view.js';
+import { MODEL_CALL_READS } from './fold-descendants.js';
 import { foldedSpanTasks } from './folded-span-tasks.js';
+import type { Source } from './source.js';
 
 /** OpenCode's span of one prompt. */
 export const OPENCODE_PROMPT_SPAN = 'SessionPrompt.prompt';
@@ -12,7 +15,15 @@ export const OPENCODE_PROMPT_SPAN = 'SessionPrompt.prompt';
  * the bridge's token meaning wants. Failure when the last call span is ERROR (the prompt span
  * itself stays OK when a request fails).
  */
-export function openCodeTasks(trace: TraceView, ctx: TraceDialectContext): TraceTask[] {
+export function openCodeTasks(trace: TraceView, ctx: TraceTaskContext): TraceTask[] {
   const prompts = trace.named(OPENCODE_PROMPT_SPAN).filter((r) => !ctx.isClaimed(r.spanId));
   return foldedSpanTasks(trace, prompts, OPENCODE_PROMPT_SPAN);
 }
+
+/** OpenCode (traces only: its logs carry no usage). */
+export const openCode: Source = {
+  name: 'OpenCode',
+  reads: { ...MODEL_CALL_READS, spanNames: [OPENCODE_PROMPT_SPAN] },
+  traceTasks: openCodeTasks,
+  completesTask: (span: SpanRecord) => span.name === OPENCODE_PROMPT_SPAN,
+};

@@ -7,6 +7,7 @@ import {
 } from '@mosaicstack/telemetry-semconv';
 import type { Attributes } from '@opentelemetry/api';
 import type { TaskToDeliver } from '../model/exporter-core.js';
+import { SPAN_STATUS_ERROR, SPAN_STATUS_UNSET } from '../model/span-status.js';
 import type { TaskDraft } from '../model/task-draft.js';
 import type { BridgeDefaults } from '../types.js';
 
@@ -63,7 +64,7 @@ export function buildTaskRecord(draft: TaskDraft, defaults: BridgeDefaults): Tas
       kind: 0,
       startTimeMs: draft.startMs,
       endTimeMs: Math.max(draft.endMs, draft.startMs),
-      statusCode: draft.failed ? 2 : 0,
+      statusCode: draft.failed ? SPAN_STATUS_ERROR : SPAN_STATUS_UNSET,
       attributes,
       resourceAttributes: {},
       scopeName: undefined,

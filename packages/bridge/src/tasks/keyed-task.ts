@@ -1,15 +1,17 @@
 import type { Attributes } from '@opentelemetry/api';
-import type { KeyedRequest, KeyedSource } from '../model/keyed-request.js';
+import type { KeyedRequest } from '../model/keyed-request.js';
 import type { ModelRequest } from '../model/model-request.js';
 
 /** A task known by (session, prompt): its requests from logs and from spans, each kept once. */
 export class KeyedTask {
-  readonly source: KeyedSource;
+  readonly source: string;
   readonly sessionId: string;
   readonly promptId: string;
   readonly resourceAttributes: Attributes;
   readonly fromLogs = new Map<string, ModelRequest>();
   readonly fromSpans = new Map<string, ModelRequest>();
+  /** Keys of the traced report of the same task that its records name (see `KeyedRequest`). */
+  readonly coverKeys = new Set<string>();
   /** Wall-clock ms of the first and the last record received. */
   readonly firstSeenMs: number;
   lastSeenMs: number;
@@ -26,6 +28,7 @@ export class KeyedTask {
   /** Adds a request (a duplicate id is ignored: the same record exported twice counts once). */
   add(r: KeyedRequest, nowMs: number): void {
     (r.from === 'logs' ? this.fromLogs : this.fromSpans).set(r.request.id, r.request);
+    if (r.coverKey !== undefined) this.coverKeys.add(r.coverKey);
     this.lastSeenMs = nowMs;
   }
 

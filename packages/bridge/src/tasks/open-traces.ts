@@ -1,7 +1,5 @@
 import type { SpanRecord } from '../model/exporter-core.js';
 import { TraceView } from '../model/trace-view.js';
-import { CODEX_TURN_SPAN, CODEX_TURN_START_SPAN } from '../sources/codex/codex-spans.js';
-import { completesTask, isRelevantSpan } from '../sources/span-relevance.js';
 
 /** Limits of the open traces. */
 export interface OpenTracesLimits {
@@ -15,20 +13,36 @@ export interface OpenTracesLimits {
   readonly maxAgeMs: number;
 }
 
+/** What the sources say of a span, as the open traces need it (tasks/ names no source). */
+export interface TraceSpanRules {
+  /** Whether any source may read the span's record; the others are kept as a parent link. */
+  isRelevantSpan(span: SpanRecord): boolean;
+  /** Whether the span completes a task of its trace, so the trace may close after a short settle. */
+  completesTask(span: SpanRecord): boolean;
+  /**
+   * Whether the span opens a task whose data comes in a later span ('opens': the trace waits past
+   * its idle time), or brings that data ('brings'); else undefined.
+   */
+  awaitedData(span: SpanRecord): 'opens' | 'brings' | undefined;
+}
+
 /** Traces whose spans are still arriving, by trace id, oldest first. */
 export class OpenTraces {
   private readonly traces = new Map<string, TraceView>();
   /** Parent links and records held across all traces. */
   entries = 0;
 
-  constructor(private readonly limits: OpenTracesLimits) {}
+  constructor(
+    private readonly limits: OpenTracesLimits,
+    private readonly rules: TraceSpanRules,
+  ) {}
 
   get size(): number {
     return this.traces.size;
   }
 
   /**
-   * Adds spans, and parent links of spans no dialect reads (flat triples: trace id, span id,
+   * Adds spans, and parent links of spans no source reads (flat triples: trace id, span id,
    * parent id or ''); returns the traces closed early to stay within `maxTraces`.
    */
   add(spans: readonly SpanRecord[], links: readonly string[], nowMs: number): TraceView[] {
@@ -47,11 +61,12 @@ export class OpenTraces {
       if (trace?.traceId !== span.traceId) trace = this.open(span.traceId, nowMs, evicted);
       const before = trace.size;
       trace.parents.set(span.spanId, span.parentSpanId);
-      if (isRelevantSpan(span)) trace.records.set(span.spanId, span);
-      if (!trace.hasCompletingSpan && completesTask(span)) trace.hasCompletingSpan = true;
-      if (span.name === CODEX_TURN_START_SPAN && !trace.hasCompletingSpan)
-        trace.awaitsTotals = true;
-      if (span.name === CODEX_TURN_SPAN) trace.awaitsTotals = false;
+      if (this.rules.isRelevantSpan(span)) trace.records.set(span.spanId, span);
+      if (!trace.hasCompletingSpan && this.rules.completesTask(span))
+        trace.hasCompletingSpan = true;
+      const awaited = this.rules.awaitedData(span);
+      if (awaited === 'opens' && !trace.hasCompletingSpan) trace.awaitsTotals = true;
+      if (awaited === 'brings') trace.awaitsTotals = false;
       trace.lastSeenMs = nowMs;
       this.entries += trace.size - before;
     }
@@ -78,8 +93,8 @@ export class OpenTraces {
     const { settleMs, idleMs, maxAgeMs } = this.limits;
     for (const trace of this.traces.values()) {
       const quiet = nowMs - trace.lastSeenMs;
-      // A Codex turn's root ends at once and its totals come when the turn ends, maybe minutes
-      // later: such a trace waits for them (bounded by maxAgeMs and the open-trace cap).
+      // A task span may end at once and its data come when the task ends, maybe minutes later
+      // (a Codex turn's root and its totals): such a trace waits for them (bounded by maxAgeMs and the open-trace cap).
       if (
         (trace.hasCompletingSpan && quiet >= settleMs) ||
         (quiet >= idleMs && !trace.awaitsTotals) ||

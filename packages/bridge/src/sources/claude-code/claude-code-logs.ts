@@ -1,13 +1,19 @@
 import type { KeyedRequest } from '../../model/keyed-request.js';
 import type { LogRecordLike } from '../../model/log-record-like.js';
 import { countAttr, textAttr } from '../read-attribute.js';
-import { claudeInputTokens } from './claude-code-spans.js';
+import type { LogReading } from '../source.js';
+import { claudeInputTokens, claudeRequestKey } from './claude-code-spans.js';
 
-/** What a Claude Code log record gives: a request of a prompt, and/or the cost of a request id. */
-export interface ClaudeLogReading {
-  readonly request: KeyedRequest | undefined;
-  readonly costOf: { readonly requestId: string; readonly micros: number } | undefined;
-}
+/** The keyed source of Claude Code tasks read from logs (session id + prompt id). */
+export const CLAUDE_KEYED_SOURCE = 'claude_code.logs';
+
+/** Claude Code's log events of one model request, with and without the `claude_code.` prefix. */
+export const CLAUDE_LOG_EVENTS = [
+  'claude_code.api_request',
+  'claude_code.api_error',
+  'api_request',
+  'api_error',
+];
 
 const isClaude = (log: LogRecordLike) =>
   log.resourceAttributes['service.name'] === 'claude-code' ||
@@ -25,7 +31,7 @@ function costMicros(a: LogRecordLike['attributes']): number | undefined {
  * Claude Code logs: `api_request` (an answered request: the four token counts, `cost_usd`) and
  * `api_error` (a failed attempt) of one `prompt.id` in one `session.id`.
  */
-export function readClaudeLog(log: LogRecordLike): ClaudeLogReading | undefined {
+export function readClaudeLog(log: LogRecordLike): LogReading | undefined {
   const name = log.eventName?.replace(/^claude_code\./, '');
   if ((name !== 'api_request' && name !== 'api_error') || !isClaude(log)) return undefined;
   const a = log.attributes;
@@ -39,11 +45,12 @@ export function readClaudeLog(log: LogRecordLike): ClaudeLogReading | undefined 
     sessionId === undefined || promptId === undefined
       ? undefined
       : {
-          source: 'claude_code.logs',
+          source: CLAUDE_KEYED_SOURCE,
           sessionId,
           promptId,
           from: 'logs',
           resourceAttributes: log.resourceAttributes,
+          coverKey: requestId === undefined ? undefined : claudeRequestKey(sessionId, requestId),
           request: {
             id: `${name}:${String(sequence ?? '')}:${requestId ?? ''}:${String(a.attempt ?? '')}`,
             startMs: log.timeMs - duration,

@@ -1,7 +1,8 @@
 import type { Attributes } from '@opentelemetry/api';
 import { readModelCall, type SpanRecord } from '../../model/exporter-core.js';
 import type { ModelRequest } from '../../model/model-request.js';
-import type { TraceDialectContext, TraceTask } from '../../model/trace-task.js';
+import { SPAN_STATUS_ERROR } from '../../model/span-status.js';
+import type { TraceTask, TraceTaskContext } from '../../model/trace-task.js';
 import type { TraceView } from '../../model/trace-view.js';
 import { countAttr, textAttr } from '../read-attribute.js';
 import { sumRequests } from '../sum-requests.js';
@@ -10,6 +11,13 @@ import { sumRequests } from '../sum-requests.js';
 export const CLAUDE_INTERACTION_SPAN = 'claude_code.interaction';
 /** Claude Code's span of one API attempt. */
 export const CLAUDE_REQUEST_SPAN = 'claude_code.llm_request';
+
+/**
+ * The key shared by a Claude Code model request's span and its `api_request` log: session id +
+ * request id (the interaction span has no prompt id, the request id is on both).
+ */
+export const claudeRequestKey = (sessionId: string, requestId: string): string =>
+  `${sessionId}\u0000${requestId}`;
 
 /**
  * Input tokens of one Claude Code request: every token read, `input_tokens` being the uncached
@@ -25,7 +33,7 @@ export function claudeInputTokens(attrs: Attributes, genAiKey: string | undefine
   );
 }
 
-function requestOf(span: SpanRecord, ctx: TraceDialectContext): ModelRequest {
+function requestOf(span: SpanRecord, ctx: TraceTaskContext): ModelRequest {
   const a = span.attributes;
   const status = countAttr(a, 'status_code');
   const requestId = textAttr(a, 'request_id');
@@ -38,7 +46,10 @@ function requestOf(span: SpanRecord, ctx: TraceDialectContext): ModelRequest {
     model: textAttr(a, 'gen_ai.request.model') ?? textAttr(a, 'model'),
     // The core's reader maps `gen_ai.provider.name` (Claude Code writes `anthropic`).
     provider: readModelCall(span)?.provider ?? 'anthropic',
-    failed: a.success === false || span.statusCode === 2 || (status !== undefined && status >= 400),
+    failed:
+      a.success === false ||
+      span.statusCode === SPAN_STATUS_ERROR ||
+      (status !== undefined && status >= 400),
     costMicros: requestId === undefined ? undefined : ctx.costOfRequest(requestId),
   };
 }
@@ -46,19 +57,28 @@ function requestOf(span: SpanRecord, ctx: TraceDialectContext): ModelRequest {
 /**
  * Claude Code traces: each `claude_code.interaction` span is a task, usage from its
  * `claude_code.llm_request` children; cost from the `api_request` logs of the same request ids
- * when they have arrived (the CLI computes `cost_usd`; spans carry none).
+ * when they have arrived (the CLI computes `cost_usd`; spans carry none). The task covers the
+ * log-derived report of the same prompt: its requests' keys (`claudeRequestKey`).
  */
-export function claudeCodeTasks(trace: TraceView, ctx: TraceDialectContext): TraceTask[] {
+export function claudeCodeTasks(trace: TraceView, ctx: TraceTaskContext): TraceTask[] {
   const interactions = trace.named(CLAUDE_INTERACTION_SPAN).filter((r) => !ctx.isClaimed(r.spanId));
   if (interactions.length === 0) return [];
   const ids = new Set(interactions.map((r) => r.spanId));
   const requests = new Map<string, ModelRequest[]>();
+  const covers = new Map<string, string[]>();
   for (const span of trace.named(CLAUDE_REQUEST_SPAN)) {
     const task = trace.nearestIn(span.spanId, ids);
     if (task === undefined) continue;
     const list = requests.get(task) ?? [];
     list.push(requestOf(span, ctx));
     requests.set(task, list);
+    const session =
+      textAttr(span.attributes, 'session.id') ??
+      textAttr(trace.records.get(task)?.attributes ?? {}, 'session.id');
+    const requestId = textAttr(span.attributes, 'request_id');
+    if (session !== undefined && requestId !== undefined) {
+      covers.set(task, [...(covers.get(task) ?? []), claudeRequestKey(session, requestId)]);
+    }
   }
   return interactions.map((span) => {
     const totals = sumRequests(requests.get(span.spanId) ?? []);
@@ -73,7 +93,8 @@ export function claudeCodeTasks(trace: TraceView, ctx: TraceDialectContext): Tra
         resourceAttributes: span.resourceAttributes,
         usage: totals.usage,
         costMicros: totals.costMicros,
-        failed: span.statusCode === 2 || totals.lastFailed,
+        failed: span.statusCode === SPAN_STATUS_ERROR || totals.lastFailed,
+        covers: covers.get(span.spanId),
       },
     };
   });

@@ -10,19 +10,49 @@ const isCodex = (log: LogRecordLike) => {
   return typeof service === 'string' ? service.startsWith('codex') : true;
 };
 
+/** The keyed source of Codex tasks read from logs (one per conversation and idle gap). */
+export const CODEX_KEYED_SOURCE = 'codex.logs';
+
+/** Codex's log events the bridge reads. */
+export const CODEX_LOG_EVENTS = [
+  'codex.sse_event',
+  'codex.api_request',
+  'codex.tool_decision',
+  'codex.tool_result',
+];
+
+/** What a reader remembers of a conversation's earlier records. */
+interface ConversationState {
+  /** Whether the current response asked for a tool. */
+  toolCall: boolean;
+  /** The trace id of the turn its records last named (`codex.api_request` and tool records carry it). */
+  turnTrace: string | undefined;
+}
+
+/**
+ * The key of a traced Codex turn that a log record names: conversation id + the turn's trace id
+ * (Codex logs carry no turn id; `codex.sse_event` records carry no trace id, so theirs is the one
+ * the conversation's `codex.api_request` before them named).
+ */
+export const codexTurnKey = (conversation: string, traceId: string): string =>
+  `${conversation}\u0000${traceId}`;
+
 /** A request of a Codex conversation, as a keyed task sees it (Codex logs have no prompt id). */
 function conversationRequest(
   log: LogRecordLike,
   conversation: string,
+  state: ConversationState,
   request: ModelRequest,
 ): KeyedRequest {
   return {
-    source: 'codex.logs',
+    source: CODEX_KEYED_SOURCE,
     sessionId: conversation,
     promptId: '',
     from: 'logs',
     resourceAttributes: log.resourceAttributes,
     request,
+    coverKey:
+      state.turnTrace === undefined ? undefined : codexTurnKey(conversation, state.turnTrace),
   };
 }
 
@@ -33,11 +63,14 @@ function conversationRequest(
  * failed request without flushing that request's logs). A later answered request makes the turn
  * a success again.
  */
-function unansweredTool(log: LogRecordLike, name: string): KeyedRequest | undefined {
-  const conversation = textAttr(log.attributes, 'conversation.id');
-  if (conversation === undefined || !isCodex(log)) return undefined;
+function unansweredTool(
+  log: LogRecordLike,
+  name: string,
+  conversation: string,
+  state: ConversationState,
+): KeyedRequest {
   const stamp = textAttr(log.attributes, 'event.timestamp') ?? String(log.timeMs);
-  return conversationRequest(log, conversation, {
+  return conversationRequest(log, conversation, state, {
     id: `${name}:${stamp}`,
     startMs: log.timeMs,
     endMs: log.timeMs,
@@ -58,25 +91,32 @@ function unansweredTool(log: LogRecordLike, name: string): KeyedRequest | undefi
  */
 function readCodexLog(
   log: LogRecordLike,
-  toolCalls: BoundedMap<string, boolean>,
+  states: BoundedMap<string, ConversationState>,
 ): KeyedRequest | undefined {
   const name = log.eventName;
-  if (name === 'codex.tool_decision' || name === 'codex.tool_result')
-    return unansweredTool(log, name);
-  if (name !== 'codex.sse_event' && name !== 'codex.api_request') return undefined;
+  if (!CODEX_LOG_EVENTS.includes(name ?? '')) return undefined;
   const a = log.attributes;
   const conversation = textAttr(a, 'conversation.id');
   if (conversation === undefined || !isCodex(log)) return undefined;
+  let state = states.get(conversation);
+  if (state === undefined) {
+    state = { toolCall: false, turnTrace: undefined };
+    states.set(conversation, state);
+  }
+  if (log.traceId !== undefined) state.turnTrace = log.traceId;
+  if (name === 'codex.tool_decision' || name === 'codex.tool_result') {
+    return unansweredTool(log, name, conversation, state);
+  }
   let failed: boolean;
   let continues = false;
   if (name === 'codex.sse_event') {
     const kind = a['event.kind'];
     // The events of one response arrive in order: note whether it asks for a tool.
-    if (kind === 'response.created') toolCalls.set(conversation, false);
-    if (kind === 'response.function_call_arguments.done') toolCalls.set(conversation, true);
+    if (kind === 'response.created') state.toolCall = false;
+    if (kind === 'response.function_call_arguments.done') state.toolCall = true;
     if (kind !== 'response.completed' && kind !== 'response.failed') return undefined;
     failed = kind === 'response.failed';
-    continues = !failed && toolCalls.get(conversation) === true;
+    continues = !failed && state.toolCall;
   } else {
     const status = countAttr(a, 'http.response.status_code');
     if (status === undefined || status < 400) return undefined;
@@ -86,7 +126,7 @@ function readCodexLog(
   const input = failed ? 0 : (countAttr(a, 'input_token_count') ?? 0);
   const output = failed ? 0 : (countAttr(a, 'output_token_count') ?? 0);
   const stamp = textAttr(a, 'event.timestamp') ?? String(log.timeMs);
-  return conversationRequest(log, conversation, {
+  return conversationRequest(log, conversation, state, {
     id: `${name}:${stamp}:${input}:${output}`,
     startMs: log.timeMs - (countAttr(a, 'duration_ms') ?? 0),
     endMs: log.timeMs,
@@ -101,12 +141,13 @@ function readCodexLog(
 
 /**
  * Reads Codex CLI log records in arrival order, remembering per conversation whether the current
- * response asked for a tool (bounded: 10,000 conversations).
+ * response asked for a tool and which turn trace its records named (bounded: 10,000
+ * conversations).
  */
 export class CodexLogReader {
-  private readonly toolCalls = new BoundedMap<string, boolean>(10_000);
+  private readonly states = new BoundedMap<string, ConversationState>(10_000);
 
   read(log: LogRecordLike): KeyedRequest | undefined {
-    return readCodexLog(log, this.toolCalls);
+    return readCodexLog(log, this.states);
   }
 }

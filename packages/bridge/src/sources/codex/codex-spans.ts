@@ -1,6 +1,7 @@
 import type { SpanRecord } from '../../model/exporter-core.js';
 import type { ModelRequest } from '../../model/model-request.js';
-import type { TraceDialectContext, TraceTask } from '../../model/trace-task.js';
+import { SPAN_STATUS_ERROR } from '../../model/span-status.js';
+import type { TraceTask, TraceTaskContext } from '../../model/trace-task.js';
 import type { TraceView } from '../../model/trace-view.js';
 import { inferProvider } from '../infer-provider.js';
 import { countAttr, textAttr } from '../read-attribute.js';
@@ -10,6 +11,8 @@ import { sumRequests } from '../sum-requests.js';
 export const CODEX_TURN_START_SPAN = 'turn/start';
 /** Codex's span carrying the turn's token totals. */
 export const CODEX_TURN_SPAN = 'session_task.turn';
+/** Codex's span of one model response stream. */
+export const CODEX_RESPONSES_SPAN = 'handle_responses';
 const USAGE = 'codex.turn.token_usage.';
 
 /** A Codex model request from a `handle_responses` span that saw `response.completed`. */
@@ -17,7 +20,8 @@ function requestOf(span: SpanRecord): ModelRequest | undefined {
   const a = span.attributes;
   const input = countAttr(a, 'gen_ai.usage.input_tokens');
   const output = countAttr(a, 'gen_ai.usage.output_tokens');
-  if (input === undefined && output === undefined && span.statusCode !== 2) return undefined;
+  const failed = span.statusCode === SPAN_STATUS_ERROR;
+  if (input === undefined && output === undefined && !failed) return undefined;
   return {
     id: span.spanId,
     startMs: span.startTimeMs,
@@ -26,7 +30,7 @@ function requestOf(span: SpanRecord): ModelRequest | undefined {
     outputTokens: output ?? 0,
     model: undefined,
     provider: undefined,
-    failed: span.statusCode === 2,
+    failed,
   };
 }
 
@@ -37,7 +41,7 @@ function requestOf(span: SpanRecord): ModelRequest | undefined {
  * included); until that span arrives the turn is incomplete, and if it never does, the
  * `handle_responses` spans' usage is summed.
  */
-export function codexTasks(trace: TraceView, ctx: TraceDialectContext): TraceTask[] {
+export function codexTasks(trace: TraceView, ctx: TraceTaskContext): TraceTask[] {
   const totalsByTurn = new Map<string, SpanRecord>();
   for (const span of trace.named(CODEX_TURN_SPAN)) {
     const turn = textAttr(span.attributes, 'turn.id');
@@ -54,7 +58,7 @@ export function codexTasks(trace: TraceView, ctx: TraceDialectContext): TraceTas
   if (taskSpans.length === 0) return [];
   const ids = new Set(taskSpans.map((r) => r.spanId));
   const requests = new Map<string, ModelRequest[]>();
-  for (const span of trace.named('handle_responses')) {
+  for (const span of trace.named(CODEX_RESPONSES_SPAN)) {
     const task = trace.nearestIn(span.spanId, ids);
     const request = task === undefined ? undefined : requestOf(span);
     if (task === undefined || request === undefined) continue;
@@ -86,7 +90,10 @@ export function codexTasks(trace: TraceView, ctx: TraceDialectContext): TraceTas
         resourceAttributes: span.resourceAttributes,
         usage,
         costMicros: undefined,
-        failed: span.statusCode === 2 || totals?.statusCode === 2 || summed.lastFailed,
+        failed:
+          span.statusCode === SPAN_STATUS_ERROR ||
+          totals?.statusCode === SPAN_STATUS_ERROR ||
+          summed.lastFailed,
       },
     };
   });

@@ -1,0 +1,11 @@
+import type { SpanRecord } from './exporter-core.js';
+
+/** Which spans some source reads: asked on the decode path, and again for each decoded span. */
+export interface SpanFilter {
+  /** Whether a source reads spans of this name whatever their attributes. */
+  isRelevantName(name: string): boolean;
+  /** Whether a source reads spans with this attribute key (text, or its UTF-8 bytes). */
+  isRelevantKey(key: unknown): boolean;
+  /** Whether a source may read this span's record; the others are kept only as a parent link. */
+  isRelevantSpan(span: SpanRecord): boolean;
+}

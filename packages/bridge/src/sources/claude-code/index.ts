@@ -1,0 +1,30 @@
+import type { SpanRecord } from '../../model/exporter-core.js';
+import type { Source } from '../source.js';
+import { CLAUDE_KEYED_SOURCE, CLAUDE_LOG_EVENTS, readClaudeLog } from './claude-code-logs.js';
+import {
+  CLAUDE_INTERACTION_SPAN,
+  CLAUDE_REQUEST_SPAN,
+  claudeCodeTasks,
+} from './claude-code-spans.js';
+
+/**
+ * Claude Code: a task per `claude_code.interaction` span when traces come; else per (session id,
+ * prompt id) from the `api_request` / `api_error` logs. A log-derived task is the same prompt as
+ * a traced one when one of its records' session id + request id is a key that traced task
+ * reported; it is then not reported again.
+ */
+export const claudeCode: Source = {
+  name: 'Claude Code',
+  reads: {
+    spanNames: [CLAUDE_INTERACTION_SPAN, CLAUDE_REQUEST_SPAN],
+    logEvents: CLAUDE_LOG_EVENTS,
+  },
+  traceTasks: claudeCodeTasks,
+  completesTask: (span: SpanRecord) => span.name === CLAUDE_INTERACTION_SPAN,
+  logReader: () => readClaudeLog,
+  keyedSource: CLAUDE_KEYED_SOURCE,
+  isCovered: (coverKeys, reported) => {
+    for (const key of coverKeys) if (reported(key)) return true;
+    return false;
+  },
+};

@@ -1,0 +1,53 @@
+import type { SpanRecord } from '../model/exporter-core.js';
+import type { KeyedRequest } from '../model/keyed-request.js';
+import type { LogRecordLike } from '../model/log-record-like.js';
+import type { TraceTaskReader } from '../model/trace-task.js';
+
+/** What one log record of a source gives: a request of a keyed task, and/or a request's cost. */
+export interface LogReading {
+  readonly request?: KeyedRequest | undefined;
+  /** Cost the source computed for a request id, for the traced task of that request. */
+  readonly costOf?: { readonly requestId: string; readonly micros: number } | undefined;
+}
+
+/** Reads a source's log records in arrival order (a reader may remember earlier records). */
+export type LogReader = (log: LogRecordLike) => LogReading | undefined;
+
+/**
+ * One telemetry source (a CLI, or a convention such as explicit task spans): what it reads, how it
+ * finds tasks in a trace and in log records, when a task is complete, and which log-derived
+ * reports of a task its traced report covers.
+ */
+export interface Source {
+  /** A short name, for docs and tests. */
+  readonly name: string;
+  /** What it reads: the decode path keeps the full record of spans matching these only. */
+  readonly reads: {
+    /** Span names read whatever their attributes. */
+    readonly spanNames?: readonly string[];
+    /** Span name prefixes read whatever their attributes (e.g. the AI SDK's `ai.`). */
+    readonly spanNamePrefixes?: readonly string[];
+    /** Attribute keys that make a span readable. */
+    readonly attributeKeys?: readonly string[];
+    /** Log event names (the `event.name` a record's `LogRecordLike.eventName` gives). */
+    readonly logEvents?: readonly string[];
+  };
+  /** Its tasks within one trace (task spans); `complete` is false while data is awaited. */
+  readonly traceTasks?: TraceTaskReader;
+  /** Whether a span completes a task of its trace, so the trace may close after a short settle. */
+  completesTask?(span: SpanRecord): boolean;
+  /** Whether a span opens a task whose data comes in a later span, or brings that data. */
+  awaitedData?(span: SpanRecord): 'opens' | 'brings' | undefined;
+  /** A span that is one model request of a keyed task (a task known by session and prompt). */
+  keyedRequestOf?(span: SpanRecord): KeyedRequest | undefined;
+  /** A new reader of its log records (one per bridge). */
+  logReader?(): LogReader;
+  /** The `KeyedRequest.source` of the keyed tasks it reports. */
+  readonly keyedSource?: string;
+  /**
+   * Whether a keyed task of this source, whose records name `coverKeys` (see
+   * `KeyedRequest.coverKey`), is the same task as a traced report; `reported` says whether a
+   * traced task of this bridge reported a key (`TaskDraft.covers`).
+   */
+  isCovered?(coverKeys: ReadonlySet<string>, reported: (key: string) => boolean): boolean;
+}
