@@ -1,5 +1,6 @@
+import { createRequire } from 'node:module';
 import type { Provider } from '@mosaicstack/telemetry-semconv';
-import { calcPrice } from '@pydantic/genai-prices';
+import type * as GenaiPrices from '@pydantic/genai-prices';
 import { priceProviderId } from './price-provider-id.js';
 import type { UsageBreakdown } from './usage-breakdown.js';
 
@@ -8,6 +9,17 @@ const MAX_COST_MICROS = 100_000_000;
 
 /** The schema's bound on a model name; longer names are cut before matching. */
 const MAX_MODEL_LENGTH = 100;
+
+let priceTable: typeof GenaiPrices | undefined;
+
+/**
+ * The price table, loaded at the first price asked for: it is about 0.5 MB of JavaScript and
+ * 2 MB of heap, which a process that never prices (the devserver's own API) does not pay.
+ */
+function loadPriceTable(): typeof GenaiPrices {
+  priceTable ??= createRequire(import.meta.url)('@pydantic/genai-prices') as typeof GenaiPrices;
+  return priceTable;
+}
 
 /** A token count as the price table takes it: a finite count, else 0. */
 function count(value: unknown): number {
@@ -43,7 +55,7 @@ export function computeCostMicros(
   const cacheWrite = count(usage?.cacheWriteTokens);
   const output = count(usage?.outputTokens);
   try {
-    const price = calcPrice(
+    const price = loadPriceTable().calcPrice(
       {
         input_tokens: count(usage?.uncachedInputTokens) + cacheRead + cacheWrite,
         cache_read_tokens: cacheRead,
