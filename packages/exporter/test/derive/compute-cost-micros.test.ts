@@ -82,6 +82,17 @@ describe('computeCostMicros', () => {
       );
     });
 
+    it('prices reasoning at its own rate where the model has one', () => {
+      // openrouter perplexity/sonar-deep-research: input 2, output 8, reasoning 3.
+      const cost = computeCostMicros(
+        'openrouter',
+        'perplexity/sonar-deep-research',
+        usage({ uncachedInputTokens: 1_000, outputTokens: 2_000, reasoningTokens: 1_500 }),
+        AT,
+      );
+      expect(cost).toBe(1_000 * 2 + 500 * 8 + 1_500 * 3); // 10,500
+    });
+
     it('rounds to whole micros', () => {
       // gpt-5 input 1.25: 3 tokens are 3.75 micros.
       expect(computeCostMicros('openai', 'gpt-5', usage({ uncachedInputTokens: 3 }), AT)).toBe(4);
