@@ -6,7 +6,7 @@ import { shellSegments } from './shell-segments.js';
 /** `NAME=value` before a command. */
 const ENV_ASSIGNMENT = /^[A-Za-z_][A-Za-z0-9_]*=/;
 
-/** Shell keywords and plain wrappers that run the words after them as the command. */
+/** Shell keywords and reserved words that may stand before a command. */
 const LEADING_WORDS = new Set([
   '{',
   '}',
