@@ -9,6 +9,16 @@ export { spanRecordOf } from './conversion/span-record.js';
 export type { ConversionContext } from './conversion/span-to-event.js';
 export { toTaskEvent } from './conversion/span-to-event.js';
 export type { TaskUsage, TrackedTaskUsage } from './conversion/task-usage.js';
+// Derived fields: cost, quality gates and language from what an agent did (no network).
+export { classifyCommand } from './derive/classify-command.js';
+export { computeCostMicros } from './derive/compute-cost-micros.js';
+export type { GateOutcome, GateRun } from './derive/gate-outcome.js';
+export { gateOutcome } from './derive/gate-outcome.js';
+export type { TouchedFile } from './derive/language-of-files.js';
+export { languageOfFiles } from './derive/language-of-files.js';
+export type { GateRule } from './derive/quality-gate-rules.js';
+export { GATE_RULES, SCRIPT_GATES } from './derive/quality-gate-rules.js';
+export type { UsageBreakdown } from './derive/usage-breakdown.js';
 export type { EventDelivery } from './exporter/event-delivery.js';
 export { createEventDelivery } from './exporter/event-delivery.js';
 export type { ReadableSpanLike } from './otel/otel-types.js';

@@ -1,0 +1,212 @@
+import type { QualityGate } from '@mosaicstack/telemetry-semconv';
+import { describe, expect, it } from 'vitest';
+import { classifyCommand } from '../../src/derive/classify-command.js';
+
+/** Real-world commands as agents run them, and the gates each runs. */
+const CASES: readonly (readonly [command: string, gates: readonly QualityGate[]])[] = [
+  // package-manager scripts
+  ['npm test', ['test']],
+  ['npm t', ['test']],
+  ['npm run test', ['test']],
+  ['npm run test:unit -- --reporter=dot', ['test']],
+  ['npm run lint', ['lint']],
+  ['npm run lint:fix', ['lint']],
+  ['npm run build', ['build']],
+  ['npm run typecheck', ['typecheck']],
+  ['npm run type-check', ['typecheck']],
+  ['npm run coverage', ['test', 'coverage']],
+  ['npm run test:coverage', ['test', 'coverage']],
+  ['npm test -- --coverage', ['test', 'coverage']],
+  ['npm --prefix web run build', ['build']],
+  ['npm -w packages/api test', ['test']],
+  ['npm audit --audit-level=high', ['security']],
+  ['npm install', []],
+  ['npm run dev', []],
+  ['npm ci', []],
+  ['pnpm test', ['test']],
+  ['pnpm run lint', ['lint']],
+  ['pnpm lint', ['lint']],
+  ['pnpm build', ['build']],
+  ['pnpm typecheck', ['typecheck']],
+  ['pnpm -r test', ['test']],
+  ['pnpm --filter @acme/web build', ['build']],
+  ['pnpm -F api run typecheck', ['typecheck']],
+  ['pnpm audit', ['security']],
+  ['pnpm install', []],
+  ['pnpm add -D vitest', []],
+  ['pnpm vitest run --coverage', ['test', 'coverage']],
+  ['pnpm exec tsc --noEmit', ['typecheck']],
+  ['pnpm exec eslint src', ['lint']],
+  ['yarn test', ['test']],
+  ['yarn lint', ['lint']],
+  ['yarn run build', ['build']],
+  ['yarn', []],
+  ['bun test', ['test']],
+  ['bun run lint', ['lint']],
+  ['bun run build', ['build']],
+  ['bun install', []],
+  ['bunx tsc --noEmit', ['typecheck']],
+  ['deno test -A', ['test']],
+  ['deno lint', ['lint']],
+  ['deno check main.ts', ['typecheck']],
+  ['deno task build', ['build']],
+  ['turbo run test --filter=web', ['test']],
+  ['nx test api', ['test']],
+  ['make test', ['test']],
+  ['make -C backend lint', ['lint']],
+  ['make install', []],
+  ['just build', ['build']],
+  // JavaScript and TypeScript tools
+  ['vitest', ['test']],
+  ['npx vitest run', ['test']],
+  ['npx vitest run src/a.test.ts --coverage', ['test', 'coverage']],
+  ['npx -y jest --coverage', ['test', 'coverage']],
+  ['./node_modules/.bin/jest --ci', ['test']],
+  ['npx mocha test/**/*.spec.js', ['test']],
+  ['node --test', ['test']],
+  ['node --test --experimental-test-coverage test/', ['test', 'coverage']],
+  ['node script.js', []],
+  ['npx playwright test', ['test']],
+  ['npx playwright install', []],
+  ['npx cypress run', ['test']],
+  ['npx tsc --noEmit', ['typecheck']],
+  ['npx tsc --noemit -p tsconfig.json', ['typecheck']],
+  ['npx tsc -p tsconfig.build.json', ['build']],
+  ['tsc -b', ['build']],
+  ['npx vue-tsc --noEmit', ['typecheck']],
+  ['npx eslint . --ext .ts', ['lint']],
+  ['npx @biomejs/biome check .', ['lint']],
+  ['npx biome check .', ['lint']],
+  ['npx biome lint src', ['lint']],
+  ['npx biome ci', ['lint']],
+  ['npx biome format --write .', []],
+  ['npx prettier --check .', ['lint']],
+  ['npx prettier --write .', []],
+  ['npx c8 npm test', ['test', 'coverage']],
+  ['npx nyc --reporter=lcov mocha', ['test', 'coverage']],
+  ['npx c8 report', ['coverage']],
+  // Python
+  ['pytest', ['test']],
+  ['pytest -x tests/test_api.py', ['test']],
+  ['python -m pytest -q', ['test']],
+  ['python3 -m pytest --cov=app', ['test', 'coverage']],
+  ['uv run pytest', ['test']],
+  ['poetry run pytest tests/', ['test']],
+  ['python -m unittest discover', ['test']],
+  ['coverage run -m pytest', ['test', 'coverage']],
+  ['coverage report -m', ['coverage']],
+  ['tox -e py312', ['test']],
+  ['ruff check .', ['lint']],
+  ['uv run ruff check --fix', ['lint']],
+  ['ruff format .', []],
+  ['flake8 src', ['lint']],
+  ['pylint app', ['lint']],
+  ['mypy src', ['typecheck']],
+  ['python -m mypy .', ['typecheck']],
+  ['pyright', ['typecheck']],
+  ['pip-audit', ['security']],
+  ['python -m pip_audit', ['security']],
+  ['bandit -r app', ['security']],
+  ['python main.py', []],
+  ['python -m http.server', []],
+  ['pip install -r requirements.txt', []],
+  // Go, Rust, JVM, .NET, others
+  ['go test ./...', ['test']],
+  ['go test -race -coverprofile=c.out ./...', ['test', 'coverage']],
+  ['go vet ./...', ['lint']],
+  ['go build ./cmd/server', ['build']],
+  ['go run .', []],
+  ['go mod tidy', []],
+  ['golangci-lint run', ['lint']],
+  ['govulncheck ./...', ['security']],
+  ['cargo test', ['test']],
+  ['cargo test -p core -- --nocapture', ['test']],
+  ['cargo build --release', ['build']],
+  ['cargo +nightly clippy -- -D warnings', ['lint']],
+  ['cargo check', ['typecheck']],
+  ['cargo run', []],
+  ['cargo fmt', []],
+  ['cargo audit', ['security']],
+  ['mvn test', ['test']],
+  ['mvn -q -DskipTests package', ['build']],
+  ['mvn clean verify', ['build', 'test']],
+  ['./gradlew clean test', ['test']],
+  ['mvn clean', []],
+  ['./mvnw test', ['test']],
+  ['gradle test', ['test']],
+  ['./gradlew build', ['build']],
+  ['./gradlew test --tests "com.acme.*"', ['test']],
+  ['gradlew.bat assemble', ['build']],
+  ['dotnet test', ['test']],
+  ['dotnet build -c Release', ['build']],
+  ['swift test', ['test']],
+  ['cmake --build build', ['build']],
+  ['ctest --output-on-failure', ['test']],
+  ['bundle exec rspec', ['test']],
+  ['bundle exec rubocop', ['lint']],
+  ['semgrep --config auto', ['security']],
+  ['trivy fs .', ['security']],
+  ['gitleaks detect', ['security']],
+  ['snyk test', ['security']],
+  // wrappers and compound commands
+  ['CI=true npm test', ['test']],
+  ['FOO=1 BAR=2 pnpm run build', ['build']],
+  ['env NODE_ENV=test npx jest', ['test']],
+  ['cross-env NODE_ENV=test jest', ['test']],
+  ['timeout 300 go test ./...', ['test']],
+  ['time cargo build', ['build']],
+  ['cd packages/api && npm test', ['test']],
+  ['cd web; pnpm lint', ['lint']],
+  ['npm run build && npm test', ['build', 'test']],
+  ['npm test || true', ['test']],
+  ['pnpm lint 2>&1 | tail -20', ['lint']],
+  ['npm run lint; npm run typecheck; npm test', ['lint', 'test', 'typecheck']],
+  ['(cd api && go vet ./... && go test ./...)', ['lint', 'test']],
+  ["bash -lc 'cd /repo && npm test'", ['test']],
+  ['sh -c "ruff check . && mypy ."', ['lint', 'typecheck']],
+  ['if npm test; then echo ok; fi', ['test']],
+  ['for d in a b; do (cd $d && cargo test); done', ['test']],
+  // near misses: a gate's name appears but no gate runs
+  ['cat test.txt', []],
+  ['echo lint', []],
+  ['git commit -m "run tests"', []],
+  ['git commit -m "npm test && lint"', []],
+  ['ls test/', []],
+  ['grep -rn "build" src', []],
+  ['rg --files | grep test', []],
+  ['mkdir -p build', []],
+  ['rm -rf build coverage', []],
+  ['vim test.py', []],
+  ['cat > run.sh <<EOF\nnpm test\nEOF', []],
+  ['echo "npm test" # pytest', []],
+  ['git log --oneline', []],
+  ['', []],
+];
+
+describe('classifyCommand', () => {
+  describe('the command table', () => {
+    it.each(CASES)('classifies %j', (command, gates) => {
+      expect(classifyCommand(command)).toEqual(gates);
+    });
+  });
+
+  describe('bad input', () => {
+    it('gives no gate for what is not a command', () => {
+      expect(classifyCommand(undefined as unknown as string)).toEqual([]);
+      expect(classifyCommand({} as unknown as string)).toEqual([]);
+      expect(classifyCommand('"; \\ \' ) ( | && ;; <<')).toEqual([]);
+    });
+
+    it('finds nothing from Object.prototype in the script table', () => {
+      expect(classifyCommand('npm run constructor')).toEqual([]);
+      expect(classifyCommand('pnpm __proto__')).toEqual([]);
+    });
+
+    it('stops at a bounded nesting depth', () => {
+      let command = 'npm test';
+      for (let i = 0; i < 20; i++) command = `bash -c ${JSON.stringify(command)}`;
+      expect(classifyCommand(command)).toEqual([]);
+      expect(classifyCommand('bash -c "bash -c \\"npm test\\""')).toEqual(['test']);
+    });
+  });
+});
