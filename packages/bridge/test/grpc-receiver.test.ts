@@ -155,6 +155,37 @@ describe('OTLP/gRPC receiver', () => {
     });
   });
 
+  describe('in-flight bytes', () => {
+    it('frees what each call held however it ended, so calls one at a time never run out', async () => {
+      // Room for one unsized call (64 KiB) at a time: a call that kept its share would refuse the next.
+      const c = await start({
+        limits: { maxInflightBodyBytes: 64 * 1024 + 100, maxBodyBytes: 4096 },
+      });
+      const gzip = grpcClient(bridge?.grpcUrl as string, { gzip: true });
+      try {
+        const codes: status[] = [];
+        for (let i = 0; i < 5; i++) {
+          codes.push((await callRaw(c, EXPORT_PATHS.traces, oneTrace())).code);
+          codes.push((await callRaw(c, EXPORT_PATHS.traces, Buffer.from([0xff, 0xff]))).code);
+          codes.push((await callRaw(c, EXPORT_PATHS.traces, Buffer.alloc(8192, 32))).code);
+          codes.push((await callRaw(gzip, EXPORT_PATHS.traces, Buffer.alloc(100_000, 32))).code);
+        }
+        expect(codes).toEqual(
+          Array.from({ length: 5 }, () => [
+            status.OK,
+            status.INVALID_ARGUMENT,
+            status.RESOURCE_EXHAUSTED,
+            status.RESOURCE_EXHAUSTED,
+          ]).flat(),
+        );
+        expect(bridge?.stats.requestsRefused).toEqual({ '400': 5 });
+        expect(bridge?.stats.received.spans).toBe(5);
+      } finally {
+        gzip.close();
+      }
+    });
+  });
+
   describe('the other services', () => {
     it('accepts logs and metrics and counts their records as over HTTP', async () => {
       const c = await start();
