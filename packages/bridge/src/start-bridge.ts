@@ -2,11 +2,15 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { BridgeInternals } from './receiver/bridge-runtime.js';
 import { createOtlpHandler } from './receiver/create-otlp-handler.js';
+import type { OtlpGrpcListener } from './receiver/grpc-receiver.js';
+import { urlHost } from './receiver/url-host.js';
 import { writeStatus } from './receiver/write-otlp-response.js';
 import type { Bridge, BridgeOptions } from './types.js';
 
 /** The OTLP/HTTP port (https://opentelemetry.io/docs/specs/otlp/#otlphttp-default-port). */
 const DEFAULT_PORT = 4318;
+/** The OTLP/gRPC port (https://opentelemetry.io/docs/specs/otlp/#otlpgrpc-default-port). */
+const DEFAULT_GRPC_PORT = 4317;
 
 const listen = (server: Server, port: number, host: string): Promise<void> =>
   new Promise((resolve, reject) => {
@@ -17,10 +21,8 @@ const listen = (server: Server, port: number, host: string): Promise<void> =>
     });
   });
 
-const urlHost = (host: string): string => (host.includes(':') ? `[${host}]` : host);
-
 /**
- * Starts an OTLP/HTTP receiver that turns what AI coding CLIs and agents export into Mosaic task
+ * Starts an OTLP/HTTP receiver (and an OTLP/gRPC one on `grpcPort`) that turns what AI coding CLIs and agents export into Mosaic task
  * events; resolves once it listens.
  *
  * @example
@@ -29,7 +31,7 @@ const urlHost = (host: string): string => (host.includes(':') ? `[${host}]` : ho
  *
  * // Upstream from MOSAIC_TELEMETRY_SERVER_URL, _API_KEY and _INSTANCE_ID, or `telemetry: {...}`.
  * const bridge = await startBridge({ port: 4318, defaults: { taskType: 'implementation' } });
- * // Point a CLI at it: OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:4318
+ * // Point a CLI at it: OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:4318 (gRPC: bridge.grpcUrl, 4317)
  * process.once('SIGTERM', () => void bridge.close()); // closes open tasks and delivers them
  * ```
  */
@@ -51,23 +53,35 @@ export async function startBridge(
     }
   });
   server.keepAliveTimeout = 30_000;
+  const port = options.port ?? DEFAULT_PORT;
+  const grpcPort = options.grpcPort ?? (port === 0 ? 0 : DEFAULT_GRPC_PORT);
+  let grpc: OtlpGrpcListener | undefined;
   try {
-    await listen(server, options.port ?? DEFAULT_PORT, host);
+    await listen(server, port, host);
+    if (grpcPort !== false) grpc = await handler.listenGrpc(grpcPort, host);
   } catch (error) {
+    await new Promise<void>((resolve) =>
+      server.listening ? server.close(() => resolve()) : resolve(),
+    );
     await handler.close();
     throw error;
   }
-  const { port } = server.address() as AddressInfo;
+  const bound = (server.address() as AddressInfo).port;
   let closed: Promise<void> | undefined;
   return {
-    url: `http://${urlHost(host)}:${port}`,
+    url: `http://${urlHost(host)}:${bound}`,
+    grpcUrl: grpc?.url,
     close: () => {
       closed ??= (async () => {
+        // Graceful first: no new connections or calls, those in progress are answered.
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+        const grpcStopped = grpc?.close();
         server.closeIdleConnections();
         await handler.close();
+        // Then forced: whatever is still open is cut once every task is delivered.
         server.closeAllConnections();
-        await stopped;
+        grpc?.destroy();
+        await Promise.all([stopped, grpcStopped]);
       })().catch(() => undefined);
       return closed;
     },

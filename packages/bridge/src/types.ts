@@ -18,6 +18,11 @@ export interface BridgeOptions {
   /** @default '127.0.0.1' */
   readonly host?: string;
   /**
+   * OTLP/gRPC port on the same `host`; 0 picks a free one, `false` serves no gRPC.
+   * @default 4317, or 0 when `port` is 0 (a bridge on a free port does not claim a fixed one)
+   */
+  readonly grpcPort?: number | false;
+  /**
    * The upstream Mosaic server (env `MOSAIC_TELEMETRY_*` as everywhere). Starting a bridge is the
    * opt-in, so `enabled` defaults to true; `MOSAIC_TELEMETRY_ENABLED=0` still switches delivery off.
    */
@@ -28,7 +33,7 @@ export interface BridgeOptions {
 }
 
 /** Options of {@link createOtlpHandler}: those of {@link BridgeOptions} that are not about listening. */
-export type OtlpHandlerOptions = Omit<BridgeOptions, 'port' | 'host'>;
+export type OtlpHandlerOptions = Omit<BridgeOptions, 'port' | 'host' | 'grpcPort'>;
 
 /** Counters of a bridge since it started. */
 export interface BridgeStats {
@@ -40,7 +45,7 @@ export interface BridgeStats {
   };
   /** Task events handed to delivery. */
   readonly tasksReported: number;
-  /** Requests answered with an error status (4xx/5xx), by status code. */
+  /** Requests answered with an error status (4xx/5xx), by status code; a gRPC call refused for the same reason counts under the same code. */
   readonly requestsRefused: Readonly<Record<string, number>>;
   /** Records and tasks given up to keep memory bounded, by reason. */
   readonly dropped: {
@@ -63,6 +68,8 @@ export interface BridgeStats {
 export interface Bridge {
   /** Base URL, no trailing slash (e.g. `http://127.0.0.1:4318`). */
   readonly url: string;
+  /** The OTLP/gRPC listener's `http://host:port`; undefined when `grpcPort` is `false`. */
+  readonly grpcUrl: string | undefined;
   /** Stops accepting, closes every open task and delivers everything. Never rejects. */
   close(): Promise<void>;
   readonly stats: BridgeStats;

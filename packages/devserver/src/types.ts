@@ -47,6 +47,13 @@ export interface DevServerOtlpOptions {
   taskIdleMs?: number;
   /** Task fields a sender cannot know. */
   defaults?: BridgeDefaults;
+  /**
+   * Also serve OTLP/gRPC (the OTLP collector services' `Export`) on this port of the same host,
+   * 0 for a free one (4317 is OTLP/gRPC's own port). Off when omitted: a devserver on a free
+   * port, as tests start many at once, claims no fixed one.
+   * @default undefined (no gRPC listener)
+   */
+  grpcPort?: number;
 }
 
 /** Extra settings of an injected failure. */
@@ -101,7 +108,9 @@ export interface DevServer {
   countEvents(): number;
   /** Live request and event counters. */
   readonly stats: Readonly<DevServerStats>;
-  /** Counters of the embedded OTLP bridge; undefined when `otlp: false`. */
+  /** The embedded bridge's OTLP/gRPC listener (`http://host:port`); undefined unless `otlp.grpcPort` is set. */
+  readonly otlpGrpcUrl: string | undefined;
+  /** Counters of the embedded OTLP bridge (HTTP and gRPC); undefined when `otlp: false`. */
   readonly otlpStats: BridgeStats | undefined;
   /** Closes and delivers the embedded bridge's open tasks, stops listening, destroys open sockets and closes the database. */
   close(): Promise<void>;

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { logger } from '../model/exporter-core.js';
 import type { BridgeStats, OtlpHandlerOptions } from '../types.js';
 import { type BridgeInternals, type BridgeRuntime, createBridgeRuntime } from './bridge-runtime.js';
+import type { OtlpGrpcListener } from './grpc-receiver.js';
 import { handleExport } from './handle-export.js';
 import { OTLP_ROUTES } from './otlp-signals.js';
 import { writeStatus } from './write-otlp-response.js';
@@ -13,6 +14,8 @@ export interface OtlpHandler {
   /** Closes every open task and delivers everything; later exports are answered 503. */
   close(): Promise<void>;
   readonly stats: BridgeStats;
+  /** Also serves OTLP/gRPC on `host:port` (0 = a free port) into this same bridge. */
+  listenGrpc(port: number, host?: string): Promise<OtlpGrpcListener>;
 }
 
 /**
@@ -50,6 +53,11 @@ export function createOtlpHandler(
   };
   return Object.defineProperties(handler, {
     close: { value: () => rt.pipeline.close() },
+    listenGrpc: {
+      // grpc-js loads only when a gRPC listener starts: importing the bridge stays light.
+      value: async (port: number, host = '127.0.0.1') =>
+        (await import('./grpc-receiver.js')).listenOtlpGrpc(rt, port, host),
+    },
     stats: { get: () => rt.stats() },
   }) as OtlpHandler;
 }

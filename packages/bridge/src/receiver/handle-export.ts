@@ -69,21 +69,40 @@ export async function handleExport(
   const parsed = parseOtlpBody(read.body, encoding, route.request);
   if (!parsed.ok) return refuse(400, encoding, parsed.reason);
 
+  const { rejected, reason } = ingestExport(parsed.message, route, rt);
+  writeExportResponse(res, encoding, route.response, route.rejectedField, rejected, reason);
+}
+
+/** What an ingested export refused: the count for the partial-success answer, and why. */
+export interface IngestResult {
+  readonly rejected: number;
+  readonly reason: string | undefined;
+}
+
+/**
+ * Decodes one parsed Export*ServiceRequest of `route`'s signal, counts its records and hands them
+ * to the pipeline; OTLP/HTTP and OTLP/gRPC both end here.
+ */
+export function ingestExport(
+  message: unknown,
+  route: SignalRoute,
+  rt: BridgeRuntime,
+): IngestResult {
   let rejected = 0;
   let reason: string | undefined;
   if (route.signal === 'traces') {
-    const batch = decodeSpans(parsed.message, rt.pipeline.spanFilter);
+    const batch = decodeSpans(message, rt.pipeline.spanFilter);
     rt.counter.received.spans += batch.records.length + batch.links.length / 3;
     rt.pipeline.ingestSpans(batch.records, batch.links);
     rejected = batch.rejected;
     reason = batch.rejectReason;
   } else if (route.signal === 'logs') {
-    const batch = decodeLogRecords(parsed.message);
+    const batch = decodeLogRecords(message);
     rt.counter.received.logRecords += batch.records.length;
     rt.pipeline.ingestLogs(batch.records);
   } else {
-    rt.counter.received.dataPoints += countDataPoints(parsed.message);
+    rt.counter.received.dataPoints += countDataPoints(message);
   }
   rt.counter.dropped.invalidRecords += rejected;
-  writeExportResponse(res, encoding, route.response, route.rejectedField, rejected, reason);
+  return { rejected, reason };
 }

@@ -1,7 +1,7 @@
 // server/: the process: start and stop, wire the parts, route each request, serve the web view.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { OtlpHandler } from '@mosaicstack/telemetry-bridge';
+import type { OtlpGrpcListener, OtlpHandler } from '@mosaicstack/telemetry-bridge';
 import { CredentialRegistry } from '../access/credential-registry.js';
 import { resolveCredentials } from '../access/resolve-credentials.js';
 import { TokenBucketLimiter } from '../access/token-bucket-limiter.js';
@@ -89,13 +89,18 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   const { port } = server.address() as AddressInfo;
   // Mounted once the port is known: the bridge delivers the tasks it recognises to this server's
   // own v1 route, through the exporter's delivery, as a bridge in front of a real server would.
+  let grpc: OtlpGrpcListener | undefined;
   if (options.otlp !== false) {
     otlp = mountOtlp(port, host, main, options.otlp ?? {});
   }
 
   const shutdown = async (): Promise<void> => {
-    // Open OTLP tasks are closed and delivered while the v1 route still answers.
+    // Open OTLP tasks are closed and delivered while the v1 route still answers; gRPC calls in
+    // progress are answered first, then whatever is left of them is cut.
+    const grpcStopped = grpc?.close();
     await otlp?.close();
+    grpc?.destroy();
+    await grpcStopped;
     lifetime.abort();
     ctx.faults.clear();
     ctx.folder.stop();
@@ -111,6 +116,16 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     return closed;
   };
 
+  const grpcPort = options.otlp === false ? undefined : options.otlp?.grpcPort;
+  if (otlp !== undefined && grpcPort !== undefined) {
+    try {
+      grpc = await otlp.listenGrpc(grpcPort, host);
+    } catch (error) {
+      await close();
+      throw error;
+    }
+  }
+
   return {
     url: `http://${urlHost(host)}:${port}`,
     webUrl: `http://${urlHost(host)}:${port}/`,
@@ -121,6 +136,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     listEvents: () => store.list(),
     countEvents: () => store.count(),
     stats: ctx.stats,
+    otlpGrpcUrl: grpc?.url,
     get otlpStats() {
       return otlp?.stats;
     },
