@@ -6,7 +6,7 @@ import {
   status,
 } from '@grpc/grpc-js';
 import { parseOtlpBody } from '../decode/parse-otlp-body.js';
-import { logger } from '../pipeline/exporter-core.js';
+import { logger } from '../model/exporter-core.js';
 import type { BridgeRuntime } from './bridge-runtime.js';
 import { createGrpcAdmission } from './grpc-admission.js';
 import { grpcRefusal } from './grpc-status.js';
