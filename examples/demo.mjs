@@ -243,9 +243,16 @@ const stop = async () => {
 };
 if (serve) {
   console.log(`\nweb view of these tasks: ${server.webUrl}  (serving until Ctrl-C)`);
-  const onSignal = () => stop().then(() => process.exit(0));
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  // Ctrl-C under `pnpm demo` delivers SIGINT twice (the terminal's, then pnpm's relay): the
+  // first stops, a repeat while stopping is ignored, so the run ends with exit code 0.
+  let stopping = false;
+  const onSignal = () => {
+    if (stopping) return;
+    stopping = true;
+    void stop().then(() => process.exit(0));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
 } else {
   console.log(
     `\nweb view: ${server.webUrl} (this run stops now; \`pnpm demo --serve\` keeps it open)`,

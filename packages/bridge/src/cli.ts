@@ -195,11 +195,16 @@ async function main(): Promise<void> {
   if (!delivery.on) err(`${NAME}: warning: ${delivery.lines[0]?.replace(/^\*+ | \*+$/g, '')}`);
   out('');
   out(envLines(bridge.url));
+  // A wrapper (pnpm, npm exec) relays the terminal's Ctrl-C, so the signal can come twice: a
+  // repeat while closing is ignored, so the open tasks are still delivered and the exit code is 0.
+  let stopping = false;
   const stop = () => {
+    if (stopping) return;
+    stopping = true;
     void bridge.close().then(() => process.exit(0));
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
 }
 
 main().catch((error: unknown) => {
