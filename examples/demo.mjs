@@ -44,6 +44,30 @@ const rand = () => {
 };
 const between = (lo, hi) => Math.round(lo + rand() * (hi - lo));
 
+/** Prints rows as aligned columns (numbers right-aligned), narrower than console.table. */
+function printTable(rows) {
+  const heads = Object.keys(rows[0] ?? {});
+  const cells = rows.map((row) => heads.map((h) => String(row[h])));
+  const widths = heads.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
+  const numeric = heads.map((_, i) => cells.every((c) => /^(-|-?[\d.]+)$/.test(c[i])));
+  const line = (values) =>
+    values
+      .map((v, i) => (numeric[i] ? v.padStart(widths[i]) : v.padEnd(widths[i])))
+      .join('  ')
+      .trimEnd();
+  console.log(`  ${line(heads)}`);
+  for (const c of cells) console.log(`  ${line(c)}`);
+}
+
+/** What each fallback_level of a prediction means. */
+const FALLBACK = {
+  0: 'exact',
+  1: 'any complexity',
+  2: 'any model',
+  3: 'type only',
+  '-1': 'no data',
+};
+
 const WORK = [
   {
     taskType: 'implementation',
@@ -147,7 +171,7 @@ console.log(
   `\nrecorded ${recorded} task spans (${failed} failing); the devserver accepted ${events.length} events`,
 );
 console.log('\nlast five events as stored:');
-console.table(
+printTable(
   events.slice(-5).map((e) => ({
     task_type: e.task_type,
     model: e.model,
@@ -182,8 +206,16 @@ const queries = [
   { task_type: 'documentation', model: 'gpt-4o', provider: 'openai', complexity: 'low' },
 ];
 await predictions.refresh(queries);
-console.log('\npredictions from the recorded data:');
-console.table(
+console.log(
+  '\npredictions from the recorded data. fallback = which stored tasks answered the query:',
+);
+console.log(
+  '  exact = same task type, model, provider and complexity; any complexity / any model / type only =',
+);
+console.log(
+  '  those dimensions were dropped to find data (fewer, less similar tasks); no data = none at all',
+);
+printTable(
   queries.map((q) => {
     const answer = predictions.get(q);
     const p = answer?.prediction;
@@ -191,13 +223,13 @@ console.table(
       task_type: q.task_type,
       model: q.model,
       complexity: q.complexity,
-      samples: answer?.metadata.sample_size ?? 0,
-      'input p50': p?.input_tokens.median ?? '-',
-      'input p90': p?.input_tokens.p90 ?? '-',
-      'output p50': p?.output_tokens.median ?? '-',
-      'cost p50 $': p ? (p.cost_usd_micros.median / 1e6).toFixed(3) : '-',
+      tasks: answer?.metadata.sample_size ?? 0,
+      'in p50': p?.input_tokens.median ?? '-',
+      'in p90': p?.input_tokens.p90 ?? '-',
+      'out p50': p?.output_tokens.median ?? '-',
+      '$ p50': p ? (p.cost_usd_micros.median / 1e6).toFixed(3) : '-',
       confidence: answer?.metadata.confidence ?? 'n/a',
-      fallback: answer?.metadata.fallback_level ?? 'n/a',
+      fallback: FALLBACK[answer?.metadata.fallback_level] ?? 'n/a',
     };
   }),
 );
@@ -211,9 +243,16 @@ const stop = async () => {
 };
 if (serve) {
   console.log(`\nweb view of these tasks: ${server.webUrl}  (serving until Ctrl-C)`);
-  const onSignal = () => stop().then(() => process.exit(0));
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  // Ctrl-C under `pnpm demo` delivers SIGINT twice (the terminal's, then pnpm's relay): the
+  // first stops, a repeat while stopping is ignored, so the run ends with exit code 0.
+  let stopping = false;
+  const onSignal = () => {
+    if (stopping) return;
+    stopping = true;
+    void stop().then(() => process.exit(0));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
 } else {
   console.log(
     `\nweb view: ${server.webUrl} (this run stops now; \`pnpm demo --serve\` keeps it open)`,

@@ -1,22 +1,77 @@
 #!/usr/bin/env node
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { resolveConfig } from '@mosaicstack/telemetry-exporter/core';
 import { DiagConsoleLogger, DiagLogLevel, diag } from '@opentelemetry/api';
 import { startBridge } from './start-bridge.js';
 
+const NAME = 'mosaic-telemetry-bridge';
+
+const USAGE = `Usage: ${NAME} [options]
+
+Receives OTLP/HTTP from AI coding CLIs and agents, recognises one task per prompt or turn, and
+reports each as a Mosaic task event to the server named by the environment below.
+
+Options:
+  --port <n>            OTLP/HTTP port, 0 for a free one (default 4318)
+  --host <addr>         address to listen on (default 127.0.0.1)
+  --task-idle-ms <n>    a task seen only through logs closes after this long without a
+                        new record (default 30000)
+  -v, --version         print the version
+  -h, --help            show this help
+
+Environment (where task events are delivered; starting the bridge switches delivery on):
+  MOSAIC_TELEMETRY_SERVER_URL     the Mosaic Telemetry server, e.g. https://telemetry.example.com
+  MOSAIC_TELEMETRY_API_KEY        its API key, 64 hex characters (never printed)
+  MOSAIC_TELEMETRY_INSTANCE_ID    the instance id bound to the key (a UUID)
+  MOSAIC_TELEMETRY_ENABLED        0/false/no/off switches delivery off
+  MOSAIC_TELEMETRY_DRY_RUN        1/true: log each batch (key redacted), send nothing
+  MOSAIC_TELEMETRY_ALLOW_INSECURE 1/true: allow plain http to a server beyond loopback
+  MOSAIC_TELEMETRY_HARNESS        harness of tasks whose source does not name one
+  OTEL_SDK_DISABLED               true switches delivery off too
+Without the first three, the bridge still receives and recognises tasks but delivers nothing,
+and says so on start.
+`;
+
+/** Exit code of a command-line usage error. */
+const EXIT_USAGE = 2;
+
+/** Any long hex run, such as an API key pasted into the wrong place, is never echoed. */
+const redact = (text: string): string =>
+  text.replace(/[0-9a-fA-F]{32,}/g, (hex) => `<${hex.length} hex characters, not shown>`);
+
+/** What a failed listen means, by error code. */
+const LISTEN_ERRORS: Record<string, string> = {
+  EADDRINUSE: 'the port is taken (pass --port 0 for a free one)',
+  EADDRNOTAVAIL: 'not an address of this machine',
+  ENOTFOUND: 'no such host name or address',
+  EACCES: 'permission denied (ports below 1024 need privileges)',
+};
+
 /** The CLI's own output (library code never prints). */
 const out = (line: string) => process.stdout.write(`${line}\n`);
-const err = (line: string) => process.stderr.write(`${line}\n`);
+const err = (line: string) => process.stderr.write(`${redact(line)}\n`);
 
-function usage(): string {
-  return 'usage: mosaic-telemetry-bridge [--port 4318] [--host 127.0.0.1] [--task-idle-ms 30000]';
+function usageError(message: string): never {
+  err(`${NAME}: ${message}\n\n${USAGE}`);
+  process.exit(EXIT_USAGE);
 }
 
-function intOption(value: string | undefined, name: string, min: number): number | undefined {
+const version = (): string =>
+  (
+    JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
+      version: string;
+    }
+  ).version;
+
+/** Reads an integer flag; the value is never echoed (it may be a key pasted into the wrong flag). */
+function intOption(value: string | undefined, name: string, min: number, max: number) {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < min) {
-    err(`--${name} must be an integer >= ${min}, got ${JSON.stringify(value)}\n${usage()}`);
-    process.exit(2);
+  if (!/^\d+$/.test(value) || n < min || n > max) {
+    usageError(
+      `--${name} must be an integer from ${min} to ${max} (got ${value.length} characters that are not one)`,
+    );
   }
   return n;
 }
@@ -41,47 +96,118 @@ export function envLines(url: string): string {
   ].join('\n');
 }
 
+/**
+ * Where recognised tasks go, resolved exactly as the bridge resolves its delivery (env, enabled by
+ * default): the server URL and instance id, never the key; or why nothing is delivered.
+ */
+export function deliveryLines(env: NodeJS.ProcessEnv = process.env): {
+  on: boolean;
+  lines: string[];
+} {
+  const config = resolveConfig({ enabled: true }, env);
+  if (config.enabled && config.dryRun) {
+    return {
+      on: false,
+      lines: [
+        `Delivery: DRY RUN (MOSAIC_TELEMETRY_DRY_RUN): each batch for ${config.serverUrl} is logged with the key redacted; nothing is sent.`,
+      ],
+    };
+  }
+  if (config.enabled) {
+    return {
+      on: true,
+      lines: [
+        `Delivering task events to ${config.serverUrl} (instance ${config.instanceId}; key from MOSAIC_TELEMETRY_API_KEY)`,
+      ],
+    };
+  }
+  const why = config.switchedOn
+    ? config.problems.map((problem) => `  - ${problem}`)
+    : [
+        env.OTEL_SDK_DISABLED?.trim().toLowerCase() === 'true'
+          ? '  - switched off by OTEL_SDK_DISABLED=true'
+          : `  - switched off by MOSAIC_TELEMETRY_ENABLED=${env.MOSAIC_TELEMETRY_ENABLED ?? ''}`,
+      ];
+  return {
+    on: false,
+    lines: [
+      '*** DELIVERY IS OFF: tasks are received and recognised, but no event leaves this bridge. ***',
+      ...why,
+      `  Set the variables (see ${NAME} --help) and restart.`,
+    ],
+  };
+}
+
 async function main(): Promise<void> {
-  // Config problems (no server URL, bad key) and delivery failures show on the terminal.
+  // Delivery failures show on the terminal.
   diag.setLogger(new DiagConsoleLogger(), DiagLogLevel.WARN);
   let values: Record<string, string | boolean | undefined>;
   try {
     ({ values } = parseArgs({
+      strict: true,
+      allowPositionals: false,
       options: {
         port: { type: 'string' },
         host: { type: 'string' },
         'task-idle-ms': { type: 'string' },
+        version: { type: 'boolean', short: 'v' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
   } catch (error) {
-    err(`${error instanceof Error ? error.message : String(error)}\n${usage()}`);
-    process.exit(2);
+    usageError(error instanceof Error ? error.message : String(error));
   }
   if (values.help === true) {
-    out(usage());
+    out(USAGE);
     return;
   }
-  const port = intOption(values.port as string | undefined, 'port', 0);
-  const taskIdleMs = intOption(values['task-idle-ms'] as string | undefined, 'task-idle-ms', 1);
-  const host = values.host as string | undefined;
-  const bridge = await startBridge({
-    ...(port === undefined ? {} : { port }),
-    ...(host === undefined ? {} : { host }),
-    ...(taskIdleMs === undefined ? {} : { taskIdleMs }),
-  });
-  out(
-    `mosaic-telemetry-bridge listening on ${bridge.url} (OTLP/HTTP: /v1/traces, /v1/logs, /v1/metrics)`,
+  if (values.version === true) {
+    out(version());
+    return;
+  }
+  const port = intOption(values.port as string | undefined, 'port', 0, 65_535);
+  const taskIdleMs = intOption(
+    values['task-idle-ms'] as string | undefined,
+    'task-idle-ms',
+    1,
+    2_147_483_647,
   );
+  const host = values.host as string | undefined;
+  if (host === '') usageError('--host must not be empty');
+  const delivery = deliveryLines();
+  let bridge: Awaited<ReturnType<typeof startBridge>>;
+  try {
+    bridge = await startBridge({
+      ...(port === undefined ? {} : { port }),
+      ...(host === undefined ? {} : { host }),
+      ...(taskIdleMs === undefined ? {} : { taskIdleMs }),
+    });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? '';
+    // The host is not echoed: it may be a key pasted into the wrong flag.
+    err(
+      `${NAME}: could not listen on port ${port ?? 4318} of the --host address (${(host ?? '127.0.0.1').length} characters): ${LISTEN_ERRORS[code] ?? (error as Error).message}`,
+    );
+    process.exit(1);
+  }
+  out(`${NAME} listening on ${bridge.url} (OTLP/HTTP: /v1/traces, /v1/logs, /v1/metrics)`);
+  for (const line of delivery.lines) out(line);
+  if (!delivery.on) err(`${NAME}: warning: ${delivery.lines[0]?.replace(/^\*+ | \*+$/g, '')}`);
+  out('');
   out(envLines(bridge.url));
+  // A wrapper (pnpm, npm exec) relays the terminal's Ctrl-C, so the signal can come twice: a
+  // repeat while closing is ignored, so the open tasks are still delivered and the exit code is 0.
+  let stopping = false;
   const stop = () => {
+    if (stopping) return;
+    stopping = true;
     void bridge.close().then(() => process.exit(0));
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
 }
 
 main().catch((error: unknown) => {
-  err(`mosaic-telemetry-bridge: ${error instanceof Error ? error.message : String(error)}`);
+  err(`${NAME}: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
 });

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { hostName } from './server/create-host-check.js';
 import { startDevServer } from './server/start-dev-server.js';
 import { startupBanner } from './server/startup-banner.js';
 
@@ -11,6 +12,9 @@ A local Mosaic Telemetry API v1 server backed by SQLite, with a web view, for de
 Options:
   --port <n>            TCP port, 0 for a free one (default 8931)
   --host <addr>         address to listen on (default 127.0.0.1)
+  --allowed-host <name> answer requests whose Host is this name too (repeatable; a leading dot
+                        allows the names under it); localhost and loopback addresses always pass,
+                        any other Host gets 403
   --db <path>           SQLite file, or :memory: (default ./mosaic-telemetry-dev.db)
   --api-key <hex>       pin the API key (64 hex characters) instead of the generated one
   --instance-id <uuid>  pin the instance id bound to the key
@@ -27,14 +31,19 @@ const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a
 interface CliOptions {
   port: number;
   host: string;
+  allowedHosts: string[];
   dbPath: string;
   apiKey: string | undefined;
   instanceId: string | undefined;
   rateLimit: boolean;
 }
 
+/** Any long hex run, such as an API key pasted into the wrong flag, is never echoed. */
+const redact = (text: string): string =>
+  text.replace(/[0-9a-fA-F]{32,}/g, (hex) => `<${hex.length} hex characters, not shown>`);
+
 function usageError(message: string): never {
-  console.error(`mosaic-telemetry-devserver: ${message}\n\n${USAGE}`);
+  console.error(`mosaic-telemetry-devserver: ${redact(message)}\n\n${USAGE}`);
   process.exit(EXIT_USAGE);
 }
 
@@ -46,7 +55,7 @@ const version = (): string =>
   ).version;
 
 function parseCli(argv: string[]): CliOptions {
-  let values: Record<string, string | boolean | undefined>;
+  let values: Record<string, string | boolean | string[] | undefined>;
   try {
     ({ values } = parseArgs({
       args: argv,
@@ -55,6 +64,7 @@ function parseCli(argv: string[]): CliOptions {
       options: {
         port: { type: 'string', default: '8931' },
         host: { type: 'string', default: '127.0.0.1' },
+        'allowed-host': { type: 'string', multiple: true, default: [] },
         db: { type: 'string', default: './mosaic-telemetry-dev.db' },
         'api-key': { type: 'string' },
         'instance-id': { type: 'string' },
@@ -83,6 +93,15 @@ function parseCli(argv: string[]): CliOptions {
   const dbPath = values.db as string;
   if (!host) usageError('--host must not be empty');
   if (!dbPath) usageError('--db must not be empty');
+  const allowedHosts = values['allowed-host'] as string[];
+  for (const name of allowedHosts) {
+    // The value is not echoed: it may be a key pasted into the wrong place.
+    if (hostName(name.replace(/^\./, '')) === undefined) {
+      usageError(
+        `--allowed-host must be a host name or address (got ${name.length} characters that are not one)`,
+      );
+    }
+  }
   const apiKey = values['api-key'] as string | undefined;
   // The value is never echoed: it may be a real key pasted into the wrong place.
   if (apiKey !== undefined && !API_KEY.test(apiKey)) {
@@ -94,7 +113,15 @@ function parseCli(argv: string[]): CliOptions {
       `--instance-id must be a UUID like 123e4567-e89b-42d3-a456-426614174000, got "${instanceId}"`,
     );
   }
-  return { port, host, dbPath, apiKey, instanceId, rateLimit: values['no-rate-limit'] !== true };
+  return {
+    port,
+    host,
+    allowedHosts,
+    dbPath,
+    apiKey,
+    instanceId,
+    rateLimit: values['no-rate-limit'] !== true,
+  };
 }
 
 async function main(): Promise<void> {
@@ -102,6 +129,7 @@ async function main(): Promise<void> {
   const server = await startDevServer({
     port: options.port,
     host: options.host,
+    allowedHosts: options.allowedHosts,
     dbPath: options.dbPath,
     ...(options.apiKey && { apiKey: options.apiKey.toLowerCase() }),
     ...(options.instanceId && { instanceId: options.instanceId.toLowerCase() }),
@@ -139,6 +167,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(`mosaic-telemetry-devserver: ${(error as Error).message}`);
+  console.error(`mosaic-telemetry-devserver: ${redact((error as Error).message)}`);
   process.exit(1);
 });

@@ -30,6 +30,13 @@ export interface DevServerOptions {
    * @default true when `host` is not a loopback address, else false
    */
   requireKeyForReads?: boolean;
+  /**
+   * Further names the server answers to by the `Host` header (any port), besides `localhost`,
+   * loopback addresses and the bound host; one starting with a dot allows the names under it too.
+   * Any other `Host` gets 403 on every route, so a web page cannot reach the server by DNS
+   * rebinding. @example ['devbox.internal', '.example.test']
+   */
+  allowedHosts?: readonly string[];
   /** Most computed predictions kept in the cache (the oldest are dropped first). @default 1000 */
   predictionCacheMaxEntries?: number;
   /**

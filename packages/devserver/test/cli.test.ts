@@ -1,6 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -203,11 +205,55 @@ describe('cli', () => {
       },
     );
 
+    it.each([
+      ['--port', 'KEY'],
+      ['--host', 'KEY'],
+      ['--instance-id', 'KEY'],
+      ['--allowed-host', 'KEY'],
+      ['--port=KEY'],
+      ['KEY'],
+      ['--KEY'],
+    ])('never echoes an API key pasted into %s', async (...args) => {
+      const key = randomBytes(32).toString('hex');
+      running = run([...args.map((a) => a.replace('KEY', key)), '--db', ':memory:']);
+      expect(await running.exited).not.toBe(0);
+      expect(running.stderr()).toMatch(/^mosaic-telemetry-devserver: /m);
+      expect(running.stdout() + running.stderr()).not.toContain(key.slice(0, 32));
+    });
+
+    it('answers the names given with --allowed-host, and 403 to any other Host', async () => {
+      running = run(['--port', '0', '--db', ':memory:', '--allowed-host', 'devbox.test']);
+      const url = await waitForEnv(running, 'MOSAIC_TELEMETRY_SERVER_URL');
+      const status = (host: string) =>
+        new Promise<number>((resolve, reject) => {
+          const { port } = new URL(url);
+          request(
+            {
+              host: '127.0.0.1',
+              port: Number(port),
+              path: '/api/summary',
+              setHost: false,
+              headers: { Host: host },
+            },
+            (res) => {
+              res.resume();
+              resolve(res.statusCode ?? 0);
+            },
+          )
+            .on('error', reject)
+            .end();
+        });
+      expect(await status('devbox.test:8931')).toBe(200);
+      expect(await status('localhost')).toBe(200);
+      expect(await status('evil.example')).toBe(403);
+    });
+
     it('prints usage and exits 0 with --help', async () => {
       running = run(['--help']);
       expect(await running.exited).toBe(0);
       expect(running.stdout()).toMatch(/^Usage: mosaic-telemetry-devserver/);
       expect(running.stdout()).toContain('--db <path>');
+      expect(running.stdout()).toContain('--allowed-host <name>');
     });
   });
 });

@@ -1,10 +1,11 @@
 // server/: the process: start and stop, wire the parts, route each request, serve the web view.
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { OtlpGrpcListener, OtlpHandler } from '@mosaicstack/telemetry-bridge';
 import { CredentialRegistry } from '../access/credential-registry.js';
 import { resolveCredentials } from '../access/resolve-credentials.js';
 import { TokenBucketLimiter } from '../access/token-bucket-limiter.js';
+import { errorReply, sendJson } from '../api/send-json.js';
 import type { ServerContext } from '../api/server-context.js';
 import { FaultInjector } from '../faults/fault-injector.js';
 import { isOtlpPath, mountOtlp } from '../otlp/mount-otlp.js';
@@ -13,12 +14,22 @@ import { PredictionCache } from '../predictions/prediction-cache.js';
 import { EventStore } from '../store/event-store.js';
 import { IdleFolder } from '../store/idle-folder.js';
 import type { DevServer, DevServerOptions } from '../types.js';
+import { createHostCheck, hostName } from './create-host-check.js';
 import { createRequestHandler } from './create-request-handler.js';
 import { isLoopbackHost } from './is-loopback-host.js';
 
 const DEFAULT_RATE_LIMIT = { capacity: 200, refillPerSecond: 50 };
 const DEFAULT_PREDICTION_CACHE_TTL_MS = 60_000;
 const DEFAULT_PREDICTION_CACHE_MAX_ENTRIES = 1_000;
+
+/** The 403 answer to a request whose `Host` is not a name of this server. */
+function refuseHost(res: ServerResponse, header: string | undefined): void {
+  const message =
+    header === undefined
+      ? 'no Host header: this server answers only requests addressed to it (localhost, a loopback address or an allowed host)'
+      : `Host ${JSON.stringify(header.slice(0, 100))} is not a name of this server (it answers localhost, loopback addresses and its allowed hosts, which keeps other web pages out by DNS rebinding); to reach it by that name, start it with --allowed-host ${hostName(header) ?? '<name>'} (option allowedHosts)`;
+  sendJson(res, errorReply(403, message));
+}
 
 const listen = (server: Server, port: number, host: string): Promise<void> =>
   new Promise((resolve, reject) => {
@@ -77,7 +88,17 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
       closing: lifetime.signal,
     };
     const handler = createRequestHandler(ctx);
+    const hostAllowed = createHostCheck({
+      host,
+      ...(options.allowedHosts && { allowedHosts: options.allowedHosts }),
+    });
     server = createServer((req, res) => {
+      // Every route, OTLP included, before anything is read or stored.
+      if (!hostAllowed(req.headers.host)) {
+        req.resume();
+        refuseHost(res, req.headers.host);
+        return;
+      }
       if (otlp !== undefined && isOtlpPath(req.url) && otlp(req, res)) return;
       handler(req, res);
     });
