@@ -9,11 +9,13 @@ const NAME = 'mosaic-telemetry-bridge';
 
 const USAGE = `Usage: ${NAME} [options]
 
-Receives OTLP/HTTP from AI coding CLIs and agents, recognises one task per prompt or turn, and
+Receives OTLP/HTTP and OTLP/gRPC from AI coding CLIs and agents, recognises one task per prompt or turn, and
 reports each as a Mosaic task event to the server named by the environment below.
 
 Options:
   --port <n>            OTLP/HTTP port, 0 for a free one (default 4318)
+  --grpc-port <n|off>   OTLP/gRPC port, 0 for a free one, off for none (default 4317;
+                        a free one when --port is 0)
   --host <addr>         address to listen on (default 127.0.0.1)
   --task-idle-ms <n>    a task seen only through logs closes after this long without a
                         new record (default 30000)
@@ -76,8 +78,22 @@ function intOption(value: string | undefined, name: string, min: number, max: nu
   return n;
 }
 
-/** The env lines that point each CLI at `url` (from running each CLI against the bridge). */
-export function envLines(url: string): string {
+/**
+ * The env lines that point each CLI at `url` (from running each CLI against the bridge), and at
+ * `grpcUrl` for the CLIs that speak OTLP/gRPC when the gRPC listener is on.
+ */
+export function envLines(url: string, grpcUrl?: string): string {
+  const grpc =
+    grpcUrl === undefined
+      ? []
+      : [
+          'Over OTLP/gRPC instead (Gemini CLI and Qwen Code default to it):',
+          `  Claude Code: the lines above with OTEL_EXPORTER_OTLP_PROTOCOL=grpc OTEL_EXPORTER_OTLP_ENDPOINT=${grpcUrl}`,
+          `  Codex CLI:   exporter = { otlp-grpc = { endpoint = "${grpcUrl}" } }`,
+          `               trace_exporter = { otlp-grpc = { endpoint = "${grpcUrl}" } }`,
+          '  Gemini CLI / Qwen Code: GEMINI_TELEMETRY_ENABLED=true GEMINI_TELEMETRY_TARGET=local',
+          `    GEMINI_TELEMETRY_OTLP_PROTOCOL=grpc GEMINI_TELEMETRY_OTLP_ENDPOINT=${grpcUrl} GEMINI_TELEMETRY_TRACES_ENABLED=true`,
+        ];
   return [
     'Claude Code:',
     '  CLAUDE_CODE_ENABLE_TELEMETRY=1 CLAUDE_CODE_ENHANCED_TELEMETRY_BETA=1',
@@ -93,6 +109,7 @@ export function envLines(url: string): string {
     `  OTEL_EXPORTER_OTLP_ENDPOINT=${url} OTEL_BSP_SCHEDULE_DELAY=20`,
     'Task fields the CLI cannot know (any of them):',
     '  OTEL_RESOURCE_ATTRIBUTES=mosaic.task.type=implementation,mosaic.task.complexity=medium',
+    ...grpc,
   ].join('\n');
 }
 
@@ -148,6 +165,7 @@ async function main(): Promise<void> {
       allowPositionals: false,
       options: {
         port: { type: 'string' },
+        'grpc-port': { type: 'string' },
         host: { type: 'string' },
         'task-idle-ms': { type: 'string' },
         version: { type: 'boolean', short: 'v' },
@@ -172,6 +190,8 @@ async function main(): Promise<void> {
     1,
     2_147_483_647,
   );
+  const grpcFlag = values['grpc-port'] as string | undefined;
+  const grpcPort = grpcFlag === 'off' ? false : intOption(grpcFlag, 'grpc-port', 0, 65_535);
   const host = values.host as string | undefined;
   if (host === '') usageError('--host must not be empty');
   const delivery = deliveryLines();
@@ -179,6 +199,7 @@ async function main(): Promise<void> {
   try {
     bridge = await startBridge({
       ...(port === undefined ? {} : { port }),
+      ...(grpcPort === undefined ? {} : { grpcPort }),
       ...(host === undefined ? {} : { host }),
       ...(taskIdleMs === undefined ? {} : { taskIdleMs }),
     });
@@ -186,15 +207,20 @@ async function main(): Promise<void> {
     const code = (error as NodeJS.ErrnoException).code ?? '';
     // The host is not echoed: it may be a key pasted into the wrong flag.
     err(
-      `${NAME}: could not listen on port ${port ?? 4318} of the --host address (${(host ?? '127.0.0.1').length} characters): ${LISTEN_ERRORS[code] ?? (error as Error).message}`,
+      `${NAME}: could not listen on port ${port ?? 4318} (or the gRPC port) of the --host address (${(host ?? '127.0.0.1').length} characters): ${LISTEN_ERRORS[code] ?? (error as Error).message}`,
     );
     process.exit(1);
   }
   out(`${NAME} listening on ${bridge.url} (OTLP/HTTP: /v1/traces, /v1/logs, /v1/metrics)`);
+  if (bridge.grpcUrl !== undefined) {
+    out(
+      `${NAME} listening on ${bridge.grpcUrl} (OTLP/gRPC: TraceService, LogsService, MetricsService)`,
+    );
+  }
   for (const line of delivery.lines) out(line);
   if (!delivery.on) err(`${NAME}: warning: ${delivery.lines[0]?.replace(/^\*+ | \*+$/g, '')}`);
   out('');
-  out(envLines(bridge.url));
+  out(envLines(bridge.url, bridge.grpcUrl));
   // A wrapper (pnpm, npm exec) relays the terminal's Ctrl-C, so the signal can come twice: a
   // repeat while closing is ignored, so the open tasks are still delivered and the exit code is 0.
   let stopping = false;

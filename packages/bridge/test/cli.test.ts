@@ -100,6 +100,7 @@ describe('mosaic-telemetry-bridge CLI', () => {
     expect(await r.closed).toBe(0);
     for (const word of [
       '--port',
+      '--grpc-port',
       '--host',
       '--task-idle-ms',
       '--version',
@@ -125,6 +126,7 @@ describe('mosaic-telemetry-bridge CLI', () => {
   it.each([
     ['--port', 'KEY'],
     ['--task-idle-ms', 'KEY'],
+    ['--grpc-port', 'KEY'],
     ['--host', 'KEY'],
     ['--port=KEY'],
     ['KEY'],
@@ -149,6 +151,17 @@ describe('mosaic-telemetry-bridge CLI', () => {
       'mosaic-telemetry-bridge: --port must be an integer from 0 to 65535',
     );
     expect(r.stderr()).toContain('Usage: mosaic-telemetry-bridge');
+  });
+
+  it('listens on OTLP/gRPC too and prints its URL and the gRPC env lines, unless --grpc-port off', async () => {
+    const on = run(['--port', '0']);
+    await listening(on);
+    const grpc = /listening on (http:\/\/127\.0\.0\.1:\d+) \(OTLP\/gRPC/.exec(on.stdout());
+    expect(grpc).not.toBeNull();
+    expect(on.stdout()).toContain(`GEMINI_TELEMETRY_OTLP_ENDPOINT=${grpc?.[1]}`);
+    const off = run(['--port', '0', '--grpc-port', 'off']);
+    await listening(off);
+    expect(off.stdout()).not.toContain('OTLP/gRPC');
   });
 
   it('says prominently that delivery is off, and which variables are missing', async () => {
