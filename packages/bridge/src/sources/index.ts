@@ -1,4 +1,5 @@
 import type { SpanRecord } from '../model/exporter-core.js';
+import type { KeyedRequest } from '../model/keyed-request.js';
 import type { TraceTaskReader } from '../model/trace-task.js';
 import { claudeCode } from './claude-code/index.js';
 import { codex } from './codex/index.js';
@@ -49,7 +50,7 @@ export function awaitedData(span: SpanRecord): 'opens' | 'brings' | undefined {
 }
 
 /** A span read as a model request of a keyed task (Gemini's `llm_call`), if a source reads it so. */
-export function keyedRequestOf(span: SpanRecord) {
+export function keyedRequestOf(span: SpanRecord): KeyedRequest | undefined {
   for (const s of SOURCES) {
     const request = s.keyedRequestOf?.(span);
     if (request !== undefined) return request;

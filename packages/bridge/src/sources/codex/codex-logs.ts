@@ -98,11 +98,9 @@ function readCodexLog(
   const a = log.attributes;
   const conversation = textAttr(a, 'conversation.id');
   if (conversation === undefined || !isCodex(log)) return undefined;
-  let state = states.get(conversation);
-  if (state === undefined) {
-    state = { toolCall: false, turnTrace: undefined };
-    states.set(conversation, state);
-  }
+  // Set on every record, so the conversations forgotten first are the quiet ones.
+  const state = states.get(conversation) ?? { toolCall: false, turnTrace: undefined };
+  states.set(conversation, state);
   if (log.traceId !== undefined) state.turnTrace = log.traceId;
   if (name === 'codex.tool_decision' || name === 'codex.tool_result') {
     return unansweredTool(log, name, conversation, state);
