@@ -1,26 +1,37 @@
-// Runs the README's install lines in fresh projects and the README's NodeSDK snippet in each
-// (`node check.mjs <README.md> <work dir> <dir of a Node 24 binary>`). See run.sh.
+// Runs the README's install lines in fresh projects and the README's NodeSDK snippet in each, then
+// the exporter package README's install line and example in one more
+// (`node check.mjs <README.md> <work dir> <dir of a Node 24 binary> <exporter README.md>`). See run.sh.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 
-const [readmePath, work, node24Dir] = process.argv.slice(2);
-const readme = readFileSync(readmePath, 'utf8');
-const section = (title) => {
-  const start = readme.indexOf(`## ${title}`);
-  if (start < 0) throw new Error(`README has no "## ${title}" section`);
-  const end = readme.indexOf('\n## ', start + 3);
-  return readme.slice(start, end < 0 ? undefined : end);
+const [readmePath, work, node24Dir, packageReadmePath] = process.argv.slice(2);
+if (packageReadmePath === undefined) {
+  throw new Error('usage: node check.mjs <README.md> <work dir> <node24 dir> <exporter README.md>');
+}
+/** The `## title` section of the markdown file at `path`. */
+const sectionOf = (path, title) => {
+  const text = readFileSync(path, 'utf8');
+  const start = text.indexOf(`## ${title}`);
+  if (start < 0) throw new Error(`${path} has no "## ${title}" section`);
+  const end = text.indexOf('\n## ', start + 3);
+  return text.slice(start, end < 0 ? undefined : end);
 };
+const section = (title) => sectionOf(readmePath, title);
+/** Every `npm install` / `pnpm add` line of a section. */
+const installLines = (text) =>
+  text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l.startsWith('npm install ') || l.startsWith('pnpm add '));
+/** The first ts block of a section. */
+const firstTs = (text) => /```ts\n([\s\S]*?)```/.exec(text)?.[1];
 
 // The install lines: every `npm install` / `pnpm add` line of the Install section.
-const lines = section('Install')
-  .split('\n')
-  .map((l) => l.trim())
-  .filter((l) => l.startsWith('npm install ') || l.startsWith('pnpm add '));
+const lines = installLines(section('Install'));
 // The NodeSDK snippet: the first ts block of "Use it with NodeSDK".
-const snippet = /```ts\n([\s\S]*?)```/.exec(section('Use it with NodeSDK'))?.[1];
+const snippet = firstTs(section('Use it with NodeSDK'));
 if (lines.length < 4 || snippet === undefined) {
   throw new Error(
     `expected npm and pnpm lines for both SDK lines and a snippet, got ${lines.length}`,
@@ -36,9 +47,9 @@ const tarball = (name) =>
 const exporterTgz = tarball('mosaicstack-telemetry-exporter-');
 const semconvTgz = tarball('mosaicstack-telemetry-semconv-');
 
-/** Answers every events batch as accepted; counts the events. */
+/** Answers every events batch as accepted; keeps the events. */
 function startServer() {
-  let events = 0;
+  const events = [];
   const server = createServer((req, res) => {
     let body = '';
     req.on('data', (c) => {
@@ -46,7 +57,7 @@ function startServer() {
     });
     req.on('end', () => {
       const batch = JSON.parse(body).events;
-      events += batch.length;
+      events.push(...batch);
       res.setHeader('content-type', 'application/json');
       res.end(
         JSON.stringify({
@@ -59,7 +70,12 @@ function startServer() {
   });
   return new Promise((resolve) =>
     server.listen(0, '127.0.0.1', () =>
-      resolve({ url: `http://127.0.0.1:${server.address().port}`, events: () => events, server }),
+      resolve({
+        url: `http://127.0.0.1:${server.address().port}`,
+        events: () => events.length,
+        list: events,
+        server,
+      }),
     ),
   );
 }
@@ -111,6 +127,67 @@ for (const [i, line] of lines.entries()) {
   if (!ok) {
     console.log(run.stdout, run.stderr);
     failures++;
+  }
+}
+
+// The exporter package's README (its npm page): its install line in a fresh npm project on Node 20,
+// then its example, which must fold the model call's exact tokens into its task and print nothing
+// on stderr (no warning: the context manager it installs lets the call nest under the task).
+{
+  const install = installLines(sectionOf(packageReadmePath, 'Install'));
+  const example = firstTs(sectionOf(packageReadmePath, 'Example'));
+  const tokens = (key) =>
+    Number(new RegExp(`'gen_ai\\.usage\\.${key}': (\\d+)`).exec(example ?? '')?.[1]);
+  if (install.length !== 1 || example === undefined || !(tokens('input_tokens') > 0)) {
+    throw new Error(
+      `expected one install line and an example with token counts in ${packageReadmePath}`,
+    );
+  }
+  const dir = join(work, 'project-exporter-readme');
+  mkdirSync(dir);
+  writeFileSync(
+    join(dir, 'package.json'),
+    JSON.stringify({ name: 'readme-check', private: true, type: 'module' }, null, 2),
+  );
+  const env = {
+    ...process.env,
+    npm_config_prefer_offline: 'true',
+    npm_config_audit: 'false',
+    npm_config_fund: 'false',
+  };
+  const command = install[0].replace(
+    '@mosaicstack/telemetry-exporter',
+    `${exporterTgz} ${semconvTgz}`,
+  );
+  const installed = sh(command, dir, env);
+  if (installed.status !== 0) {
+    console.log(installed.stdout, installed.stderr);
+    console.log(`FAIL install: ${install[0]}`);
+    failures++;
+  } else {
+    writeFileSync(join(dir, 'app.mjs'), example);
+    const server = await startServer();
+    const run = await runNode(dir, env.PATH, server.url);
+    server.server.close();
+    const [event] = server.list;
+    const got =
+      event === undefined
+        ? 'no event'
+        : `${event.model} in=${event.actual_input_tokens} out=${event.actual_output_tokens}`;
+    const ok =
+      run.code === 0 &&
+      run.stderr === '' &&
+      server.list.length === 1 &&
+      event.actual_input_tokens === tokens('input_tokens') &&
+      event.actual_output_tokens === tokens('output_tokens') &&
+      event.model !== 'unknown';
+    console.log(
+      `${ok ? 'ok  ' : 'FAIL'} exporter README example (npm, SDK 2.x): exit ${run.code}, ${server.list.length} event(s): ${got}, expected in=${tokens('input_tokens')} out=${tokens('output_tokens')}`,
+    );
+    if (!ok) {
+      console.log(run.stdout, run.stderr);
+      failures++;
+    }
   }
 }
 

@@ -1,15 +1,20 @@
-// Runs the built Next.js app (`node harness.mjs <staged dir>`) once per OTel setup of its
-// instrumentation.ts: `next start` on 127.0.0.1, one POST /api/task (withTask + one model call
-// against a loopback fake), SIGTERM 100 ms after the response, then the task event must be in the
-// devserver, model and tokens folded in. Run by run.sh after `next build`.
+// Runs the built Next.js app (`node harness.mjs <staged dir> <setup>...`) once per OTel setup:
+// `next start` on 127.0.0.1, one POST /api/task (withTask + one model call against a loopback
+// fake), SIGTERM 100 ms after the response, then the task event must be in the devserver, model
+// and tokens folded in. Setups: node-sdk, vercel-otel and register pick the setup of the app's
+// instrumentation.ts; zero-code runs an app built without instrumentation.ts, with
+// NODE_OPTIONS=--import @mosaicstack/telemetry-exporter/register. Run by run.sh after `next build`.
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { startDevServer } from '@mosaicstack/telemetry-devserver';
 
-const app = process.argv[2];
-if (app === undefined) throw new Error('usage: node harness.mjs <staged dir>');
-const SETUPS = ['node-sdk', 'vercel-otel', 'register'];
+const [app, ...SETUPS] = process.argv.slice(2);
+const KNOWN = new Set(['node-sdk', 'vercel-otel', 'register', 'zero-code']);
+if (app === undefined || SETUPS.length === 0 || SETUPS.some((s) => !KNOWN.has(s))) {
+  throw new Error(`usage: node harness.mjs <staged dir> <${[...KNOWN].join('|')}>...`);
+}
 const MODEL = { model: 'claude-sonnet-4-5', usage: { input_tokens: 4100, output_tokens: 650 } };
 
 /** A loopback fake of a model API: every POST answers MODEL. */
@@ -36,6 +41,13 @@ async function freePort() {
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function runSetup(setup) {
+  const zeroCode = setup === 'zero-code';
+  if (zeroCode === existsSync(join(app, 'instrumentation.ts'))) {
+    return {
+      problems: [`${setup} needs an app built ${zeroCode ? 'without' : 'with'} instrumentation.ts`],
+      output: '',
+    };
+  }
   const devserver = await startDevServer();
   const model = await startFakeModel();
   const port = await freePort();
@@ -47,7 +59,9 @@ async function runSetup(setup) {
       env: {
         PATH: process.env.PATH ?? '',
         NEXT_TELEMETRY_DISABLED: '1',
-        MOSAIC_EXAMPLE_OTEL: setup,
+        ...(zeroCode
+          ? { NODE_OPTIONS: '--import @mosaicstack/telemetry-exporter/register' }
+          : { MOSAIC_EXAMPLE_OTEL: setup }),
         MODEL_URL: model.url,
         MOSAIC_TELEMETRY_ENABLED: 'true',
         MOSAIC_TELEMETRY_SERVER_URL: devserver.url,
@@ -57,6 +71,8 @@ async function runSetup(setup) {
         ...(process.env.MOSAIC_TELEMETRY_EXPORT_MODE
           ? { MOSAIC_TELEMETRY_EXPORT_MODE: process.env.MOSAIC_TELEMETRY_EXPORT_MODE }
           : {}),
+        // Passed through to look into a failure: OTEL_LOG_LEVEL=debug.
+        ...(process.env.OTEL_LOG_LEVEL ? { OTEL_LOG_LEVEL: process.env.OTEL_LOG_LEVEL } : {}),
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
@@ -68,11 +84,13 @@ async function runSetup(setup) {
   child.stderr.setEncoding('utf8').on('data', (c) => {
     output += c;
   });
+  let killedAt = 0;
   const exited = new Promise((resolve) =>
-    child.on('close', (code, signal) => resolve({ code, signal })),
+    child.on('close', (code, signal) => resolve({ code, signal, afterMs: Date.now() - killedAt })),
   );
   const problems = [];
   let answer;
+  let exit = 'no exit';
   try {
     // Ready when it answers; the first request also waits for instrumentation's register().
     for (let i = 0; ; i++) {
@@ -87,11 +105,14 @@ async function runSetup(setup) {
     }
     // Stopped the way a platform stops a server, right after the response.
     await sleep(100);
+    killedAt = Date.now();
     child.kill('SIGTERM');
     const end = await Promise.race([exited, sleep(15_000).then(() => 'timeout')]);
     if (end === 'timeout') {
       child.kill('SIGKILL');
       problems.push('did not exit within 15 s of SIGTERM');
+    } else {
+      exit = `exit ${end.code ?? end.signal} ${end.afterMs} ms after SIGTERM`;
     }
     if (answer.status !== 200)
       problems.push(`POST /api/task answered ${answer.status}: ${answer.body}`);
@@ -120,24 +141,24 @@ async function runSetup(setup) {
     model.close();
     await devserver.close();
   }
-  return { problems, output };
+  return { problems, output, exit };
 }
 
 let passed = 0;
 let failed = 0;
 for (const setup of SETUPS) {
   const started = Date.now();
-  const { problems, output } = await runSetup(setup);
+  const { problems, output, exit } = await runSetup(setup);
   const took = ((Date.now() - started) / 1000).toFixed(1);
   if (problems.length === 0) {
     passed++;
     console.log(
-      `ok   ${setup}: task event delivered through SIGTERM 100 ms after the response (${took} s)`,
+      `ok   ${setup}: task event delivered through SIGTERM 100 ms after the response (${exit}; ${took} s)`,
     );
   } else {
     failed++;
     console.log(
-      `FAIL ${setup}: ${problems.join('; ')} (${took} s)\n--- next start output ---\n${output}`,
+      `FAIL ${setup}: ${problems.join('; ')} (${exit}; ${took} s)\n--- next start output ---\n${output}`,
     );
   }
 }

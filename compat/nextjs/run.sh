@@ -2,8 +2,10 @@
 # Next.js lane: examples/nextjs with the built @mosaicstack packages, installed from this lane's
 # own lockfile in a directory outside the repository (nothing resolves from the main workspace),
 # built offline with `next build`, then served with `next start` on 127.0.0.1 once per OTel setup
-# (NodeSDK, @vercel/otel, registerMosaicTelemetry()) by harness.mjs: one task per run, SIGTERM
-# 100 ms after the response, the task event must be at the devserver. Node 20 + OTel SDK 2.x.
+# (NodeSDK, @vercel/otel, registerMosaicTelemetry() in instrumentation.ts; then, built again
+# without instrumentation.ts, the zero-code entry through NODE_OPTIONS) by harness.mjs: one task
+# per run, SIGTERM 100 ms after the response, the task event must be at the devserver.
+# Node 20 + OTel SDK 2.x.
 #   compat/nextjs/run.sh                   run the lane (expects packages/*/dist, builds if missing)
 #   compat/nextjs/run.sh --update-lockfile re-resolve the dependencies and write pnpm-lock.yaml back
 # Env: MOSAIC_NEXTJS_DIR (default: a fresh temporary directory) where the app is staged.
@@ -45,5 +47,14 @@ echo "compat/nextjs: staged in $work"
   pnpm exec next build
 )
 # The harness runs from the repository: the devserver comes from the main workspace.
-node "$here/harness.mjs" "$work"
+status=0
+node "$here/harness.mjs" "$work" node-sdk vercel-otel register || status=1
+# Zero code: the same app with no instrumentation.ts at all, built again.
+rm "$work/instrumentation.ts"
+(cd "$work" && pnpm exec next build)
+node "$here/harness.mjs" "$work" zero-code || status=1
+if [[ $status -ne 0 ]]; then
+  echo "compat/nextjs: FAILED in $((SECONDS - started)) s"
+  exit 1
+fi
 echo "compat/nextjs: passed in $((SECONDS - started)) s"

@@ -9,6 +9,8 @@
 //
 // Pick ONE of the three setups below; this example has all three so that the Next.js lane
 // (compat/nextjs/run.sh) can run each one (MOSAIC_EXAMPLE_OTEL=node-sdk | vercel-otel | register).
+// A fourth needs no instrumentation.ts at all (the lane builds the app without it too):
+// NODE_OPTIONS='--import @mosaicstack/telemetry-exporter/register' next start
 // None needs a shutdown hook of yours, nor NEXT_MANUAL_SIG_HANDLE: in a Next.js server task
 // events are sent as each task ends (`exportMode: 'immediate'` is the default there), so a
 // SIGTERM right after the response loses nothing.

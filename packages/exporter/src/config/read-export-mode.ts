@@ -1,4 +1,5 @@
 import type { ExportMode } from '../types.js';
+import { isNextServerScript } from './next-server-script.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -13,13 +14,15 @@ const SHORT_LIVED_MARKERS = ['NEXT_RUNTIME', 'AWS_LAMBDA_FUNCTION_NAME', 'VERCEL
 
 /**
  * Decides `exportMode`: the option, then `MOSAIC_TELEMETRY_EXPORT_MODE`, then `immediate` in a
- * Next.js server or a serverless function (see `SHORT_LIVED_MARKERS`), else `batch`.
+ * Next.js server or a serverless function (see `SHORT_LIVED_MARKERS`; a process of the `next` CLI
+ * is known by its main script, `argv[1]`, before Next.js sets `NEXT_RUNTIME`), else `batch`.
  */
 export function readExportMode(
   option: unknown,
   env: Env,
   problems: string[],
   warnings: string[],
+  argv: readonly string[] = process.argv,
 ): ExportMode {
   if (option !== undefined && option !== null) {
     if (typeof option === 'string' && MODES.has(option)) return option as ExportMode;
@@ -35,5 +38,6 @@ export function readExportMode(
       `MOSAIC_TELEMETRY_EXPORT_MODE: expected batch or immediate, got ${JSON.stringify(raw)}; using the default`,
     );
   }
+  if (isNextServerScript(argv[1])) return 'immediate';
   return SHORT_LIVED_MARKERS.some((name) => (env[name] ?? '') !== '') ? 'immediate' : 'batch';
 }

@@ -43,6 +43,7 @@ import {
 } from '@mosaicstack/telemetry-semconv';
 import type { Attributes } from '@opentelemetry/api';
 import { SPAN_STATUS_ERROR } from '../otel/otel-types.js';
+import { providerFromModel } from '../usage/provider-from-model.js';
 import { eventIdFor } from './event-id.js';
 import { isoTimestamp } from './iso-timestamp.js';
 import type { SpanRecord } from './span-record.js';
@@ -71,7 +72,10 @@ export interface TaskDimensions {
   complexity: Complexity;
   /** Undefined when the span names none (then folded usage, else `unknown`). */
   model: string | undefined;
-  /** Undefined when the span names none (then folded usage, else `unknown`). */
+  /**
+   * Undefined when neither a provider attribute nor the model's name gives one (then folded usage,
+   * else `unknown`).
+   */
   provider: Provider | undefined;
 }
 
@@ -81,7 +85,7 @@ export interface TaskDimensions {
  * the prediction query of a task (`predictionQueryOf`).
  */
 export function readTaskDimensions(attrs: Attrs, ctx: Corrections): TaskDimensions {
-  return {
+  const dims: TaskDimensions = {
     task_type: (readEnum(attrs, ATTR_MOSAIC_TASK_TYPE, TASK_TYPES, ctx) ?? 'unknown') as TaskType,
     complexity: (readEnum(attrs, ATTR_MOSAIC_TASK_COMPLEXITY, COMPLEXITIES, ctx) ??
       'medium') as Complexity,
@@ -90,6 +94,9 @@ export function readTaskDimensions(attrs: Attrs, ctx: Corrections): TaskDimensio
       readString(attrs, ATTR_GEN_AI_RESPONSE_MODEL, MAX_MODEL_LENGTH, ctx),
     provider: readProvider(attrs, ctx),
   };
+  // A span that names its model but no provider: the provider that model name belongs to.
+  dims.provider ??= providerFromModel(dims.model);
+  return dims;
 }
 
 /** An integer in 0..max: truncated, clamped above; NaN, negative or wrong type -> undefined. */

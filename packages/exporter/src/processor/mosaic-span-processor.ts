@@ -5,6 +5,7 @@ import type { MosaicSpanExporter } from '../exporter/mosaic-span-exporter.js';
 import { logger } from '../otel/diag-logger.js';
 import type { ReadableSpanLike, SpanProcessorLike } from '../otel/otel-types.js';
 import { TaskUsageTracker } from '../usage/task-usage-tracker.js';
+import { checkContextManager } from './context-manager-check.js';
 
 /** Options of a {@link MosaicSpanProcessor}. */
 export interface MosaicSpanProcessorOptions {
@@ -111,6 +112,7 @@ export class MosaicSpanProcessor implements SpanProcessorLike {
     try {
       if (!isTask && !(this.autoTasks && tracker.isAutoTask(span))) return;
       this.batch.onEnd(span);
+      if (isTask) checkContextManager(span, this.exporter.usage.get(span)?.calls ?? 0);
     } catch (error) {
       logger.error(`could not queue a task span: ${String(error)}`);
     }

@@ -1,6 +1,8 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { TASK_SPAN_MODELS } from '../../../../test/support/task-span-models.js';
 import { readModelCall } from '../../src/usage/llm-call-usage.js';
 import { providerFromModel } from '../../src/usage/provider-from-model.js';
+import { startTaskHarness, type TaskHarness } from '../support/task-harness.js';
 
 describe('providerFromModel', () => {
   it('maps the model families of each provider', () => {
@@ -97,6 +99,65 @@ describe('providerFromModel', () => {
         },
       });
       expect(unreadable).toMatchObject({ model: 'gpt-4o' });
+    });
+  });
+
+  describe("for a task span's own model, in-process", () => {
+    let harness: TaskHarness;
+    beforeEach(async () => {
+      harness = await startTaskHarness();
+    });
+    afterEach(async () => {
+      await harness.close();
+    });
+
+    it('gives the provider of gpt-*, o1/o3/o4-mini, claude-*, gemini-*, mistral-*; unknown else', async () => {
+      const tracer = harness.provider.getTracer('task-models');
+      for (const [model] of TASK_SPAN_MODELS) {
+        tracer
+          .startSpan('task', {
+            attributes: { 'mosaic.task.type': 'implementation', 'gen_ai.request.model': model },
+          })
+          .end();
+      }
+      const events = await harness.flushEvents();
+      expect(events.map((e) => [e.model, e.provider])).toEqual(TASK_SPAN_MODELS);
+    });
+
+    it('lets a provider attribute win, and reads the response model when no request model exists', async () => {
+      const tracer = harness.provider.getTracer('task-models');
+      tracer
+        .startSpan('task', {
+          attributes: {
+            'mosaic.task.type': 'testing',
+            'gen_ai.request.model': 'gpt-4o',
+            'gen_ai.provider.name': 'azure.ai.openai',
+          },
+        })
+        .end();
+      tracer
+        .startSpan('task', {
+          attributes: {
+            'mosaic.task.type': 'testing',
+            'gen_ai.request.model': 'claude-sonnet-4-5',
+            'gen_ai.system': 'aws.bedrock',
+          },
+        })
+        .end();
+      tracer
+        .startSpan('task', {
+          attributes: {
+            'mosaic.task.type': 'testing',
+            'gen_ai.response.model': 'gemini-2.0-flash',
+          },
+        })
+        .end();
+      const events = await harness.flushEvents();
+      expect(events.map((e) => [e.model, e.provider])).toEqual([
+        ['gpt-4o', 'openai'],
+        ['claude-sonnet-4-5', 'custom'],
+        ['gemini-2.0-flash', 'google'],
+      ]);
     });
   });
 });
