@@ -36,12 +36,39 @@ function draw(id, config) {
       maintainAspectRatio: false,
       animation: false,
       interaction: { mode: 'index', intersect: false },
+      ...config.options,
       plugins: {
         legend: { position: 'bottom', labels: { boxWidth: 12, color: colours.ink } },
         ...config.options?.plugins,
       },
-      ...config.options,
     },
+  });
+}
+
+const SLOT_MS = { hour: 3_600_000, day: 86_400_000, week: 7 * 86_400_000 };
+/** Most points drawn after the empty slots between the first and last are filled in. */
+const MAX_SLOTS = 2_000;
+
+/** The series with a zero point for every empty slot between its first and last, so time reads evenly. */
+function withEmptySlots(series) {
+  const step = SLOT_MS[series.grain];
+  const points = series.points;
+  if (points.length < 2) return points;
+  const first = Date.parse(points[0].start);
+  const slots = Math.round((Date.parse(points.at(-1).start) - first) / step) + 1;
+  if (slots > MAX_SLOTS) return points;
+  const byStart = new Map(points.map((p) => [Date.parse(p.start), p]));
+  return Array.from({ length: slots }, (_, i) => {
+    const start = first + i * step;
+    return (
+      byStart.get(start) ?? {
+        start: new Date(start).toISOString(),
+        tasks: 0,
+        input_tokens: 0,
+        output_tokens: 0,
+        cost_usd_micros: 0,
+      }
+    );
   });
 }
 
@@ -59,7 +86,7 @@ export function renderTimeChart(series) {
     return series.grain === 'week' ? `week of ${text}` : text;
   };
   $('time-caption').textContent = `Tokens and cost per ${series.grain}`;
-  const points = series.points;
+  const points = withEmptySlots(series);
   draw('chart-time', {
     data: {
       labels: points.map(label),
@@ -72,7 +99,6 @@ export function renderTimeChart(series) {
           borderColor: colours.cost,
           backgroundColor: colours.cost,
           pointRadius: points.length > 60 ? 0 : 2,
-          tension: 0.2,
         },
         {
           type: 'bar',
