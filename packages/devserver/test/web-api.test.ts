@@ -48,9 +48,24 @@ describe('web view routes', () => {
       expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
       expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
       expect(page.body).toContain('<table id="task-table">');
-      const modules = ['app', 'dom', 'charts', 'task-table', 'prediction-panel'].map(
-        (m) => `/assets/${m}.js`,
-      );
+      const modules = [
+        'app',
+        'dom',
+        'state',
+        'cards',
+        'charts',
+        'model-table',
+        'task-table',
+        'task-detail',
+        'empty-state',
+        'prediction-panel',
+        'semconv',
+      ].map((m) => `/assets/${m}.js`);
+      // The enums come from the built semconv package, as a module the page imports.
+      const semconv = await get<string>(server, '/assets/semconv.js');
+      expect(semconv.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+      expect(semconv.body).toContain('SECURITY_AUDIT: "security_audit"');
+      expect(semconv.body).toMatch(/export \{[^}]*\bTaskType\b/);
       for (const asset of [...modules, '/assets/style.css', '/assets/chart.umd.min.js']) {
         expect((await get(server, asset)).status, asset).toBe(200);
       }

@@ -2,7 +2,14 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { TaskCompletionEvent } from '@mosaicstack/telemetry-semconv';
+import {
+  Complexity,
+  Harness,
+  Outcome,
+  Provider,
+  type TaskCompletionEvent,
+  TaskType,
+} from '@mosaicstack/telemetry-semconv';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type DevServer, startDevServer } from '../../src/index.js';
@@ -63,8 +70,8 @@ describe('devserver web view states', () => {
 
   /** Horizontal overflow of the page itself (a table may scroll inside its own box). */
   const overflow = (page: Page) =>
-    page.evaluate(
-      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    page.evaluate<number>(
+      'document.documentElement.scrollWidth - document.documentElement.clientWidth',
     );
   const card = (page: Page, id: string) => page.locator(`#card-${id}`).textContent();
   const chartLabels = (page: Page, id: string) =>
@@ -91,6 +98,19 @@ describe('devserver web view states', () => {
         expect(await page.locator('#status').textContent()).toContain(
           `${tasks.length} tasks stored`,
         );
+        // The filters offer the semconv package's enum values, in its order.
+        for (const [id, values] of [
+          ['f-task-type', TaskType],
+          ['f-provider', Provider],
+          ['f-complexity', Complexity],
+          ['f-harness', Harness],
+          ['f-outcome', Outcome],
+        ] as const) {
+          const options = await page
+            .locator(`#${id} option`)
+            .evaluateAll((o) => o.map((option) => (option as unknown as { value: string }).value));
+          expect(options, id).toEqual(['', ...Object.values(values)]);
+        }
 
         // Per model: top 10 by cost and "other"; the same model under two providers apart.
         const models = await chartLabels(page, 'chart-model');
@@ -261,7 +281,9 @@ describe('devserver web view states', () => {
         await up.close();
         await expect.poll(() => live.locator('#stale').isVisible(), { timeout: 10_000 }).toBe(true);
         expect(await live.locator('#stale').textContent()).toContain('Cannot reach the devserver');
-        expect(await live.evaluate(() => document.body.classList.contains('is-stale'))).toBe(true);
+        expect(await live.evaluate<boolean>("document.body.classList.contains('is-stale')")).toBe(
+          true,
+        );
         // The last numbers stay, marked stale rather than wiped.
         expect(await card(live, 'tasks')).toBe(fmt(tasks.length));
         expect(await live.locator('#status').textContent()).toContain('offline');
@@ -275,23 +297,18 @@ describe('devserver web view states', () => {
     const colours = async (scheme: 'light' | 'dark') => {
       const page = await open(server.webUrl, { width: 1400, height: 900 }, scheme);
       await expect.poll(() => page.locator('#task-table tbody tr[data-task-id]').count()).toBe(25);
-      const found = await page.evaluate(() => {
-        const chart = (
-          globalThis as unknown as {
-            Chart: {
-              getChart(id: string): {
-                options: { plugins: { legend: { labels: { color: string } } } };
-              };
-            };
-          }
-        ).Chart.getChart('chart-time');
-        return {
-          background: getComputedStyle(document.body).backgroundColor,
-          text: getComputedStyle(document.body).color,
-          legend: chart.options.plugins.legend.labels.color,
-          ink: getComputedStyle(document.documentElement).getPropertyValue('--ink').trim(),
-        };
-      });
+      // A string: the test's TypeScript has no DOM types; this runs in the page.
+      const found = await page.evaluate<{
+        background: string;
+        text: string;
+        legend: string;
+        ink: string;
+      }>(`({
+        background: getComputedStyle(document.body).backgroundColor,
+        text: getComputedStyle(document.body).color,
+        legend: Chart.getChart('chart-time').options.plugins.legend.labels.color,
+        ink: getComputedStyle(document.documentElement).getPropertyValue('--ink').trim(),
+      })`);
       await page.close();
       return found;
     };
