@@ -46,6 +46,3 @@ export function filterQuery(state, now = Date.now()) {
   for (const key of FILTERS) if (state[key]) params.set(key, state[key]);
   return params;
 }
-
-/** Whether any dimension filter is set. */
-export const hasFilters = (state) => FILTERS.some((key) => state[key]);
