@@ -28,7 +28,8 @@ const VIEWPORTS = [
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
-describe('devserver web view states', () => {
+// A page load, several polls and a redraw per step: generous on a loaded machine.
+describe('devserver web view states', { timeout: 90_000 }, () => {
   let browser: Browser;
   let server: DevServer | undefined;
   const pageErrors: string[] = [];
