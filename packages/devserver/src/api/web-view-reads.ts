@@ -21,6 +21,7 @@ export interface SummaryAnswer {
 const iso = (ms: number | undefined): string | null =>
   ms === undefined ? null : new Date(ms).toISOString();
 
+/** Answers `GET /api/summary` for `filter`. */
 export function summaryOf(store: EventStore, filter: TaskFilter): SummaryAnswer {
   return store.aggregate((statistics) => {
     const extent = statistics.extent();

@@ -80,6 +80,6 @@ export function dimensionConditions(
     const where = buckets.map((d) => `${d} = ?`).join(' AND ');
     parts.unshift(` AND ${alias}bucket_id IN (SELECT id FROM buckets WHERE ${where})`);
   }
-  // Parameters follow `used` order only if the bucket columns come first, which DIMENSIONS keeps.
+  // `used` lists the dimensions in the order of their parameters in `sql`.
   return { used: [...buckets, ...own], key: used.join(','), sql: parts.join('') };
 }
