@@ -105,5 +105,55 @@ describe('devserver', () => {
         await server.close();
       }
     });
+
+    it('migrates a layout-2 database: its aggregates are folded again, never counted twice', async () => {
+      const dbPath = join(dir, 'layout-2.db');
+      const first = await startDevServer({ dbPath, apiKey: KEY, instanceId: INSTANCE });
+      const events = [100, 200, 300].map((tokens, i) =>
+        makeEvent(INSTANCE, {
+          actual_input_tokens: tokens,
+          outcome: i === 0 ? 'failure' : 'success',
+          timestamp: `2026-01-01T0${i}:30:00.000Z`,
+        }),
+      );
+      await postJson(first, '/v1/events/batch', { events });
+      // Folds the events into the aggregates, as a layout-2 server did before it stopped.
+      await fetch(`${first.url}/api/summary`);
+      await first.close();
+      const db = new Database(dbPath);
+      db.exec(`DROP TABLE hourly_stats; DROP TABLE hourly_durations; DROP INDEX events_by_time;
+        CREATE TABLE hourly_totals (bucket_id INTEGER NOT NULL, hour INTEGER NOT NULL,
+          events INTEGER NOT NULL, input_tokens INTEGER NOT NULL, output_tokens INTEGER NOT NULL,
+          cost_usd_micros INTEGER NOT NULL, PRIMARY KEY (bucket_id, hour)) WITHOUT ROWID;`);
+      db.pragma('user_version = 2');
+      db.close();
+
+      const server = await startDevServer({ dbPath });
+      try {
+        const summary = (await (await fetch(`${server.url}/api/summary`)).json()) as {
+          totals: { tasks: number; input_tokens: number; success_rate: number };
+        };
+        expect(summary.totals).toMatchObject({ tasks: 3, input_tokens: 600 });
+        expect(summary.totals.success_rate).toBeCloseTo(2 / 3, 10);
+        const answer = await postJson<{ results: PredictionResponse[] }>(
+          server,
+          '/v1/predictions/batch',
+          {
+            queries: [
+              {
+                task_type: 'implementation',
+                model: 'claude-x',
+                provider: 'anthropic',
+                complexity: 'medium',
+              },
+            ],
+          },
+        );
+        expect(answer.body.results[0]?.metadata.sample_size).toBe(3);
+        expect(answer.body.results[0]?.prediction?.input_tokens.median).toBe(200);
+      } finally {
+        await server.close();
+      }
+    });
   });
 });

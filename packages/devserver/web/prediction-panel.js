@@ -1,5 +1,5 @@
 // The predictions panel: four dimensions in, p10-p90 bars and facts out (GET /api/predictions).
-import { $, api, el, number, seconds, showError, usd } from './dom.js';
+import { $, api, duration, el, number, usd } from './dom.js';
 
 let predictionQuery;
 
@@ -17,7 +17,7 @@ function rangeRow(label, d, max) {
   median.style.left = pct(d.median);
   track.append(outer, inner, median);
   const row = el('div', undefined, 'range-row');
-  const numbers = [d.p10, d.p25, d.median, d.p75, d.p90].map((v) => number.format(v));
+  const numbers = [d.p10, d.p25, d.median, d.p75, d.p90].map((v) => number(v));
   row.append(
     el('span', label),
     track,
@@ -43,7 +43,7 @@ function renderPrediction(answer) {
   const m = answer.metadata;
   const facts = el('div', undefined, 'facts');
   facts.append(
-    fact('samples', number.format(m.sample_size), 'sample_size'),
+    fact('samples', number(m.sample_size), 'sample_size'),
     fact('confidence', m.confidence, 'confidence'),
     fact('fallback level', String(m.fallback_level), 'fallback_level'),
   );
@@ -55,8 +55,8 @@ function renderPrediction(answer) {
   const max = Math.max(p.input_tokens.p90, p.output_tokens.p90, 1);
   facts.append(
     fact('median cost', usd(p.cost_usd_micros.median), 'median_cost'),
-    fact('median duration', seconds(p.duration_ms.median), 'median_duration'),
-    fact('median input tokens', number.format(p.input_tokens.median), 'median_input'),
+    fact('median duration', duration(p.duration_ms.median), 'median_duration'),
+    fact('median input tokens', number(p.input_tokens.median), 'median_input'),
   );
   const note = el('p', m.fallback_note ?? 'Exact match on all four dimensions.', 'muted');
   note.dataset.fact = 'fallback_note';
@@ -73,8 +73,11 @@ export async function loadPrediction() {
   renderPrediction(await api(`/api/predictions?${new URLSearchParams(predictionQuery)}`));
 }
 
-$('prediction-form').addEventListener('submit', (event) => {
-  event.preventDefault();
-  predictionQuery = Object.fromEntries(new FormData(event.target));
-  loadPrediction().catch(showError);
-});
+/** Wires the form; `onError` shows a failed request. */
+export function initPredictionPanel(onError) {
+  $('prediction-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    predictionQuery = Object.fromEntries(new FormData(event.target));
+    loadPrediction().catch(onError);
+  });
+}

@@ -5,19 +5,39 @@ import { predictionQueryProblem } from '../predictions/prediction-query-problem.
 import { answerPrediction } from './handle-predictions-batch.js';
 import {
   ParamError,
+  readBreakdownBy,
   readPredictionParams,
-  readSummaryQuery,
+  readSeriesParams,
+  readTaskFilter,
   readTaskQuery,
 } from './read-api-params.js';
 import { errorReply, type JsonReply, sendJson } from './send-json.js';
 import type { ServerContext } from './server-context.js';
+import { seriesOf, summaryOf } from './web-view-reads.js';
 
 /** The read-only JSON routes of the web view. */
 const ROUTES: Record<string, (params: URLSearchParams, ctx: ServerContext) => JsonReply> = {
   '/api/tasks': (params, ctx) => ({ status: 200, body: ctx.store.tasks(readTaskQuery(params)) }),
   '/api/summary': (params, ctx) => ({
     status: 200,
-    body: ctx.store.summary(readSummaryQuery(params)),
+    body: summaryOf(ctx.store, readTaskFilter(params)),
+  }),
+  '/api/series': (params, ctx) => ({
+    status: 200,
+    body: seriesOf(ctx.store, readTaskFilter(params), readSeriesParams(params)),
+  }),
+  '/api/breakdown': (params, ctx) => {
+    const filter = readTaskFilter(params);
+    const by = readBreakdownBy(params);
+    return {
+      status: 200,
+      body: { by, ...ctx.store.aggregate((statistics) => statistics.breakdown(filter, by)) },
+    };
+  },
+  '/api/setup': (_params, ctx) => ({
+    status: 200,
+    // The key only where the CLI prints it too: on loopback, where reads need no key.
+    body: { instance_id: ctx.main.instanceId, api_key: ctx.requireAuth ? null : ctx.main.apiKey },
   }),
   '/api/predictions': (params, ctx) => {
     const query = readPredictionParams(params);

@@ -11,6 +11,8 @@ import type { DevServerStats } from '../types.js';
 export interface ServerContext {
   store: EventStore;
   credentials: CredentialRegistry;
+  /** The server's own key and instance id (the ones the CLI prints). */
+  main: { apiKey: string; instanceId: string };
   limiter: TokenBucketLimiter | undefined;
   faults: FaultInjector;
   cache: PredictionCache;

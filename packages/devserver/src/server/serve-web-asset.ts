@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
-import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { PACKAGE_DIR } from '../package-dir.js';
 
 const JS = 'text/javascript; charset=utf-8';
@@ -14,11 +15,28 @@ const ASSETS: Record<string, { url: URL; type: string }> = {
   '/': pageFile('index.html', 'text/html; charset=utf-8'),
   '/assets/style.css': pageFile('style.css', 'text/css; charset=utf-8'),
   ...Object.fromEntries(
-    ['app.js', 'dom.js', 'charts.js', 'task-table.js', 'prediction-panel.js'].map((name) => [
-      `/assets/${name}`,
-      pageFile(name, JS),
-    ]),
+    [
+      'app.js',
+      'dom.js',
+      'state.js',
+      'cards.js',
+      'charts.js',
+      'model-table.js',
+      'task-table.js',
+      'task-detail.js',
+      'empty-state.js',
+      'prediction-panel.js',
+    ].map((name) => [`/assets/${name}`, pageFile(name, JS)]),
   ),
+  // The wire enums, from the built semconv package itself: the page never keeps a copy.
+  '/assets/semconv.js': {
+    url: pathToFileURL(
+      createRequire(new URL('package.json', PACKAGE_DIR))
+        .resolve('@mosaicstack/telemetry-semconv/package.json')
+        .replace(/package\.json$/, 'dist/index.mjs'),
+    ),
+    type: JS,
+  },
   '/assets/chart.umd.min.js': {
     url: new URL('dist/vendor/chart.umd.min.js', PACKAGE_DIR),
     type: JS,

@@ -73,6 +73,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     ctx = {
       store,
       credentials,
+      main,
       limiter:
         rateLimit === false
           ? undefined

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { durationBin } from './duration-bin.js';
 import { valueBin } from './value-bin.js';
 
 /** The measured columns a prediction takes percentiles of, numbered as in `value_bins.measure`. */
@@ -18,6 +19,7 @@ const NO_TIME = Number.MIN_SAFE_INTEGER;
 interface NewRow {
   id: number;
   bucket_id: number;
+  harness: string;
   outcome: string;
   timestamp_ms: number;
   task_duration_ms: number;
@@ -50,8 +52,12 @@ function upsertSorted(map: Map<number, number>, upsert: Database.Statement<numbe
   }
 }
 
+/** The columns of an hourly_stats row after its key, in table order. */
+const HOURLY_SUMS = 9;
+
 /**
- * Keeps the aggregate tables (bucket totals, value histograms, hourly totals) equal to a fold of
+ * Keeps the aggregate tables (bucket totals, value histograms, hourly stats and duration
+ * histograms per bucket, harness and outcome) equal to a fold of
  * every event up to a watermark, in chunks, each chunk and its watermark in one transaction.
  */
 export class AggregateFolder {
@@ -61,12 +67,13 @@ export class AggregateFolder {
   readonly #upsertTotals: Database.Statement<number[]>;
   readonly #upsertBin: Database.Statement<number[]>;
   readonly #upsertCount: Database.Statement<number[]>;
-  readonly #upsertHour: Database.Statement<number[]>;
+  readonly #upsertHour: Database.Statement<(number | string)[]>;
+  readonly #upsertDuration: Database.Statement<(number | string)[]>;
   readonly #foldChunk: (rows: number) => number;
 
   constructor(db: Database.Database) {
     this.#selectNew = db.prepare(
-      `SELECT id, bucket_id, outcome, timestamp_ms, task_duration_ms, estimated_input_tokens,
+      `SELECT id, bucket_id, harness, outcome, timestamp_ms, task_duration_ms, estimated_input_tokens,
         estimated_output_tokens, actual_input_tokens, actual_output_tokens, actual_cost_usd_micros,
         quality_gate_passed FROM events WHERE id > ? ORDER BY id LIMIT ?`,
     );
@@ -95,10 +102,18 @@ export class AggregateFolder {
       'INSERT INTO value_counts VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET n = n + excluded.n',
     );
     this.#upsertHour = db.prepare(
-      `INSERT INTO hourly_totals VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET
-        events = events + excluded.events, input_tokens = input_tokens + excluded.input_tokens,
+      `INSERT INTO hourly_stats VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE
+        SET events = events + excluded.events, input_tokens = input_tokens + excluded.input_tokens,
         output_tokens = output_tokens + excluded.output_tokens,
-        cost_usd_micros = cost_usd_micros + excluded.cost_usd_micros`,
+        cost_usd_micros = cost_usd_micros + excluded.cost_usd_micros,
+        gates_passed = gates_passed + excluded.gates_passed,
+        estimated_input = estimated_input + excluded.estimated_input,
+        actual_input_estimated = actual_input_estimated + excluded.actual_input_estimated,
+        estimated_output = estimated_output + excluded.estimated_output,
+        actual_output_estimated = actual_output_estimated + excluded.actual_output_estimated`,
+    );
+    this.#upsertDuration = db.prepare(
+      'INSERT INTO hourly_durations VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET n = n + excluded.n',
     );
     this.#foldChunk = db.transaction((rows: number) =>
       this.#fold(this.#selectNew.all(this.#from(), rows)),
@@ -131,6 +146,7 @@ export class AggregateFolder {
     const bins = new Map<number, number>();
     const counts = new Map<number, number>();
     const hours = new Map<string, number[]>();
+    const durations = new Map<string, number>();
     for (const row of rows) {
       const t = totals.get(row.bucket_id) ?? [row.bucket_id, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, NO_TIME];
       addTotals(t, row);
@@ -140,18 +156,28 @@ export class AggregateFolder {
         bump(bins, pack(row.bucket_id, measure, valueBin(value)));
         bump(counts, pack(row.bucket_id, measure, value));
       }
-      const hourKey = `${row.bucket_id}:${Math.floor(row.timestamp_ms / HOUR_MS)}`;
-      const h = hours.get(hourKey) ?? [0, 0, 0, 0];
-      h[0] = (h[0] as number) + 1;
-      h[1] = (h[1] as number) + row.actual_input_tokens;
-      h[2] = (h[2] as number) + row.actual_output_tokens;
-      h[3] = (h[3] as number) + row.actual_cost_usd_micros;
+      // Harness and outcome are validated enum values: a tab never occurs in them.
+      const hourKey = `${Math.floor(row.timestamp_ms / HOUR_MS)}\t${row.bucket_id}\t${row.harness}\t${row.outcome}`;
+      const h = hours.get(hourKey) ?? new Array<number>(HOURLY_SUMS).fill(0);
+      addHourly(h, row);
       hours.set(hourKey, h);
+      const durationKey = `${hourKey}\t${durationBin(row.task_duration_ms)}`;
+      durations.set(durationKey, (durations.get(durationKey) ?? 0) + 1);
     }
     for (const t of totals.values()) this.#upsertTotals.run(...t);
     upsertSorted(bins, this.#upsertBin);
     upsertSorted(counts, this.#upsertCount);
-    for (const [key, h] of hours) this.#upsertHour.run(...key.split(':').map(Number), ...h);
+    for (const [key, h] of hours) this.#upsertHour.run(...hourlyKey(key), ...h);
+    for (const [key, n] of durations) {
+      const [hour, bucket, harness, outcome, bin] = key.split('\t') as [
+        string,
+        string,
+        string,
+        string,
+        string,
+      ];
+      this.#upsertDuration.run(Number(hour), Number(bucket), harness, outcome, Number(bin), n);
+    }
     this.#setWatermark.run(String(last.id));
     return rows.length;
   }
@@ -177,4 +203,30 @@ function addTotals(t: number[], row: NewRow): void {
   add(9, row.quality_gate_passed);
   add(10, row.outcome === 'success' ? 1 : 0);
   t[11] = Math.max(t[11] as number, row.timestamp_ms);
+}
+
+/** The key columns of an hourly_stats row from its map key. */
+function hourlyKey(key: string): (number | string)[] {
+  const [hour, bucket, harness, outcome] = key.split('\t') as [string, string, string, string];
+  return [Number(hour), Number(bucket), harness, outcome];
+}
+
+/** Adds one event to the sums of an hourly_stats row (same column order as the table). */
+function addHourly(h: number[], row: NewRow): void {
+  const add = (index: number, n: number): void => {
+    h[index] = (h[index] as number) + n;
+  };
+  add(0, 1);
+  add(1, row.actual_input_tokens);
+  add(2, row.actual_output_tokens);
+  add(3, row.actual_cost_usd_micros);
+  add(4, row.quality_gate_passed);
+  if (row.estimated_input_tokens > 0) {
+    add(5, row.estimated_input_tokens);
+    add(6, row.actual_input_tokens);
+  }
+  if (row.estimated_output_tokens > 0) {
+    add(7, row.estimated_output_tokens);
+    add(8, row.actual_output_tokens);
+  }
 }

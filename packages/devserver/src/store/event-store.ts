@@ -2,14 +2,16 @@
 import type { TaskCompletionEvent } from '@mosaicstack/telemetry-semconv';
 import Database from 'better-sqlite3';
 import { AggregateFolder } from './aggregate-folder.js';
+import { durationBin } from './duration-bin.js';
 import {
   type BucketStatistics,
   type DimensionFilter,
   PredictionStatistics,
 } from './prediction-statistics.js';
 import { applySchema } from './store-schema.js';
-import { type Summary, type SummaryQuery, summarize } from './summarize.js';
+import type { TaskFilter } from './task-filter.js';
 import { type TaskPage, type TaskQuery, TaskReader } from './task-reader.js';
+import { TaskStatistics } from './task-statistics.js';
 
 /** Bucket ids remembered per process; past this many distinct buckets the memo starts over. */
 const MAX_MEMO_BUCKETS = 10_000;
@@ -29,12 +31,18 @@ export class EventStore {
   readonly #folder: AggregateFolder;
   readonly #statistics: PredictionStatistics;
   readonly #tasks: TaskReader;
+  readonly #taskStatistics: TaskStatistics;
 
   /** Opens (and creates or migrates when needed) the database at `path`; WAL journal for files. */
   constructor(path: string) {
     this.#db = new Database(path);
     try {
       if (path !== ':memory:' && path !== '') this.#db.pragma('journal_mode = WAL');
+      // The two SQL functions the web view's aggregates use (see task-statistics.ts).
+      this.#db.function('duration_bin', { deterministic: true }, (ms) => durationBin(Number(ms)));
+      this.#db.function('slot_of', { deterministic: true }, (t, shift, length) =>
+        Math.floor((Number(t) + Number(shift)) / Number(length)),
+      );
       this.#db.pragma('synchronous = NORMAL');
       applySchema(this.#db);
     } catch (error) {
@@ -66,6 +74,7 @@ export class EventStore {
     this.#folder = new AggregateFolder(this.#db);
     this.#statistics = new PredictionStatistics(this.#db);
     this.#tasks = new TaskReader(this.#db);
+    this.#taskStatistics = new TaskStatistics(this.#db);
   }
 
   /**
@@ -107,15 +116,15 @@ export class EventStore {
     return this.#statistics.of(filter);
   }
 
-  /** One page of stored tasks, newest first. */
+  /** One page of stored tasks in the asked order. */
   tasks(query: TaskQuery): TaskPage {
     return this.#tasks.page(query);
   }
 
-  /** Totals over time and per task type and model (hour resolution for the time range). */
-  summary(query: SummaryQuery): Summary {
+  /** Runs `read` on the web view's aggregates once every stored event is folded into them. */
+  aggregate<T>(read: (statistics: TaskStatistics) => T): T {
     this.fold();
-    return summarize(this.#db, query, this.count());
+    return read(this.#taskStatistics);
   }
 
   /** Reads `key` from the meta table, storing `create()` first when it is absent. */
@@ -161,4 +170,4 @@ export class EventStore {
   }
 }
 
-export type { DimensionFilter };
+export type { DimensionFilter, TaskFilter };
