@@ -37,7 +37,7 @@ export interface EventDelivery {
   shutdown(): Promise<void>;
 }
 
-/** Wiring for the in-process exporter and tests; not part of the public options. */
+/** Parts for the in-process exporter and tests; not part of the public options. */
 export interface EventDeliveryOptions {
   /** Self-metrics to record on, shared with the exporter's conversion. */
   readonly metrics?: SelfMetrics;
@@ -63,7 +63,8 @@ export function createEventDelivery(config: ResolvedMosaicConfig): EventDelivery
 export class BatchEventDelivery implements EventDelivery {
   private readonly transport: Transport | undefined;
   private readonly carryOver: CarryOverBuffer;
-  private readonly metrics: SelfMetrics;
+  /** Self-metrics of this delivery, shared with the exporter's conversion. */
+  readonly metrics: SelfMetrics;
   private readonly startWindowMs: number;
   private readonly pending = new Set<Promise<void>>();
   /** Aborted when a flush or shutdown deadline passes: every request in flight is abandoned. */
@@ -89,6 +90,11 @@ export class BatchEventDelivery implements EventDelivery {
   /** Events waiting in the carry-over for the next delivery. */
   get carryOverSize(): number {
     return this.carryOver.size;
+  }
+
+  /** Whether the delivery has been shut down (later deliveries are dropped, reported). */
+  get isShutDown(): boolean {
+    return this.isShutdown;
   }
 
   deliver(events: readonly TaskCompletionEvent[]): Promise<void> {
@@ -319,7 +325,7 @@ export class BatchEventDelivery implements EventDelivery {
     }
   }
 
-  /** Counts and reports `count` events lost before they reached the delivery (see ExporterLink). */
+  /** Counts and reports `count` events a processor in front dropped before they reached it. */
   lost(count: number, why: string): void {
     this.lose(count, why);
   }

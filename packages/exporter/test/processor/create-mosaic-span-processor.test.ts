@@ -10,10 +10,10 @@ import {
   startRecordingServer,
 } from '../../../../test/support/recording-server.js';
 import { MosaicSpanExporter } from '../../src/exporter/mosaic-span-exporter.js';
-import { withTestSeams } from '../../src/exporter/test-seams.js';
 import { createMosaicSpanProcessor } from '../../src/processor/create-mosaic-span-processor.js';
 import { MosaicSpanProcessor } from '../../src/processor/mosaic-span-processor.js';
 import { NOOP_SPAN_PROCESSOR } from '../../src/processor/noop-span-processor.js';
+import { processorWithFastRetries } from '../support/fast-retries.js';
 
 const events = (server: RecordingServer) =>
   server.requests.flatMap(
@@ -84,9 +84,7 @@ describe('createMosaicSpanProcessor', () => {
       server.respondWith((req) => (up ? acceptAll(req) : { status: 503 }));
       const provider = new BasicTracerProvider({
         spanProcessors: [
-          createMosaicSpanProcessor(
-            withTestSeams({ ...testConfig(server.url), maxRetries: 0 }, { retryBaseDelayMs: 10 }),
-          ),
+          processorWithFastRetries({ ...testConfig(server.url), maxRetries: 0 }, 10),
         ],
       });
       const tracer = provider.getTracer('app');
