@@ -2,7 +2,8 @@ import type { ExportMode } from '../types.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-const MODES: ReadonlySet<string> = new Set(['batch', 'immediate']);
+/** The values `exportMode` takes. */
+export const EXPORT_MODES: ReadonlySet<string> = new Set(['batch', 'immediate']);
 
 /**
  * Env variables that mark a process which may be stopped or frozen right after a request: a
@@ -11,29 +12,7 @@ const MODES: ReadonlySet<string> = new Set(['batch', 'immediate']);
  */
 const SHORT_LIVED_MARKERS = ['NEXT_RUNTIME', 'AWS_LAMBDA_FUNCTION_NAME', 'VERCEL'] as const;
 
-/**
- * Decides `exportMode`: the option, then `MOSAIC_TELEMETRY_EXPORT_MODE`, then `immediate` in a
- * Next.js server or a serverless function (see `SHORT_LIVED_MARKERS`), else `batch`.
- */
-export function readExportMode(
-  option: unknown,
-  env: Env,
-  problems: string[],
-  warnings: string[],
-): ExportMode {
-  if (option !== undefined && option !== null) {
-    if (typeof option === 'string' && MODES.has(option)) return option as ExportMode;
-    problems.push(
-      `exportMode: expected 'batch' or 'immediate', got ${JSON.stringify(option) ?? typeof option}; fix the option or remove it`,
-    );
-    return 'batch';
-  }
-  const raw = env.MOSAIC_TELEMETRY_EXPORT_MODE?.trim().toLowerCase();
-  if (raw !== undefined && raw !== '') {
-    if (MODES.has(raw)) return raw as ExportMode;
-    warnings.push(
-      `MOSAIC_TELEMETRY_EXPORT_MODE: expected batch or immediate, got ${JSON.stringify(raw)}; using the default`,
-    );
-  }
+/** The default `exportMode`: `immediate` in a Next.js server or a serverless function, else `batch`. */
+export function defaultExportMode(env: Env): ExportMode {
   return SHORT_LIVED_MARKERS.some((name) => (env[name] ?? '') !== '') ? 'immediate' : 'batch';
 }
