@@ -46,6 +46,19 @@ describe('createMosaicSpanProcessor', () => {
       await provider.shutdown();
     });
 
+    it('posts to /v1/events/batch when the serverUrl already ends in /v1/', async () => {
+      const provider = new BasicTracerProvider({
+        spanProcessors: [createMosaicSpanProcessor(testConfig(`${server.url}/v1/`))],
+      });
+      provider
+        .getTracer('app')
+        .startSpan('task', { attributes: { 'mosaic.task.type': 'testing' } })
+        .end();
+      await provider.forceFlush();
+      expect(server.requests.map((r) => r.url)).toEqual(['/v1/events/batch']);
+      await provider.shutdown();
+    });
+
     it('exports a span that became a task only after it started', async () => {
       const provider = new BasicTracerProvider({
         spanProcessors: [createMosaicSpanProcessor(testConfig(server.url))],
