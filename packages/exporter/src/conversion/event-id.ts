@@ -8,10 +8,12 @@ export const EVENT_ID_NAMESPACE = '2ade34d3-db07-4987-b6af-f7a95d46bc65';
 /** Namespace of the ids of spans whose ids are not hex of the OTel lengths (hashed as JSON). */
 export const MALFORMED_ID_NAMESPACE = '5658e5ae-fc33-4dff-b6e3-6e9ead941714';
 
-const NAMESPACE_BYTES = Buffer.from(EVENT_ID_NAMESPACE.replaceAll('-', ''), 'hex');
+/** The message hashed for a well-formed span: namespace, then trace and span id bytes (reused). */
+const message = Buffer.alloc(40);
+message.write(EVENT_ID_NAMESPACE.replaceAll('-', ''), 'hex');
 const MALFORMED_NAMESPACE_BYTES = Buffer.from(MALFORMED_ID_NAMESPACE.replaceAll('-', ''), 'hex');
-const TRACE_ID = /^[0-9a-f]{32}$/;
-const SPAN_ID = /^[0-9a-f]{16}$/;
+const TRACE_ID = /^[0-9a-f]{32}$/i;
+const SPAN_ID = /^[0-9a-f]{16}$/i;
 
 /** The first 128 bits of a SHA-256 digest as a UUID with version 8 and the RFC 9562 variant. */
 function uuidOf(digest: Buffer): string {
@@ -31,12 +33,11 @@ function uuidOf(digest: Buffer): string {
  */
 export function eventIdFor(traceId: string, spanId: string): string {
   if (traceId.length === 32 && spanId.length === 16) {
-    const t = traceId.toLowerCase();
-    const s = spanId.toLowerCase();
-    if (TRACE_ID.test(t) && SPAN_ID.test(s)) {
-      return uuidOf(
-        createHash('sha256').update(NAMESPACE_BYTES).update(`${t}${s}`, 'hex').digest(),
-      );
+    // Upper-case hex gives the same bytes as lower-case.
+    if (TRACE_ID.test(traceId) && SPAN_ID.test(spanId)) {
+      message.write(traceId, 16, 'hex');
+      message.write(spanId, 32, 'hex');
+      return uuidOf(createHash('sha256').update(message).digest());
     }
   }
   return uuidOf(
