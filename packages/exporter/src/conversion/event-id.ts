@@ -15,12 +15,12 @@ const MALFORMED_NAMESPACE_BYTES = Buffer.from(MALFORMED_ID_NAMESPACE.replaceAll(
 const TRACE_ID = /^[0-9a-f]{32}$/i;
 const SPAN_ID = /^[0-9a-f]{16}$/i;
 
-/** The first 128 bits of a SHA-256 digest as a UUID with version 8 and the RFC 9562 variant. */
-function uuidOf(digest: Buffer): string {
-  digest[6] = ((digest[6] as number) & 0x0f) | 0x80;
-  digest[8] = ((digest[8] as number) & 0x3f) | 0x80;
-  const hex = digest.toString('hex', 0, 16);
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+/** The variant digit (RFC 9562: bits 10xx) by the value of the digest's hex digit it replaces. */
+const VARIANT = '89ab89ab89ab89ab';
+
+/** The first 128 bits of a hex SHA-256 digest as a UUID with version 8 and the RFC 9562 variant. */
+function uuidOf(hex: string): string {
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${VARIANT[Number.parseInt(hex[16] as string, 16)]}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
 /**
@@ -37,13 +37,13 @@ export function eventIdFor(traceId: string, spanId: string): string {
     if (TRACE_ID.test(traceId) && SPAN_ID.test(spanId)) {
       message.write(traceId, 16, 'hex');
       message.write(spanId, 32, 'hex');
-      return uuidOf(createHash('sha256').update(message).digest());
+      return uuidOf(createHash('sha256').update(message).digest('hex'));
     }
   }
   return uuidOf(
     createHash('sha256')
       .update(MALFORMED_NAMESPACE_BYTES)
       .update(JSON.stringify([traceId, spanId]) ?? '', 'utf8')
-      .digest(),
+      .digest('hex'),
   );
 }
