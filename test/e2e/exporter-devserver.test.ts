@@ -2,33 +2,28 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type DevServer, startDevServer } from '@mosaicstack/telemetry-devserver';
-import {
-  createMosaicSpanProcessor,
-  type MosaicDeliveryError,
-} from '@mosaicstack/telemetry-exporter';
+import type { MosaicDeliveryError } from '@mosaicstack/telemetry-exporter';
 import { validateTaskCompletionEvent } from '@mosaicstack/telemetry-semconv';
 import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 import { afterEach, describe, expect, it } from 'vitest';
-import { withTestSeams } from '../../packages/exporter/src/exporter/test-seams.js';
+import { processorWithFastRetries } from '../../packages/exporter/test/support/fast-retries.js';
 
 const OTHER_INSTANCE = '7c9e6679-7425-40de-944b-e07fc1f90ae7';
 
 function setup(server: DevServer, extra: Record<string, unknown> = {}) {
   const errors: MosaicDeliveryError[] = [];
-  const processor = createMosaicSpanProcessor(
-    withTestSeams(
-      {
-        enabled: true,
-        serverUrl: server.url,
-        apiKey: server.apiKey,
-        instanceId: server.instanceId,
-        harness: 'claude_code',
-        submitIntervalMs: 60_000,
-        onError: (e) => errors.push(e),
-        ...extra,
-      },
-      { retryBaseDelayMs: 20 },
-    ),
+  const processor = processorWithFastRetries(
+    {
+      enabled: true,
+      serverUrl: server.url,
+      apiKey: server.apiKey,
+      instanceId: server.instanceId,
+      harness: 'claude_code',
+      submitIntervalMs: 60_000,
+      onError: (e) => errors.push(e),
+      ...extra,
+    },
+    20,
   );
   const provider = new BasicTracerProvider({ spanProcessors: [processor] });
   const tracer = provider.getTracer('e2e');

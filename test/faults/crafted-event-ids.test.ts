@@ -1,11 +1,8 @@
 import { type DevServer, startDevServer } from '@mosaicstack/telemetry-devserver';
-import {
-  createMosaicSpanProcessor,
-  type MosaicDeliveryError,
-} from '@mosaicstack/telemetry-exporter';
+import type { MosaicDeliveryError } from '@mosaicstack/telemetry-exporter';
 import { BasicTracerProvider, type IdGenerator } from '@opentelemetry/sdk-trace-base';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { withTestSeams } from '../../packages/exporter/src/exporter/test-seams.js';
+import { processorWithFastRetries } from '../../packages/exporter/test/support/fast-retries.js';
 import { watchProcess } from './fault-harness.js';
 
 /** Hands out the given (trace id, span id) pairs, one per root span, in order. */
@@ -21,18 +18,16 @@ function craftedIds(pairs: ReadonlyArray<readonly [string, string]>): IdGenerato
 /** A host whose root spans get the crafted ids; `run` records one task per pair and flushes. */
 async function run(server: DevServer, pairs: ReadonlyArray<readonly [string, string]>) {
   const errors: MosaicDeliveryError[] = [];
-  const processor = createMosaicSpanProcessor(
-    withTestSeams(
-      {
-        enabled: true,
-        serverUrl: server.url,
-        apiKey: server.apiKey,
-        instanceId: server.instanceId,
-        submitIntervalMs: 60_000,
-        onError: (e) => errors.push(e),
-      },
-      { retryBaseDelayMs: 10 },
-    ),
+  const processor = processorWithFastRetries(
+    {
+      enabled: true,
+      serverUrl: server.url,
+      apiKey: server.apiKey,
+      instanceId: server.instanceId,
+      submitIntervalMs: 60_000,
+      onError: (e) => errors.push(e),
+    },
+    10,
   );
   const provider = new BasicTracerProvider({
     spanProcessors: [processor],

@@ -1,16 +1,15 @@
 import { createServer } from 'node:net';
 import type { DevServer } from '@mosaicstack/telemetry-devserver';
-import {
-  createMosaicSpanProcessor,
-  type MosaicDeliveryError,
-  type MosaicTelemetryConfig,
-  type SpanProcessorLike,
+import type {
+  MosaicDeliveryError,
+  MosaicTelemetryConfig,
+  SpanProcessorLike,
 } from '@mosaicstack/telemetry-exporter';
 import { validateTaskCompletionEvent } from '@mosaicstack/telemetry-semconv';
 import { context, trace } from '@opentelemetry/api';
 import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 import { expect } from 'vitest';
-import { withTestSeams } from '../../packages/exporter/src/exporter/test-seams.js';
+import { processorWithFastRetries } from '../../packages/exporter/test/support/fast-retries.js';
 
 /** Credentials the fault tests give every devserver they start, so a restart keeps them. */
 export const API_KEY = 'fa'.repeat(32);
@@ -75,21 +74,19 @@ const FAST: MosaicTelemetryConfig = {
 export function startHost(url: string, options: MosaicTelemetryConfig = {}): FaultHost {
   const errors: MosaicDeliveryError[] = [];
   const thrown: unknown[] = [];
-  const processor = createMosaicSpanProcessor(
-    withTestSeams(
-      {
-        enabled: true,
-        serverUrl: url,
-        apiKey: API_KEY,
-        instanceId: INSTANCE_ID,
-        harness: 'claude_code',
-        submitIntervalMs: 60_000,
-        onError: (e) => errors.push(e),
-        ...FAST,
-        ...options,
-      },
-      { retryBaseDelayMs: 10 },
-    ),
+  const processor = processorWithFastRetries(
+    {
+      enabled: true,
+      serverUrl: url,
+      apiKey: API_KEY,
+      instanceId: INSTANCE_ID,
+      harness: 'claude_code',
+      submitIntervalMs: 60_000,
+      onError: (e) => errors.push(e),
+      ...FAST,
+      ...options,
+    },
+    10,
   );
   const provider = new BasicTracerProvider({ spanProcessors: [processor] });
   const tracer = provider.getTracer('faults');

@@ -1,14 +1,13 @@
 import type { AddressInfo } from 'node:net';
 import net from 'node:net';
 import {
-  createMosaicSpanProcessor,
   type MosaicDeliveryError,
   MosaicSpanExporter,
   type MosaicTelemetryConfig,
 } from '@mosaicstack/telemetry-exporter';
 import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { withTestSeams } from '../../packages/exporter/src/exporter/test-seams.js';
+import { processorWithFastRetries } from '../../packages/exporter/test/support/fast-retries.js';
 import { finishedSpans, testConfig } from '../support/finished-spans.js';
 import {
   acceptAll,
@@ -24,9 +23,7 @@ const idsOf = (req: RecordedRequest) =>
 /** A host with our processor on a real provider, recording `n` task spans at once. */
 function host(config: MosaicTelemetryConfig) {
   const errors: MosaicDeliveryError[] = [];
-  const processor = createMosaicSpanProcessor(
-    withTestSeams({ ...config, onError: (e) => errors.push(e) }, { retryBaseDelayMs: 5 }),
-  );
+  const processor = processorWithFastRetries({ ...config, onError: (e) => errors.push(e) }, 5);
   const provider = new BasicTracerProvider({ spanProcessors: [processor] });
   const tracer = provider.getTracer('hostile');
   return {
@@ -106,9 +103,11 @@ describe('MosaicSpanProcessor against hostile answers', () => {
         status: 200,
         body: '{"accepted":0,"rejected":1,"results":[{"event_id":{"toString":1},"status":"rejected"}]}',
       }));
-      const exporter = new MosaicSpanExporter(
-        withTestSeams({ ...testConfig(server.url), maxRetries: 0, onError: () => {} }, {}),
-      );
+      const exporter = new MosaicSpanExporter({
+        ...testConfig(server.url),
+        maxRetries: 0,
+        onError: () => {},
+      });
       await new Promise((resolve) => exporter.export(finishedSpans([{}]), resolve));
       expect(exporter.carryOverSize).toBe(1);
       await expect(exporter.forceFlush()).resolves.toBeUndefined();

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import {
-  createMosaicSpanProcessor,
   MosaicSpanExporter,
   MosaicSpanProcessor,
   type MosaicTelemetryConfig,
@@ -10,7 +9,7 @@ import {
 import { Harness } from '@mosaicstack/telemetry-semconv';
 import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
-import { withTestSeams } from '../../packages/exporter/src/exporter/test-seams.js';
+import { processorWithFastRetries } from '../../packages/exporter/test/support/fast-retries.js';
 import { captureDiag } from '../support/captured-diag.js';
 import { EXPORTER_ENV_NAMES } from '../support/exporter-env.js';
 import { anyNumber } from './arbitraries.js';
@@ -273,9 +272,7 @@ describe('createMosaicSpanProcessor', () => {
             for (const name of EXPORTER_ENV_NAMES) vi.stubEnv(name, env[name]);
             try {
               const expected = resolveConfig(config, process.env);
-              const processor = createMosaicSpanProcessor(
-                withTestSeams(config, { retryBaseDelayMs: 1 }),
-              );
+              const processor = processorWithFastRetries(config, 1);
               expect(processor instanceof MosaicSpanProcessor).toBe(expected.enabled);
               if (expected.enabled) enabledRuns++;
               await processor.forceFlush();

@@ -1,15 +1,12 @@
 import { type DevServer, startDevServer } from '@mosaicstack/telemetry-devserver';
-import {
-  createMosaicSpanProcessor,
-  type MosaicDeliveryError,
-} from '@mosaicstack/telemetry-exporter';
+import type { MosaicDeliveryError } from '@mosaicstack/telemetry-exporter';
 import { Provider, validateTaskCompletionEvent } from '@mosaicstack/telemetry-semconv';
 import { type Attributes, context, trace } from '@opentelemetry/api';
 import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { withTestSeams } from '../../packages/exporter/src/exporter/test-seams.js';
 import { readModelCall } from '../../packages/exporter/src/usage/llm-call-usage.js';
+import { processorWithFastRetries } from '../../packages/exporter/test/support/fast-retries.js';
 import { finishedSpans } from '../support/finished-spans.js';
 
 const WIRE: ReadonlySet<string> = new Set(Object.values(Provider));
@@ -132,18 +129,16 @@ interface Case {
  */
 async function deliver(server: DevServer, cases: readonly Case[]) {
   const errors: MosaicDeliveryError[] = [];
-  const processor = createMosaicSpanProcessor(
-    withTestSeams(
-      {
-        enabled: true,
-        serverUrl: server.url,
-        apiKey: server.apiKey,
-        instanceId: server.instanceId,
-        submitIntervalMs: 60_000,
-        onError: (e) => errors.push(e),
-      },
-      { retryBaseDelayMs: 10 },
-    ),
+  const processor = processorWithFastRetries(
+    {
+      enabled: true,
+      serverUrl: server.url,
+      apiKey: server.apiKey,
+      instanceId: server.instanceId,
+      submitIntervalMs: 60_000,
+      onError: (e) => errors.push(e),
+    },
+    10,
   );
   const provider = new BasicTracerProvider({ spanProcessors: [processor] });
   const tracer = provider.getTracer('hostile-names');

@@ -1,13 +1,9 @@
 import { createHash } from 'node:crypto';
-import {
-  createMosaicSpanProcessor,
-  type MosaicDeliveryError,
-  MosaicPredictions,
-} from '@mosaicstack/telemetry-exporter';
+import { type MosaicDeliveryError, MosaicPredictions } from '@mosaicstack/telemetry-exporter';
 import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { withTestSeams } from '../../packages/exporter/src/exporter/test-seams.js';
+import { processorWithFastRetries } from '../../packages/exporter/test/support/fast-retries.js';
 import { captureDiag } from '../support/captured-diag.js';
 import { EXPORTER_ENV_NAMES } from '../support/exporter-env.js';
 import { type RecordingServer, startRecordingServer } from '../support/recording-server.js';
@@ -86,9 +82,7 @@ describe('key redaction', () => {
                   maxRetries: 1,
                   onError: (e: MosaicDeliveryError) => errors.push(e),
                 };
-                const processor = createMosaicSpanProcessor(
-                  withTestSeams(config, { retryBaseDelayMs: 1 }),
-                );
+                const processor = processorWithFastRetries(config, 1);
                 const provider = new BasicTracerProvider({ spanProcessors: [processor] });
                 const tracer = provider.getTracer('t');
                 tracer.startSpan('task', { attributes: { 'mosaic.task.type': 'testing' } }).end();

@@ -1,13 +1,10 @@
 import { type DevServer, startDevServer } from '@mosaicstack/telemetry-devserver';
-import {
-  createMosaicSpanProcessor,
-  type MosaicDeliveryError,
-} from '@mosaicstack/telemetry-exporter';
+import type { MosaicDeliveryError } from '@mosaicstack/telemetry-exporter';
 import { validateTaskCompletionEvent } from '@mosaicstack/telemetry-semconv';
 import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { withTestSeams } from '../../packages/exporter/src/exporter/test-seams.js';
+import { processorWithFastRetries } from '../../packages/exporter/test/support/fast-retries.js';
 import { captureDiag } from '../support/captured-diag.js';
 
 /** RFC 3339 `date-time` in UTC with milliseconds: four-digit year. */
@@ -42,18 +39,16 @@ describe('createMosaicSpanProcessor', () => {
           fc.asyncProperty(fc.array(endTime, { minLength: 1, maxLength: 8 }), async (times) => {
             const errors: MosaicDeliveryError[] = [];
             const firstLine = diag.lines.length;
-            const processor = createMosaicSpanProcessor(
-              withTestSeams(
-                {
-                  enabled: true,
-                  serverUrl: server.url,
-                  apiKey: server.apiKey,
-                  instanceId: server.instanceId,
-                  submitIntervalMs: 60_000,
-                  onError: (e) => errors.push(e),
-                },
-                { retryBaseDelayMs: 10 },
-              ),
+            const processor = processorWithFastRetries(
+              {
+                enabled: true,
+                serverUrl: server.url,
+                apiKey: server.apiKey,
+                instanceId: server.instanceId,
+                submitIntervalMs: 60_000,
+                onError: (e) => errors.push(e),
+              },
+              10,
             );
             const provider = new BasicTracerProvider({ spanProcessors: [processor] });
             const tracer = provider.getTracer('span-times');

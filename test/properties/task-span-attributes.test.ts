@@ -1,8 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import {
-  createMosaicSpanProcessor,
-  type MosaicDeliveryError,
-} from '@mosaicstack/telemetry-exporter';
+import type { MosaicDeliveryError } from '@mosaicstack/telemetry-exporter';
 import {
   TASK_COMPLETION_EVENT_FIELDS,
   TaskType,
@@ -12,7 +9,7 @@ import { type Attributes, context, SpanStatusCode, trace } from '@opentelemetry/
 import { BasicTracerProvider, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { withTestSeams } from '../../packages/exporter/src/exporter/test-seams.js';
+import { processorWithFastRetries } from '../../packages/exporter/test/support/fast-retries.js';
 import { captureDiag } from '../support/captured-diag.js';
 import { testConfig } from '../support/finished-spans.js';
 import { type RecordingServer, startRecordingServer } from '../support/recording-server.js';
@@ -76,11 +73,9 @@ describe('createMosaicSpanProcessor', () => {
             async (specs, dryRun) => {
               const first = server.requests.length;
               const firstLine = diag.lines.length;
-              const processor = createMosaicSpanProcessor(
-                withTestSeams(
-                  { ...config, dryRun, onError: (e) => errors.push(e) },
-                  { retryBaseDelayMs: 1 },
-                ),
+              const processor = processorWithFastRetries(
+                { ...config, dryRun, onError: (e) => errors.push(e) },
+                1,
               );
               const provider = new BasicTracerProvider({ spanProcessors: [processor] });
               const tracer = provider.getTracer(`tracer-${MARKER}`);

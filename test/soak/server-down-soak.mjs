@@ -53,8 +53,6 @@ diag.setLogger(
 const errorsByKind = {};
 let carryOverDropped = 0;
 const port = await closedPort();
-// Fast retries through the exporter's test seam (a registry symbol, reachable from the build).
-const TEST_SEAMS = Symbol.for('@mosaicstack/telemetry-exporter.test-seams');
 const processor = createMosaicSpanProcessor({
   enabled: true,
   serverUrl: `http://127.0.0.1:${port}`,
@@ -68,7 +66,6 @@ const processor = createMosaicSpanProcessor({
     errorsByKind[error.kind] = (errorsByKind[error.kind] ?? 0) + 1;
     if (error.kind === 'dropped') carryOverDropped += error.eventCount;
   },
-  [TEST_SEAMS]: { retryBaseDelayMs: 1 },
 });
 const provider = new BasicTracerProvider({ spanProcessors: [processor] });
 const tracer = provider.getTracer('soak');

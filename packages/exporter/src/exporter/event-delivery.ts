@@ -2,7 +2,6 @@ import type { TaskCompletionEvent } from '@mosaicstack/telemetry-semconv';
 import { reportConfig } from '../config/report-config.js';
 import { logger } from '../otel/diag-logger.js';
 import { asError } from '../otel/safe-call.js';
-import { Cancellation } from '../transport/cancellation.js';
 import { createServerTransport } from '../transport/create-server-transport.js';
 import { DeliveryError } from '../transport/delivery-error.js';
 import type { Transport } from '../transport/http-transport.js';
@@ -38,7 +37,7 @@ export interface EventDelivery {
   shutdown(): Promise<void>;
 }
 
-/** Wiring for the in-process exporter and tests; not part of the public options. */
+/** Parts for the in-process exporter and tests; not part of the public options. */
 export interface EventDeliveryOptions {
   /** Self-metrics to record on, shared with the exporter's conversion. */
   readonly metrics?: SelfMetrics;
@@ -64,11 +63,12 @@ export function createEventDelivery(config: ResolvedMosaicConfig): EventDelivery
 export class BatchEventDelivery implements EventDelivery {
   private readonly transport: Transport | undefined;
   private readonly carryOver: CarryOverBuffer;
-  private readonly metrics: SelfMetrics;
+  /** Self-metrics of this delivery, shared with the exporter's conversion. */
+  readonly metrics: SelfMetrics;
   private readonly startWindowMs: number;
   private readonly pending = new Set<Promise<void>>();
-  /** Cancelled when a flush or shutdown deadline passes: every request in flight is abandoned. */
-  private deadline = new Cancellation();
+  /** Aborted when a flush or shutdown deadline passes: every request in flight is abandoned. */
+  private deadline = new AbortController();
   private openWindows = 0;
   private windowEnd = Number.POSITIVE_INFINITY;
   private deadlineTimer: ReturnType<typeof setTimeout> | undefined;
@@ -90,6 +90,11 @@ export class BatchEventDelivery implements EventDelivery {
   /** Events waiting in the carry-over for the next delivery. */
   get carryOverSize(): number {
     return this.carryOver.size;
+  }
+
+  /** Whether the delivery has been shut down (later deliveries are dropped, reported). */
+  get isShutDown(): boolean {
+    return this.isShutdown;
   }
 
   deliver(events: readonly TaskCompletionEvent[]): Promise<void> {
@@ -125,18 +130,15 @@ export class BatchEventDelivery implements EventDelivery {
       const work = (async () => {
         await settleStep(step);
         await this.settle();
-        if (this.carryOver.size > 0 && !this.deadline.cancelled) {
+        if (this.carryOver.size > 0 && !this.deadline.signal.aborted) {
           await this.track(this.run([]));
         }
       })();
-      await raceDeadline(work, this.deadline);
-      if (this.deadline.cancelled) {
+      await raceDeadline(work, this.deadline.signal);
+      if (this.deadline.signal.aborted) {
         // Past the deadline every wait is abandoned at once, so the rest of the step (the BSP
         // handing over what it still holds) takes moments: give it those, then stop waiting.
-        const grace = new Cancellation();
-        const timer = setTimeout(() => grace.cancel(), AFTER_DEADLINE_GRACE_MS);
-        await raceDeadline(work, grace);
-        clearTimeout(timer);
+        await raceDeadline(work, AbortSignal.timeout(AFTER_DEADLINE_GRACE_MS));
       }
       await this.settle();
     } catch (error) {
@@ -168,7 +170,7 @@ export class BatchEventDelivery implements EventDelivery {
     this.windowEnd = end;
     if (this.deadlineTimer !== undefined) clearTimeout(this.deadlineTimer);
     const deadline = this.deadline;
-    this.deadlineTimer = setTimeout(() => deadline.cancel(), end - Date.now());
+    this.deadlineTimer = setTimeout(() => deadline.abort(), end - Date.now());
     this.deadlineTimer.unref?.();
   }
 
@@ -177,7 +179,7 @@ export class BatchEventDelivery implements EventDelivery {
     if (this.deadlineTimer !== undefined) clearTimeout(this.deadlineTimer);
     this.deadlineTimer = undefined;
     this.windowEnd = Number.POSITIVE_INFINITY;
-    if (this.deadline.cancelled) this.deadline = new Cancellation();
+    if (this.deadline.signal.aborted) this.deadline = new AbortController();
   }
 
   private async run(fresh: readonly TaskCompletionEvent[]): Promise<void> {
@@ -194,11 +196,11 @@ export class BatchEventDelivery implements EventDelivery {
     if (events.length === 0) return;
     // Requests start only within the start window (each then ends within its retry budget, so
     // the delivery within its budget), and none once a flush deadline has passed.
-    const deadline = this.deadline;
+    const deadline = this.deadline.signal;
     const lastStart = Date.now() + this.startWindowMs;
     const abandoned: TaskCompletionEvent[] = [];
     const sendChunk = async (chunk: readonly TaskCompletionEvent[]) => {
-      if (deadline.cancelled || Date.now() > lastStart) abandoned.push(...chunk);
+      if (deadline.aborted || Date.now() > lastStart) abandoned.push(...chunk);
       else await this.sendChunk(chunk, deadline);
     };
     const { batchSize } = this.config;
@@ -228,7 +230,7 @@ export class BatchEventDelivery implements EventDelivery {
   /** Sends one request's worth of events; afterwards each is delivered, carried over or reported. */
   private async sendChunk(
     chunk: readonly TaskCompletionEvent[],
-    deadline: Cancellation,
+    deadline: AbortSignal,
   ): Promise<void> {
     const body = eventBatchJson(chunk);
     if (this.transport === undefined) {
@@ -323,7 +325,7 @@ export class BatchEventDelivery implements EventDelivery {
     }
   }
 
-  /** Counts and reports `count` events lost before they reached the delivery (see ExporterLink). */
+  /** Counts and reports `count` events a processor in front dropped before they reached it. */
   lost(count: number, why: string): void {
     this.lose(count, why);
   }
@@ -359,19 +361,15 @@ async function settleStep(step: () => Promise<void>): Promise<void> {
   }
 }
 
-/** Waits for `work`, or until `deadline` is cancelled, whichever comes first. */
-function raceDeadline(work: Promise<void>, deadline: Cancellation): Promise<void> {
+/** Waits for `work`, or until `deadline` is aborted, whichever comes first. */
+function raceDeadline(work: Promise<void>, deadline: AbortSignal): Promise<void> {
+  if (deadline.aborted) return Promise.resolve();
   return new Promise((resolve) => {
-    const unregister = deadline.onCancel(resolve);
-    void work.then(
-      () => {
-        unregister();
-        resolve();
-      },
-      () => {
-        unregister();
-        resolve();
-      },
-    );
+    const done = () => {
+      deadline.removeEventListener('abort', done);
+      resolve();
+    };
+    deadline.addEventListener('abort', done, { once: true });
+    void work.then(done, done);
   });
 }

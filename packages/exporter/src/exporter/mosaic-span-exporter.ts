@@ -16,9 +16,13 @@ import {
 import { asError, safeCall } from '../otel/safe-call.js';
 import type { MosaicTelemetryConfig, ResolvedMosaicConfig } from '../types.js';
 import { BatchEventDelivery } from './event-delivery.js';
-import { setExporterLink, wiringOf } from './exporter-link.js';
-import { createSelfMetrics, type SelfMetrics } from './self-metrics.js';
-import { testSeamsOf } from './test-seams.js';
+import type { SelfMetrics } from './self-metrics.js';
+
+/** What the pipeline's exporter is built from besides its resolved config. */
+export interface ExporterInputs {
+  readonly delivery: BatchEventDelivery;
+  readonly usageStore: TaskUsageStore;
+}
 
 /**
  * An OTel `SpanExporter` that turns task spans into schema-1.0 events and submits them to
@@ -37,41 +41,34 @@ import { testSeamsOf } from './test-seams.js';
  * ```
  */
 export class MosaicSpanExporter implements SpanExporterLike {
-  private readonly delivery: BatchEventDelivery;
-  private readonly metrics: SelfMetrics = createSelfMetrics();
+  /** The delivery its events go through; a `MosaicSpanProcessor` in front flushes through it. */
+  readonly delivery: BatchEventDelivery;
+  /** Folded usage per task span: written by the processor in front, read here per span. */
+  readonly usageStore: TaskUsageStore;
+  private readonly metrics: SelfMetrics;
   private readonly logCorrectionOnce = createLogOnce();
-  private isShutdown = false;
   private readonly config: ResolvedMosaicConfig;
-  private readonly usage: TaskUsageStore;
 
   /**
    * @param config options; each also comes from env or a default (see `resolveConfig`). Its
    * problems and warnings are logged once.
    */
-  constructor(config?: MosaicTelemetryConfig) {
-    // Built by createMosaicSpanProcessor: the config already resolved, the usage store shared.
-    const wired = wiringOf(config);
-    const { resolved, usage, retryBaseDelayMs } = wired ?? {
-      resolved: resolveConfig(config),
-      usage: new WeakMap(),
-      retryBaseDelayMs: testSeamsOf(config).retryBaseDelayMs,
-    };
-    if (wired === undefined) reportConfig(resolved);
-    this.config = resolved;
-    this.usage = usage;
-    this.delivery = new BatchEventDelivery(resolved, {
-      metrics: this.metrics,
-      ...(retryBaseDelayMs === undefined ? {} : { retryBaseDelayMs }),
-    });
-    setExporterLink(this, {
-      usage,
-      flushAfter: (step) => this.delivery.withinDeadline(step),
-      shutdownAfter: async (step) => {
-        await this.delivery.shutdownAfter(step);
-        this.isShutdown = true;
-      },
-      lost: (count, why) => this.delivery.lost(count, why),
-    });
+  constructor(config?: MosaicTelemetryConfig);
+  /** A config resolved (and reported) already, with its delivery and usage store: the pipeline's. */
+  constructor(config: ResolvedMosaicConfig, parts: ExporterInputs);
+  constructor(config?: MosaicTelemetryConfig | ResolvedMosaicConfig, parts?: ExporterInputs) {
+    if (parts === undefined) {
+      const resolved = resolveConfig(config as MosaicTelemetryConfig | undefined);
+      reportConfig(resolved);
+      this.config = resolved;
+      this.delivery = new BatchEventDelivery(resolved);
+      this.usageStore = new WeakMap();
+    } else {
+      this.config = config as ResolvedMosaicConfig;
+      this.delivery = parts.delivery;
+      this.usageStore = parts.usageStore;
+    }
+    this.metrics = this.delivery.metrics;
   }
 
   /** Events waiting in the carry-over buffer for the next export. */
@@ -80,7 +77,7 @@ export class MosaicSpanExporter implements SpanExporterLike {
   }
 
   export(spans: ReadableSpanLike[], resultCallback: (result: ExportResultLike) => void): void {
-    if (this.isShutdown) {
+    if (this.delivery.isShutDown) {
       resultCallback({ code: ExportResultCode.FAILED, error: new Error('exporter is shut down') });
       return;
     }
@@ -110,10 +107,8 @@ export class MosaicSpanExporter implements SpanExporterLike {
    * Flushes as `forceFlush` does, reports what is still undelivered then as dropped, and closes
    * the connections; later exports fail. Resolves within `shutdownTimeoutMs`, never rejects.
    */
-  async shutdown(): Promise<void> {
-    if (this.isShutdown) return;
-    await this.delivery.shutdown();
-    this.isShutdown = true;
+  shutdown(): Promise<void> {
+    return this.delivery.shutdown();
   }
 
   /** Converts spans to events: each span's record through the one converter, with its folded usage. */
@@ -135,7 +130,7 @@ export class MosaicSpanExporter implements SpanExporterLike {
     };
     for (const span of spans) {
       try {
-        ctx.usage = this.usage.get(span);
+        ctx.usage = this.usageStore.get(span);
         events.push(toTaskEvent(spanRecordOf(span), ctx));
       } catch (error) {
         // A span whose very structure is broken (not its attribute values) cannot become an event.

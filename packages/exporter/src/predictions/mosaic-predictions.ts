@@ -7,7 +7,6 @@ import {
 import { reportConfig } from '../config/report-config.js';
 import { resolveConfig } from '../config/resolve-config.js';
 import { asError } from '../otel/safe-call.js';
-import { Cancellation } from '../transport/cancellation.js';
 import { createServerTransport } from '../transport/create-server-transport.js';
 import { DeliveryError } from '../transport/delivery-error.js';
 import type { Transport } from '../transport/http-transport.js';
@@ -63,7 +62,7 @@ export class MosaicPredictions {
   private readonly cache: PredictionCache;
   private readonly transport: Transport | undefined;
   /** Aborted at shutdown: requests and retries in flight end at once instead of reaching the server. */
-  private readonly closing = new Cancellation();
+  private readonly closing = new AbortController();
   private readonly inflight = new Map<string, Promise<void>>();
   private readonly revalidateQueue = new Map<string, PredictionQuery>();
   private revalidateTimer: ReturnType<typeof setTimeout> | undefined;
@@ -117,7 +116,7 @@ export class MosaicPredictions {
   async shutdown(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    this.closing.cancel();
+    this.closing.abort();
     if (this.revalidateTimer !== undefined) clearTimeout(this.revalidateTimer);
     this.revalidateTimer = undefined;
     this.revalidateQueue.clear();
@@ -224,7 +223,7 @@ export class MosaicPredictions {
       logDryRun(this.config.serverUrl, PREDICTIONS_PATH, body);
       return;
     }
-    const result = await this.transport.send(PREDICTIONS_PATH, body, this.closing);
+    const result = await this.transport.send(PREDICTIONS_PATH, body, this.closing.signal);
     if (this.closed) return;
     const n = queries.length;
     if (result.status !== 'success') {

@@ -1,11 +1,13 @@
 import { ATTR_MOSAIC_TASK_TYPE } from '@mosaicstack/telemetry-semconv';
 import type { Context } from '@opentelemetry/api';
-import { type ExporterLink, exporterLinkOf } from '../exporter/exporter-link.js';
-import type { MosaicSpanExporter } from '../exporter/mosaic-span-exporter.js';
+import type { TaskUsageStore } from '../conversion/task-usage.js';
+import type { BatchEventDelivery } from '../exporter/event-delivery.js';
+import { MosaicSpanExporter } from '../exporter/mosaic-span-exporter.js';
 import { logger } from '../otel/diag-logger.js';
 import type { ReadableSpanLike, SpanProcessorLike } from '../otel/otel-types.js';
 import { TaskUsageTracker } from '../usage/task-usage-tracker.js';
 import { checkContextManager } from './context-manager-check.js';
+import type { ExporterParts } from './exporter-parts.js';
 
 /** Options of a {@link MosaicSpanProcessor}. */
 export interface MosaicSpanProcessorOptions {
@@ -39,23 +41,43 @@ export class MosaicSpanProcessor implements SpanProcessorLike {
   private readonly tracker: TaskUsageTracker;
   private readonly autoTasks: boolean;
   private unreadableSpans = 0;
-  private readonly exporter: ExporterLink;
+  private readonly delivery: BatchEventDelivery;
+  /** Where the tracker folds usage: read once per task span to tell a missing context manager. */
+  private readonly usageStore: TaskUsageStore;
 
+  /**
+   * @param batch the BatchSpanProcessor in front of `exporter`.
+   * @param exporter the exporter behind `batch`: folded usage goes to its usage store, where its
+   * `export()` finds it per span, and flush and shutdown go through its delivery.
+   */
+  constructor(
+    batch: SpanProcessorLike,
+    exporter: MosaicSpanExporter,
+    options?: MosaicSpanProcessorOptions,
+  );
+  /** The pipeline's processor: parts built together (`createExporterParts`), the tracker included. */
+  constructor(batch: SpanProcessorLike, parts: ExporterParts, options: { autoTasks: boolean });
   constructor(
     private readonly batch: SpanProcessorLike,
-    exporter: MosaicSpanExporter,
+    from: MosaicSpanExporter | ExporterParts,
     options: MosaicSpanProcessorOptions = {},
   ) {
     this.autoTasks = options.autoTasks ?? false;
-    this.exporter = exporterLinkOf(exporter);
-    // Folded usage goes to the exporter's usage store, where its export() finds it per span.
-    this.tracker = new TaskUsageTracker(this.exporter.usage, {
-      autoTasks: this.autoTasks,
-      ...(options.maxTrackedSpans === undefined ? {} : { maxEntries: options.maxTrackedSpans }),
-      ...(options.trackedSpanMaxAgeMs === undefined
-        ? {}
-        : { maxAgeMs: options.trackedSpanMaxAgeMs }),
-    });
+    if (from instanceof MosaicSpanExporter) {
+      this.delivery = from.delivery;
+      this.usageStore = from.usageStore;
+      this.tracker = new TaskUsageTracker(from.usageStore, {
+        autoTasks: this.autoTasks,
+        ...(options.maxTrackedSpans === undefined ? {} : { maxEntries: options.maxTrackedSpans }),
+        ...(options.trackedSpanMaxAgeMs === undefined
+          ? {}
+          : { maxAgeMs: options.trackedSpanMaxAgeMs }),
+      });
+    } else {
+      this.delivery = from.delivery;
+      this.usageStore = from.exporter.usageStore;
+      this.tracker = from.usage;
+    }
   }
 
   /** Spans skipped because reading them threw (host code's throwing getters or Proxies). */
@@ -112,7 +134,7 @@ export class MosaicSpanProcessor implements SpanProcessorLike {
     try {
       if (!isTask && !(this.autoTasks && tracker.isAutoTask(span))) return;
       this.batch.onEnd(span);
-      if (isTask) checkContextManager(span, this.exporter.usage.get(span)?.calls ?? 0);
+      if (isTask) checkContextManager(span, this.usageStore.get(span)?.calls ?? 0);
     } catch (error) {
       logger.error(`could not queue a task span: ${String(error)}`);
     }
@@ -136,7 +158,7 @@ export class MosaicSpanProcessor implements SpanProcessorLike {
    */
   async forceFlush(): Promise<void> {
     // Each step on its own: a failed or timed-out batch export must not keep the carry-over back.
-    await this.exporter.flushAfter(() => settle(() => this.batch.forceFlush(), 'flush'));
+    await this.delivery.withinDeadline(() => settle(() => this.batch.forceFlush(), 'flush'));
   }
 
   /**
@@ -146,7 +168,7 @@ export class MosaicSpanProcessor implements SpanProcessorLike {
    */
   async shutdown(): Promise<void> {
     this.tracker.clear();
-    await this.exporter.shutdownAfter(() => settle(() => this.batch.shutdown(), 'shutdown'));
+    await this.delivery.shutdownAfter(() => settle(() => this.batch.shutdown(), 'shutdown'));
   }
 }
 

@@ -4,8 +4,7 @@ import { reportConfig } from '../config/report-config.js';
 import { resolveConfig } from '../config/resolve-config.js';
 import { logger } from '../otel/diag-logger.js';
 import { loadTraceSdk } from '../otel/load-trace-sdk.js';
-import { createMosaicSpanProcessor } from '../processor/create-mosaic-span-processor.js';
-import { NOOP_SPAN_PROCESSOR } from '../processor/noop-span-processor.js';
+import { createPipeline } from '../processor/create-mosaic-span-processor.js';
 import type { MosaicTelemetryConfig } from '../types.js';
 import { apiRegistry, appApiVersion, ownApiVersion } from './api-global-registry.js';
 import { attachSpanProcessor, isAttachable } from './attach-span-processor.js';
@@ -68,9 +67,7 @@ export function registerMosaicTelemetry(config?: MosaicTelemetryConfig): MosaicR
     const settings = resolveConfig(config);
     // Off: touch nothing at all (not even the OTel API's globals); say what was ignored.
     if (!reportConfig(settings)) return DISABLED;
-    const inner = createMosaicSpanProcessor(config);
-    if (inner === NOOP_SPAN_PROCESSOR) return DISABLED;
-    const registration = wire(new RegisteredSpanProcessor(inner));
+    const registration = wire(new RegisteredSpanProcessor(createPipeline(settings)));
     globals[REGISTRATION_KEY] = registration;
     return registration;
   } catch (error) {

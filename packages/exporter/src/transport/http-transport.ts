@@ -3,7 +3,6 @@ import http from 'node:http';
 import https from 'node:https';
 import { withTracingSuppressed } from '../otel/suppress-tracing.js';
 import { BodyBufferPool } from './body-buffer-pool.js';
-import type { Cancellation } from './cancellation.js';
 import { isRetryableRequestError, isRetryableStatus } from './is-retryable.js';
 import { parseRetryAfter } from './parse-retry-after.js';
 
@@ -26,10 +25,10 @@ export type TransportResult =
 /** Sends one JSON POST to the server. */
 export interface Transport {
   /**
-   * POSTs `body` to `path`. Cancelling `cancel` ends the request (and any retries) at once, with a
+   * POSTs `body` to `path`. Aborting `signal` ends the request (and any retries) at once, with a
    * `retryable` result: the caller decides what becomes of the body.
    */
-  send(path: string, body: string, cancel?: Cancellation): Promise<TransportResult>;
+  send(path: string, body: string, signal?: AbortSignal): Promise<TransportResult>;
   /** Closes idle keep-alive sockets. */
   close(): void;
 }
@@ -87,8 +86,8 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
     return list;
   };
 
-  function send(path: string, body: string, cancel?: Cancellation): Promise<TransportResult> {
-    if (cancel?.cancelled) return Promise.resolve(aborted());
+  function send(path: string, body: string, signal?: AbortSignal): Promise<TransportResult> {
+    if (signal?.aborted) return Promise.resolve(aborted());
     return new Promise<TransportResult>((resolve) => {
       let settled = false;
       // Settles first, then tears down: a destroyed socket fires 'error' and 'aborted' events that
@@ -97,11 +96,11 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
-        unregister?.();
+        signal?.removeEventListener('abort', onAbort);
         resolve(result);
         if (destroy) req.destroy();
       };
-      let unregister: (() => void) | undefined;
+      const onAbort = () => finish(aborted(), true);
       const { buffer, length } = bodies.encode(body);
       const req = withTracingSuppressed(() =>
         request({
@@ -125,7 +124,7 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
           ),
         timeoutMs,
       );
-      unregister = cancel?.onCancel(() => finish(aborted(), true));
+      signal?.addEventListener('abort', onAbort, { once: true });
       req.on('error', (error: NodeJS.ErrnoException) => {
         finish(
           isRetryableRequestError(error.code)

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { apiKeyProblem } from '../../src/config/api-key-problem.js';
-import { readExportMode } from '../../src/config/read-export-mode.js';
 import { resolveConfig } from '../../src/config/resolve-config.js';
 
 const KEY = 'ab'.repeat(32);
@@ -70,17 +69,17 @@ describe('resolveConfig', () => {
   });
 });
 
-describe('readExportMode', () => {
-  describe('readExportMode', () => {
+describe('exportMode', () => {
+  describe('resolveConfig', () => {
     it('lists a bad option as a problem and ignores a bad env value with a warning', () => {
-      const problems: string[] = [];
-      const warnings: string[] = [];
-      expect(readExportMode('later', {}, problems, warnings)).toBe('batch');
-      expect(problems[0]).toMatch(/^exportMode: expected 'batch' or 'immediate', got "later"/);
-      expect(readExportMode(undefined, { MOSAIC_TELEMETRY_EXPORT_MODE: 'x' }, [], warnings)).toBe(
-        'batch',
+      const bad = resolveConfig({ ...valid, exportMode: 'later' as never }, {});
+      expect(bad.exportMode).toBe('batch');
+      expect(bad.problems[0]).toMatch(/^exportMode: expected 'batch' or 'immediate', got "later"/);
+      const ignored = resolveConfig(valid, { MOSAIC_TELEMETRY_EXPORT_MODE: 'x' });
+      expect(ignored.exportMode).toBe('batch');
+      expect(ignored.warnings[0]).toMatch(
+        /^MOSAIC_TELEMETRY_EXPORT_MODE: expected batch or immediate/,
       );
-      expect(warnings[0]).toMatch(/^MOSAIC_TELEMETRY_EXPORT_MODE: expected batch or immediate/);
     });
   });
 });

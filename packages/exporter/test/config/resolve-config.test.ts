@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { captureDiag } from '../../../../test/support/captured-diag.js';
 import { resolveConfig, validateConfig } from '../../src/config/resolve-config.js';
 
 const KEY = 'ab'.repeat(32);
@@ -131,6 +132,31 @@ describe('resolveConfig', () => {
       ['https://telemetry.example.com/mosaic///', 'https://telemetry.example.com/mosaic'],
     ])('accepts %s as %s', (raw, expected) => {
       expect(resolveConfig({ ...valid, serverUrl: raw }, {}).serverUrl).toBe(expected);
+    });
+
+    it.each([
+      ['https://telemetry.example.com/v1', 'https://telemetry.example.com'],
+      ['https://a.example.com/v1/', 'https://a.example.com'],
+      ['https://b.example.com/V1//', 'https://b.example.com'],
+      ['http://127.0.0.1:8931/mosaic/v1', 'http://127.0.0.1:8931/mosaic'],
+    ])('drops the /v1 of %s (requests add it), saying so at debug once', (raw, expected) => {
+      const diag = captureDiag();
+      try {
+        expect(resolveConfig({ ...valid, serverUrl: raw }, {})).toMatchObject({
+          serverUrl: expected,
+          problems: [],
+          warnings: [],
+        });
+        expect(diag.lines.join('\n')).toContain(`serverUrl ends in /v1: using ${expected}`);
+      } finally {
+        diag.stop();
+      }
+    });
+
+    it('keeps a path that only contains v1 elsewhere', () => {
+      for (const raw of ['https://t.example.com/v1x', 'https://t.example.com/v1/mosaic']) {
+        expect(resolveConfig({ ...valid, serverUrl: raw }, {}).serverUrl).toBe(raw);
+      }
     });
 
     it('refuses plain http to a non-loopback host unless allowInsecure', () => {

@@ -9,10 +9,10 @@ import {
   startRecordingServer,
 } from '../../../../test/support/recording-server.js';
 import { MosaicSpanExporter } from '../../src/exporter/mosaic-span-exporter.js';
-import { withTestSeams } from '../../src/exporter/test-seams.js';
 import type { ExportResultLike } from '../../src/otel/otel-types.js';
 import type { MosaicDeliveryError, MosaicTelemetryConfig } from '../../src/types.js';
 import { USER_AGENT } from '../../src/version.js';
+import { exporterWithFastRetries } from '../support/fast-retries.js';
 
 const taskSpans = (n: number, extra: Record<string, unknown> = {}) =>
   finishedSpans(
@@ -39,11 +39,9 @@ describe('MosaicSpanExporter', () => {
   let server: RecordingServer;
   let errors: MosaicDeliveryError[];
   const make = (overrides: Partial<MosaicTelemetryConfig> = {}) =>
-    new MosaicSpanExporter(
-      withTestSeams(
-        { ...testConfig(server.url), onError: (e) => errors.push(e), ...overrides },
-        { retryBaseDelayMs: 20 },
-      ),
+    exporterWithFastRetries(
+      { ...testConfig(server.url), onError: (e) => errors.push(e), ...overrides },
+      20,
     );
 
   beforeEach(async () => {

@@ -13,10 +13,10 @@ import {
   type RecordingServer,
   startRecordingServer,
 } from '../../../../test/support/recording-server.js';
-import { MosaicSpanExporter } from '../../src/exporter/mosaic-span-exporter.js';
-import { withTestSeams } from '../../src/exporter/test-seams.js';
+import type { MosaicSpanExporter } from '../../src/exporter/mosaic-span-exporter.js';
 import type { ExportResultLike } from '../../src/otel/otel-types.js';
 import type { MosaicTelemetryConfig } from '../../src/types.js';
+import { exporterWithFastRetries } from '../support/fast-retries.js';
 
 /** A reader the test collects from on demand. */
 class CollectingReader extends MetricReader {
@@ -68,12 +68,7 @@ describe('self-metrics', () => {
   let reader: CollectingReader;
   let provider: MeterProvider;
   const make = (overrides: Partial<MosaicTelemetryConfig> = {}) =>
-    new MosaicSpanExporter(
-      withTestSeams(
-        { ...testConfig(server.url), onError: () => {}, ...overrides },
-        { retryBaseDelayMs: 1 },
-      ),
-    );
+    exporterWithFastRetries({ ...testConfig(server.url), onError: () => {}, ...overrides }, 1);
 
   /** The counter's value per `result`, and the duration histogram's data points. */
   async function collected() {

@@ -10,10 +10,10 @@ import {
   startRecordingServer,
 } from '../../../../test/support/recording-server.js';
 import { MosaicSpanExporter } from '../../src/exporter/mosaic-span-exporter.js';
-import { withTestSeams } from '../../src/exporter/test-seams.js';
 import { createMosaicSpanProcessor } from '../../src/processor/create-mosaic-span-processor.js';
 import { MosaicSpanProcessor } from '../../src/processor/mosaic-span-processor.js';
 import { NOOP_SPAN_PROCESSOR } from '../../src/processor/noop-span-processor.js';
+import { processorWithFastRetries } from '../support/fast-retries.js';
 
 const events = (server: RecordingServer) =>
   server.requests.flatMap(
@@ -43,6 +43,19 @@ describe('createMosaicSpanProcessor', () => {
       const sent = events(server);
       expect(sent).toHaveLength(5);
       for (const e of sent) expect(validateTaskCompletionEvent(e)).toEqual([]);
+      await provider.shutdown();
+    });
+
+    it('posts to /v1/events/batch when the serverUrl already ends in /v1/', async () => {
+      const provider = new BasicTracerProvider({
+        spanProcessors: [createMosaicSpanProcessor(testConfig(`${server.url}/v1/`))],
+      });
+      provider
+        .getTracer('app')
+        .startSpan('task', { attributes: { 'mosaic.task.type': 'testing' } })
+        .end();
+      await provider.forceFlush();
+      expect(server.requests.map((r) => r.url)).toEqual(['/v1/events/batch']);
       await provider.shutdown();
     });
 
@@ -84,9 +97,7 @@ describe('createMosaicSpanProcessor', () => {
       server.respondWith((req) => (up ? acceptAll(req) : { status: 503 }));
       const provider = new BasicTracerProvider({
         spanProcessors: [
-          createMosaicSpanProcessor(
-            withTestSeams({ ...testConfig(server.url), maxRetries: 0 }, { retryBaseDelayMs: 10 }),
-          ),
+          processorWithFastRetries({ ...testConfig(server.url), maxRetries: 0 }, 10),
         ],
       });
       const tracer = provider.getTracer('app');

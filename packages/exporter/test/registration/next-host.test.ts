@@ -8,16 +8,17 @@ import {
   type RecordingServer,
   startRecordingServer,
 } from '../../../../test/support/recording-server.js';
-import { readExportMode } from '../../src/config/read-export-mode.js';
+import { defaultExportMode } from '../../src/config/read-export-mode.js';
+import { resolveConfig } from '../../src/config/resolve-config.js';
 
 // The BUILT entry (dist/register.mjs), run as users run it: `pnpm test` builds first.
 const REGISTER = fileURLToPath(new URL('../../dist/register.mjs', import.meta.url));
 const SERVER = fileURLToPath(new URL('../fixtures/register/next-like-server.mjs', import.meta.url));
 
 describe('a Next.js CLI process', () => {
-  describe('readExportMode', () => {
-    const modeFor = (script: string, env: Record<string, string> = {}, option?: string) =>
-      readExportMode(option, env, [], [], ['/usr/bin/node', script]);
+  describe('defaultExportMode', () => {
+    const modeFor = (script: string, env: Record<string, string> = {}) =>
+      defaultExportMode(env, ['/usr/bin/node', script]);
 
     it('is immediate for the scripts `next start`, `next dev` and npm/pnpm run', () => {
       for (const script of [
@@ -41,9 +42,17 @@ describe('a Next.js CLI process', () => {
       ]) {
         expect(modeFor(script), script).toBe('batch');
       }
-      const next = '/app/node_modules/next/dist/bin/next';
-      expect(modeFor(next, { MOSAIC_TELEMETRY_EXPORT_MODE: 'batch' })).toBe('batch');
-      expect(modeFor(next, {}, 'batch')).toBe('batch');
+      const script = process.argv[1];
+      process.argv[1] = '/app/node_modules/next/dist/bin/next';
+      try {
+        expect(resolveConfig({}, {}).exportMode).toBe('immediate');
+        expect(resolveConfig({}, { MOSAIC_TELEMETRY_EXPORT_MODE: 'batch' }).exportMode).toBe(
+          'batch',
+        );
+        expect(resolveConfig({ exportMode: 'batch' }, {}).exportMode).toBe('batch');
+      } finally {
+        process.argv[1] = script as string;
+      }
     });
   });
 
