@@ -21,6 +21,11 @@ export interface TaskCalls {
   end(store: TaskUsageStore): TaskUsage | undefined;
 }
 
+/** Call records for the task span `span` (the store's key). */
+export function taskCalls(span: object): TaskCalls {
+  return new CallColumns(span);
+}
+
 const sum = (a: TaskUsage, b: TaskUsage): TaskUsage => ({
   inputTokens: a.inputTokens + b.inputTokens,
   outputTokens: a.outputTokens + b.outputTokens,
@@ -29,64 +34,122 @@ const sum = (a: TaskUsage, b: TaskUsage): TaskUsage => ({
   calls: a.calls + b.calls,
 });
 
+const countOf = (n: number): number | undefined => (n === -1 ? undefined : n);
+
 /**
- * Call records for the task span `span` (the store's key). The calls are kept as columns of
- * numbers and shared strings, not as one object per call: a task's calls live until it ends, and
- * objects that outlive a young-generation collection cost the garbage collector more than the
- * rest of the tracking. A task whose calls come from one layer with no call beneath another (the
- * common case) folds by summing the columns; any other goes through `foldModelCalls`.
+ * A task's calls as columns of numbers and shared strings, not one object per call: a task's
+ * calls live until it ends, and objects that outlive a young-generation collection cost the
+ * garbage collector more than the rest of the tracking. A task whose calls come from one layer,
+ * none beneath another (the common case), folds by summing the columns; any other goes through
+ * `foldModelCalls`. One object per task, no closures.
  */
-export function taskCalls(span: object): TaskCalls {
-  let traceIds: string[] = [];
-  let spanIds: string[] = [];
-  let ancestors: (readonly string[])[] = [];
-  let layers: (string | undefined)[] = [];
-  /** Start and end times, and counts (-1: absent): arrays of numbers only, so unboxed. */
-  let starts: number[] = [];
-  let ends: number[] = [];
-  let inputs: number[] = [];
-  let outputs: number[] = [];
-  let models: (string | undefined)[] = [];
-  let providers: (Provider | undefined)[] = [];
+class CallColumns implements TaskCalls {
+  size = 0;
+  private traceIds: string[] = [];
+  private spanIds: string[] = [];
+  private ancestors: (readonly string[])[] = [];
+  private layers: (string | undefined)[] = [];
+  /** Times, and counts (-1: absent): arrays of numbers only, so stored unboxed. */
+  private starts: number[] = [];
+  private ends: number[] = [];
+  private inputs: number[] = [];
+  private outputs: number[] = [];
+  private models: (string | undefined)[] = [];
+  private providers: (Provider | undefined)[] = [];
   /** The one known layer of the calls so far; `null` once a second one came. */
-  let onlyLayer: string | undefined | null;
-  let anyAncestors = false;
-  let excluded: Set<string> | undefined;
-  let base: TaskUsage | undefined;
+  private onlyLayer: string | undefined | null = undefined;
+  private anyAncestors = false;
+  private excluded: Set<string> | undefined = undefined;
+  private base: TaskUsage | undefined = undefined;
   /** Spans a call folded for good sits in: they are that call seen by an outer layer. */
-  const coveredByBase = new Set<string>();
-  let size = 0;
-  let store: TaskUsageStore | undefined;
+  private coveredByBase: Set<string> | undefined = undefined;
+  private store: TaskUsageStore | undefined = undefined;
 
-  const countOf = (n: number): number | undefined => (n === -1 ? undefined : n);
+  constructor(private readonly span: object) {}
 
-  const callAt = (i: number): FoldableCall => ({
-    traceId: traceIds[i] as string,
-    spanId: spanIds[i] as string,
-    ancestorIds: ancestors[i] as readonly string[],
-    layer: layers[i],
-    startTimeMs: starts[i] as number,
-    endTimeMs: ends[i] as number,
-    inputTokens: countOf(inputs[i] as number),
-    outputTokens: countOf(outputs[i] as number),
-    model: models[i],
-    provider: providers[i],
-  });
+  add(call: FoldableCall): void {
+    this.size++;
+    this.traceIds.push(call.traceId);
+    this.spanIds.push(call.spanId);
+    this.ancestors.push(call.ancestorIds);
+    this.layers.push(call.layer);
+    this.starts.push(call.startTimeMs);
+    this.ends.push(call.endTimeMs);
+    this.inputs.push(call.inputTokens ?? -1);
+    this.outputs.push(call.outputTokens ?? -1);
+    this.models.push(call.model);
+    this.providers.push(call.provider);
+    if (call.ancestorIds.length !== 0) this.anyAncestors = true;
+    const layer = call.layer;
+    if (layer !== undefined && this.onlyLayer !== null && layer !== this.onlyLayer) {
+      this.onlyLayer = this.onlyLayer === undefined ? layer : null;
+    }
+    if (this.spanIds.length >= MAX_CALLS) this.foldOlderHalf();
+    if (this.store !== undefined) this.publish();
+  }
+
+  exclude(spanId: string): boolean {
+    if (!this.spanIds.includes(spanId)) return false;
+    this.excluded ??= new Set();
+    this.excluded.add(spanId);
+    if (this.store !== undefined) this.publish();
+    return true;
+  }
+
+  end(store: TaskUsageStore): TaskUsage | undefined {
+    this.store = store;
+    return this.publish();
+  }
+
+  private publish(): TaskUsage | undefined {
+    const store = this.store;
+    if (store === undefined) return undefined;
+    const folded = this.foldCalls(0, this.spanIds.length);
+    const usage = this.base === undefined ? folded : sum(this.base, folded);
+    if (usage.calls === 0 && usage.model === undefined && usage.provider === undefined) {
+      return this.size === 0 ? undefined : usage;
+    }
+    const stored = store.get(this.span);
+    if (stored === undefined) store.set(this.span, usage);
+    else Object.assign(stored, usage);
+    return usage;
+  }
 
   /** Whether call `i` still counts here (not excluded, not beneath a call folded for good). */
-  const kept = (i: number): boolean =>
-    (excluded === undefined || !excluded.has(spanIds[i] as string)) &&
-    (coveredByBase.size === 0 || !coveredByBase.has(spanIds[i] as string));
+  private kept(i: number): boolean {
+    const id = this.spanIds[i] as string;
+    return this.excluded?.has(id) !== true && this.coveredByBase?.has(id) !== true;
+  }
+
+  private foldCalls(from: number, to: number): TaskUsage {
+    return this.onlyLayer !== null && !this.anyAncestors
+      ? this.sumRange(from, to)
+      : this.foldRange(from, to);
+  }
 
   /** `foldModelCalls` on calls `from` to `to`, as objects. */
-  const foldRange = (from: number, to: number): TaskUsage => {
+  private foldRange(from: number, to: number): TaskUsage {
     const calls: FoldableCall[] = [];
-    for (let i = from; i < to; i++) if (kept(i)) calls.push(callAt(i));
+    for (let i = from; i < to; i++) {
+      if (!this.kept(i)) continue;
+      calls.push({
+        traceId: this.traceIds[i] as string,
+        spanId: this.spanIds[i] as string,
+        ancestorIds: this.ancestors[i] as readonly string[],
+        layer: this.layers[i],
+        startTimeMs: this.starts[i] as number,
+        endTimeMs: this.ends[i] as number,
+        inputTokens: countOf(this.inputs[i] as number),
+        outputTokens: countOf(this.outputs[i] as number),
+        model: this.models[i],
+        provider: this.providers[i],
+      });
+    }
     return foldModelCalls(calls);
-  };
+  }
 
-  /** What `foldModelCalls` gives when no call pairs or covers another: the sums. */
-  const sumRange = (from: number, to: number): TaskUsage => {
+  /** What `foldModelCalls` gives when no call pairs with or covers another: the sums. */
+  private sumRange(from: number, to: number): TaskUsage {
     const usage: TaskUsage = {
       inputTokens: 0,
       outputTokens: 0,
@@ -94,101 +157,49 @@ export function taskCalls(span: object): TaskCalls {
       provider: undefined,
       calls: 0,
     };
+    const filtered = this.excluded !== undefined || this.coveredByBase !== undefined;
     for (let i = from; i < to; i++) {
-      const input = inputs[i] as number;
-      const output = outputs[i] as number;
-      if ((input === -1 && output === -1) || !kept(i)) continue;
+      const input = this.inputs[i] as number;
+      const output = this.outputs[i] as number;
+      if ((input === -1 && output === -1) || (filtered && !this.kept(i))) continue;
       usage.inputTokens += input === -1 ? 0 : input;
       usage.outputTokens += output === -1 ? 0 : output;
       usage.calls++;
-      usage.model ??= models[i];
-      usage.provider ??= providers[i];
+      usage.model ??= this.models[i];
+      usage.provider ??= this.providers[i];
     }
     for (let i = from; i < to; i++) {
       if (usage.model !== undefined && usage.provider !== undefined) break;
-      if (!kept(i)) continue;
-      usage.model ??= models[i];
-      usage.provider ??= providers[i];
+      if (filtered && !this.kept(i)) continue;
+      usage.model ??= this.models[i];
+      usage.provider ??= this.providers[i];
     }
     return usage;
-  };
-
-  const foldCalls = (from: number, to: number): TaskUsage =>
-    onlyLayer !== null && !anyAncestors ? sumRange(from, to) : foldRange(from, to);
-
-  const fold = (): TaskUsage => {
-    const usage = foldCalls(0, spanIds.length);
-    return base === undefined ? usage : sum(base, usage);
-  };
-
-  const publish = (): TaskUsage | undefined => {
-    if (store === undefined) return undefined;
-    const usage = fold();
-    if (usage.calls === 0 && usage.model === undefined && usage.provider === undefined) {
-      return size === 0 ? undefined : usage;
-    }
-    const stored = store.get(span);
-    if (stored === undefined) store.set(span, usage);
-    else Object.assign(stored, usage);
-    return usage;
-  };
+  }
 
   /** Folds the older half for good and keeps the newer one. */
-  const foldOlderHalf = (): void => {
+  private foldOlderHalf(): void {
     // A call and its twin from another layer end moments apart: folding the older half on its
     // own cannot split them.
-    const half = spanIds.length >> 1;
-    const folded = foldCalls(0, half);
+    const half = this.spanIds.length >> 1;
+    const folded = this.foldCalls(0, half);
     for (let i = 0; i < half; i++) {
-      if (inputs[i] === -1 && outputs[i] === -1) continue;
-      for (const id of ancestors[i] as readonly string[]) coveredByBase.add(id);
+      if (this.inputs[i] === -1 && this.outputs[i] === -1) continue;
+      const ids = this.ancestors[i] as readonly string[];
+      if (ids.length === 0) continue;
+      this.coveredByBase ??= new Set();
+      for (const id of ids) this.coveredByBase.add(id);
     }
-    base = base === undefined ? folded : sum(base, folded);
-    traceIds = traceIds.slice(half);
-    spanIds = spanIds.slice(half);
-    ancestors = ancestors.slice(half);
-    layers = layers.slice(half);
-    starts = starts.slice(half);
-    ends = ends.slice(half);
-    inputs = inputs.slice(half);
-    outputs = outputs.slice(half);
-    models = models.slice(half);
-    providers = providers.slice(half);
-  };
-
-  return {
-    get size() {
-      return size;
-    },
-    add(call) {
-      size++;
-      traceIds.push(call.traceId);
-      spanIds.push(call.spanId);
-      ancestors.push(call.ancestorIds);
-      layers.push(call.layer);
-      starts.push(call.startTimeMs);
-      ends.push(call.endTimeMs);
-      inputs.push(call.inputTokens ?? -1);
-      outputs.push(call.outputTokens ?? -1);
-      models.push(call.model);
-      providers.push(call.provider);
-      if (call.ancestorIds.length !== 0) anyAncestors = true;
-      if (call.layer !== undefined && onlyLayer !== null && call.layer !== onlyLayer) {
-        onlyLayer = onlyLayer === undefined ? call.layer : null;
-      }
-      if (spanIds.length >= MAX_CALLS) foldOlderHalf();
-      if (store !== undefined) publish();
-    },
-    exclude(spanId) {
-      if (!spanIds.includes(spanId)) return false;
-      excluded ??= new Set();
-      excluded.add(spanId);
-      if (store !== undefined) publish();
-      return true;
-    },
-    end(into) {
-      store = into;
-      return publish();
-    },
-  };
+    this.base = this.base === undefined ? folded : sum(this.base, folded);
+    this.traceIds = this.traceIds.slice(half);
+    this.spanIds = this.spanIds.slice(half);
+    this.ancestors = this.ancestors.slice(half);
+    this.layers = this.layers.slice(half);
+    this.starts = this.starts.slice(half);
+    this.ends = this.ends.slice(half);
+    this.inputs = this.inputs.slice(half);
+    this.outputs = this.outputs.slice(half);
+    this.models = this.models.slice(half);
+    this.providers = this.providers.slice(half);
+  }
 }
