@@ -13,6 +13,7 @@ const BENCHES = [
   ['bridge-ingest.mjs', '(e) bridge ingest'],
   ['register-overhead.mjs', '(f) register entry on API calls'],
   ['fold-scaling.mjs', '(g) folding 100k calls of equal counts'],
+  ['heap-in-flight.mjs', '(h) heap with 10,000 spans in flight'],
 ];
 const only = process.argv.slice(2);
 

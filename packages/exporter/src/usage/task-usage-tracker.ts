@@ -45,13 +45,13 @@ interface Entry {
    * once the entry is let go (a let-go entry holds nothing, so nothing it held lives on with it).
    */
   parent: Entry | undefined;
-  /** A task span: the ancestry of the calls beneath it stops here. */
-  readonly isTask: boolean;
   /**
-   * Started in the active context (a provider SDK's span, in the caller's async context), not in
-   * one a framework built from a parent of its choosing.
+   * {@link TASK}: a task span, where the ancestry of the calls beneath it stops; {@link ACTIVE}: a
+   * span started in the active context (a provider SDK's, in the caller's async context), not in
+   * one a framework built from a parent of its choosing; {@link OTHER}: any other (one field for
+   * both, as an entry is kept per live span).
    */
-  readonly inActiveContext: boolean;
+  readonly role: Role;
   readonly generation: number;
   /** Tracked children started and not ended: the entry stays in the map while any is live. */
   children: number;
@@ -62,6 +62,12 @@ interface Entry {
 
 /** The ancestry of a call right beneath its task (shared: most calls have no other ancestor). */
 const NO_ANCESTORS: readonly string[] = Object.freeze([]);
+
+/** What a tracked span is to folding (see `Entry.role`). */
+type Role = 0 | 1 | 2;
+const OTHER = 0;
+const TASK = 1;
+const ACTIVE = 2;
 
 /** Slots of the table of recent model calls that finds one call counted in two tasks. */
 const RECENT_SLOTS = 64;
@@ -202,8 +208,7 @@ export class TaskUsageTracker {
       traceId: spanContext.traceId,
       task: parent.task,
       parent,
-      isTask: false,
-      inActiveContext: parentContext !== undefined && parentContext === context.active(),
+      role: parentContext !== undefined && parentContext === context.active() ? ACTIVE : OTHER,
       generation: this.generation,
       children: 0,
       ended: false,
@@ -239,7 +244,7 @@ export class TaskUsageTracker {
   private end(span: ReadableSpanLike, own: Entry | undefined, isTask: boolean): void {
     if (own === undefined || own.ended || own.evicted) return;
     // Read the span before any change: a read that throws leaves the entry for onUnreadableEnd.
-    const call = own.isTask || isTask ? undefined : this.callOf(span, own);
+    const call = own.role === TASK || isTask ? undefined : this.callOf(span, own);
     const parent = own.parent;
     const task = own.task;
     own.ended = true;
@@ -247,8 +252,8 @@ export class TaskUsageTracker {
     if (own.children === 0) this.forget(own);
     if (parent !== undefined && --parent.children === 0 && parent.ended) this.forget(parent);
     if (task === undefined) return;
-    if (own.isTask) this.endTask(task);
-    else if (call !== undefined && !this.countedElsewhere(call, task, own.inActiveContext)) {
+    if (own.role === TASK) this.endTask(task);
+    else if (call !== undefined && !this.countedElsewhere(call, task, own.role === ACTIVE)) {
       task.add(call);
     }
   }
@@ -302,9 +307,9 @@ export class TaskUsageTracker {
     const call = readModelCall(span);
     if (call === undefined || call.kind !== 'call') return undefined;
     let ancestorIds: readonly string[] = NO_ANCESTORS;
-    if (own.parent !== undefined && !own.parent.isTask) {
+    if (own.parent !== undefined && own.parent.role !== TASK) {
       const ids: string[] = [];
-      for (let p: Entry | undefined = own.parent; p !== undefined && !p.isTask; p = p.parent) {
+      for (let p: Entry | undefined = own.parent; p !== undefined && p.role !== TASK; p = p.parent) {
         ids.push(p.id);
       }
       ancestorIds = ids;
@@ -363,8 +368,7 @@ export class TaskUsageTracker {
       traceId,
       task: taskCalls(span),
       parent,
-      isTask: true,
-      inActiveContext: false,
+      role: TASK,
       generation: this.generation,
       children: 0,
       ended: false,
