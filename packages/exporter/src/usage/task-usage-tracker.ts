@@ -309,8 +309,10 @@ export class TaskUsageTracker {
     let ancestorIds: readonly string[] = NO_ANCESTORS;
     if (own.parent !== undefined && own.parent.role !== TASK) {
       const ids: string[] = [];
-      for (let p: Entry | undefined = own.parent; p !== undefined && p.role !== TASK; p = p.parent) {
+      let p: Entry | undefined = own.parent;
+      while (p !== undefined && p.role !== TASK) {
         ids.push(p.id);
+        p = p.parent;
       }
       ancestorIds = ids;
     }
