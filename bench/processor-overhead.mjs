@@ -1,26 +1,29 @@
-// (a) Cost of the Mosaic processor's onStart+onEnd on ordinary (non-task) spans, against a no-op
-// processor in the same run: outside any task (budget +20 ns) and inside a live task, where each
-// span is tracked by its id and folded at its end (budget +150 ns). Span creation (~2.4 us) would
-// drown a ~10 ns difference, so the processor methods are called directly on pre-created real SDK
-// spans, many times, in interleaved repetitions, timed by the process's CPU time.
-import { createServer } from 'node:http';
+// (a) What the Mosaic processor adds to a span, measured where the budget names it: distinct spans
+// created and ended through a real tracer provider (no replay), with the no-op processor and the
+// SDK's BatchSpanProcessor + OTLP/HTTP JSON exporter (plain BSP) as same-run baselines. Rows:
+// ordinary spans outside any task (budget +20 ns), non-LLM spans inside a live task and model-call
+// spans inside a live task in three dialects (budget +150 ns each). Each repetition starts a task,
+// creates its children and ends it, so folding at the task's end is in the per-span figure. Then
+// a whole task (agent span + 3 model calls, export included, to a loopback sink in another
+// process): CPU per task against plain BSP's on the same spans (budget: below it).
+
+import { pathToFileURL } from 'node:url';
 import { ROOT_CONTEXT, trace } from '@opentelemetry/api';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { forkHelper } from './lib/child.mjs';
 import { importExporter } from './lib/paths.mjs';
-import {
-  benchConfig,
-  endedSpans,
-  ORDINARY_ATTRIBUTES,
-  startedSpans,
-  TASK_ATTRIBUTES,
-} from './lib/spans.mjs';
+import { benchConfig, ORDINARY_ATTRIBUTES, TASK_ATTRIBUTES } from './lib/spans.mjs';
 import { fmt, median, printTable, reportSummary } from './lib/stats.mjs';
 
-/** Budgets over the no-op processor: a span outside any task, and one inside a live task. */
 const OUTSIDE_BUDGET_NS = 20;
 const INSIDE_BUDGET_NS = 150;
-const SPANS = 1024;
-const ROUNDS = Number(process.env.BENCH_PROCESSOR_ROUNDS ?? 1000);
-const REPS = Number(process.env.BENCH_PROCESSOR_REPS ?? 21);
+/** Child spans per task in the per-span rows (and ordinary spans per repetition). */
+const SPANS = Number(process.env.BENCH_PROCESSOR_SPANS ?? 1000);
+const REPS = Number(process.env.BENCH_PROCESSOR_REPS ?? 31);
+/** Tasks per round of the per-task row, and rounds. */
+const TASKS = Number(process.env.BENCH_TASK_TASKS ?? 2000);
+const TASK_ROUNDS = Number(process.env.BENCH_TASK_ROUNDS ?? 9);
 
 /** What the SDK's own NoopSpanProcessor does. */
 class NoopProcessor {
@@ -34,147 +37,322 @@ class NoopProcessor {
   }
 }
 
-// Each variant gets its own compiled loop (new Function), so no variant's call site is made
-// polymorphic by another's processor class.
-const makeLoop = () =>
-  new Function(
-    'p',
-    'starts',
-    'ends',
-    'ctx',
-    'rounds',
-    `for (let r = 0; r < rounds; r++) {
-       for (let i = 0; i < starts.length; i++) { p.onStart(starts[i], ctx); p.onEnd(ends[i]); }
-     }`,
+/** Counts that differ call to call, as real calls' do. */
+const tokens = (i) => ({ input: 1000 + ((i * 7919) % 5000), output: 50 + ((i * 104_729) % 900) });
+
+/** Span kinds: a name, attributes at start, attributes set just before end (as instrumentations do). */
+const KINDS = {
+  ordinary: { name: () => 'GET /api/items', start: () => ORDINARY_ATTRIBUTES, end: () => null },
+  'non-LLM (tool call)': {
+    name: () => 'execute_tool read_file',
+    start: () => ({
+      'gen_ai.operation.name': 'execute_tool',
+      'gen_ai.tool.name': 'read_file',
+      'gen_ai.tool.call.id': 'call_1',
+    }),
+    end: () => null,
+  },
+  'model call, OTel gen_ai.* chat': {
+    name: () => 'chat gpt-4o',
+    start: () => ({
+      'gen_ai.operation.name': 'chat',
+      'gen_ai.provider.name': 'openai',
+      'gen_ai.request.model': 'gpt-4o',
+      'server.address': 'api.openai.com',
+    }),
+    end: (i) => {
+      const t = tokens(i);
+      return {
+        'gen_ai.response.model': 'gpt-4o-2024-08-06',
+        'gen_ai.response.id': `chatcmpl-${i}`,
+        'gen_ai.usage.input_tokens': t.input,
+        'gen_ai.usage.output_tokens': t.output,
+      };
+    },
+  },
+  'model call, AI SDK doGenerate': {
+    name: () => 'ai.generateText.doGenerate',
+    start: () => ({
+      'operation.name': 'ai.generateText.doGenerate',
+      'ai.operationId': 'ai.generateText.doGenerate',
+      'ai.model.provider': 'openai.chat',
+      'ai.model.id': 'gpt-4o',
+      'gen_ai.system': 'openai.chat',
+      'gen_ai.request.model': 'gpt-4o',
+    }),
+    end: (i) => {
+      const t = tokens(i);
+      return {
+        'ai.response.finishReason': 'stop',
+        'ai.usage.inputTokens': t.input,
+        'ai.usage.outputTokens': t.output,
+        'gen_ai.response.model': 'gpt-4o-2024-08-06',
+        'gen_ai.usage.input_tokens': t.input,
+        'gen_ai.usage.output_tokens': t.output,
+      };
+    },
+  },
+  'model call, OpenInference LLM': {
+    name: () => 'ChatOpenAI',
+    start: () => ({
+      'openinference.span.kind': 'LLM',
+      'llm.provider': 'openai',
+      'llm.system': 'openai',
+      'llm.invocation_parameters': '{"model":"gpt-4o","temperature":0}',
+    }),
+    end: (i) => {
+      const t = tokens(i);
+      return {
+        'llm.model_name': 'gpt-4o-2024-08-06',
+        'llm.token_count.prompt': t.input,
+        'llm.token_count.completion': t.output,
+        'llm.token_count.total': t.input + t.output,
+      };
+    },
+  },
+};
+
+/** Creates and ends `n` distinct spans of `kind`, children of `ctx`. */
+function spans(tracer, kind, n, ctx, offset) {
+  for (let i = 0; i < n; i++) {
+    const span = tracer.startSpan(kind.name(i), { attributes: kind.start(i) }, ctx);
+    const late = kind.end(offset + i);
+    if (late !== null) span.setAttributes(late);
+    span.end();
+  }
+}
+
+/** One repetition: `SPANS` spans of `kind`, under a task started before and ended after when `inTask`. */
+function rep(tracer, kind, inTask, offset) {
+  if (!inTask) return spans(tracer, kind, SPANS, ROOT_CONTEXT, offset);
+  const task = tracer.startSpan('task', { attributes: TASK_ATTRIBUTES }, ROOT_CONTEXT);
+  spans(tracer, kind, SPANS, trace.setSpan(ROOT_CONTEXT, task), offset);
+  task.end();
+}
+
+/** One task as an agent framework makes it: an agent span that is the task, 3 model calls. */
+function agentTask(tracer, i) {
+  const task = tracer.startSpan(
+    'invoke_agent coder',
+    {
+      attributes: {
+        ...TASK_ATTRIBUTES,
+        'gen_ai.operation.name': 'invoke_agent',
+        'gen_ai.agent.name': 'coder',
+      },
+    },
+    ROOT_CONTEXT,
   );
+  const ctx = trace.setSpan(ROOT_CONTEXT, task);
+  spans(tracer, KINDS['model call, OTel gen_ai.* chat'], 3, ctx, i * 3);
+  task.end();
+}
+
+/** Rows whose spans ran inside a task (each repetition of those adds one task span). */
+const rowsInTaskOf = (byRow) => [...byRow.values()].filter(([c]) => c.inTask).length;
+
+const signed = (x, digits = 1) => `${x >= 0 ? '+' : ''}${fmt(x, digits)}`;
 
 async function main() {
   const { createMosaicSpanProcessor } = await importExporter();
-  let requests = 0;
-  const sink = createServer((req, res) => {
-    requests++;
-    req.resume();
-    req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end('{}'));
-  });
-  await new Promise((resolve) => sink.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${sink.address().port}`;
-  const config = benchConfig(url);
+  // Another build of the exporter (e.g. the previous commit's dist), run side by side as one more
+  // processor: before/after figures from one run, under one machine load.
+  const compare = process.env.BENCH_COMPARE_EXPORTER;
+  const compared =
+    compare === undefined
+      ? undefined
+      : (await import(pathToFileURL(compare).href)).createMosaicSpanProcessor;
+  const sink = forkHelper('./sink-server.mjs', 'listening');
+  const { port } = await sink.ready;
+  const url = `http://127.0.0.1:${port}`;
 
-  const started = startedSpans(SPANS, ORDINARY_ATTRIBUTES);
-  const ended = endedSpans(SPANS, ORDINARY_ATTRIBUTES);
-  // Ordinary spans with an (untracked) parent, e.g. under an HTTP server span.
-  const outsideParent = startedSpans(1, ORDINARY_ATTRIBUTES)[0];
-  const nested = endedSpans(SPANS, ORDINARY_ATTRIBUTES, outsideParent);
-
-  const idle = createMosaicSpanProcessor(config);
-  // A live task: a task span started (through the processor) and not ended while the loop runs.
-  const withTask = createMosaicSpanProcessor(config);
-  const task = startedSpans(1, TASK_ATTRIBUTES)[0];
-  withTask.onStart(task, ROOT_CONTEXT);
-  const inTask = createMosaicSpanProcessor(config);
-  const task2 = startedSpans(1, TASK_ATTRIBUTES)[0];
-  inTask.onStart(task2, ROOT_CONTEXT);
-  // Ordinary spans beneath the live task: each is tracked at start and forgotten at end, so the
-  // same (real, ended) span object goes to onStart and onEnd.
-  const children = endedSpans(SPANS, ORDINARY_ATTRIBUTES, task2);
-  const taskCtx = trace.setSpan(ROOT_CONTEXT, task2);
-
-  const variants = [
+  // Queues that hold a whole repetition or round: neither pipeline drops a span to save work.
+  // `batch`: the plain BSP's batch size; one repetition's spans are one batch, exported at its
+  // flush (untimed), so the per-span rows time its onStart+onEnd alone, as they do ours.
+  const plainBsp = (queue, batch) =>
+    new BatchSpanProcessor(new OTLPTraceExporter({ url: `${url}/v1/traces` }), {
+      maxQueueSize: queue,
+      maxExportBatchSize: batch,
+    });
+  const makeProcessors = (queue, batch) => [
+    { name: 'no-op', processor: new NoopProcessor() },
+    { name: 'plain BSP + OTLP JSON', processor: plainBsp(queue, batch) },
     {
-      name: 'no-op processor',
-      p: new NoopProcessor(),
-      starts: started,
-      ends: ended,
-      ctx: ROOT_CONTEXT,
+      name: 'mosaic',
+      processor: createMosaicSpanProcessor(benchConfig(url, { maxQueueSize: queue })),
     },
-    {
-      name: 'mosaic, no live task',
-      p: idle,
-      starts: started,
-      ends: ended,
-      ctx: ROOT_CONTEXT,
-      budget: OUTSIDE_BUDGET_NS,
-    },
-    {
-      name: 'mosaic, live task, span outside it',
-      p: withTask,
-      starts: started,
-      ends: ended,
-      ctx: ROOT_CONTEXT,
-      budget: OUTSIDE_BUDGET_NS,
-    },
-    {
-      name: 'mosaic, live task, nested span outside it',
-      p: withTask,
-      starts: nested,
-      ends: nested,
-      ctx: trace.setSpan(ROOT_CONTEXT, outsideParent),
-      budget: OUTSIDE_BUDGET_NS,
-    },
-    {
-      name: 'mosaic, live task, span inside it',
-      p: inTask,
-      starts: children,
-      ends: children,
-      ctx: taskCtx,
-      budget: INSIDE_BUDGET_NS,
-    },
+    ...(compared === undefined
+      ? []
+      : [
+          {
+            name: `mosaic (${compare})`,
+            processor: compared(benchConfig(url, { maxQueueSize: queue })),
+          },
+        ]),
   ];
-  for (const v of variants) {
-    v.loop = makeLoop();
-    v.samples = [];
-    v.loop(v.p, v.starts, v.ends, v.ctx, 200); // warm-up: let the JIT settle
+
+  // Per-span rows: every (span kind, processor) pair gets its own provider and tracer.
+  const cases = [];
+  for (const [kindName, kind] of Object.entries(KINDS)) {
+    for (const inTask of [false, true]) {
+      if (kindName === 'ordinary' ? inTask : !inTask) continue;
+      for (const { name, processor } of makeProcessors(2 * SPANS, 2 * SPANS)) {
+        const provider = new BasicTracerProvider({ spanProcessors: [processor] });
+        cases.push({
+          row: inTask ? `${kindName}, inside a live task` : `${kindName} span, no task`,
+          budget: inTask ? INSIDE_BUDGET_NS : OUTSIDE_BUDGET_NS,
+          processorName: name,
+          provider,
+          tracer: provider.getTracer('bench'),
+          kind,
+          inTask,
+          samples: [],
+        });
+      }
+    }
   }
-  for (let rep = 0; rep < REPS; rep++) {
-    // Rotate the order so no variant always runs first (or right after a GC).
-    for (let k = 0; k < variants.length; k++) {
-      const v = variants[(rep + k) % variants.length];
+  // Call numbers: every span of the run gets counts of its own.
+  let numbered = 0;
+  const next = (n) => {
+    numbered += n;
+    return numbered;
+  };
+  for (const c of cases) rep(c.tracer, c.kind, c.inTask, next(SPANS)); // warm-up
+  for (const c of cases) await c.provider.forceFlush();
+  for (let r = 0; r < REPS; r++) {
+    // Rotate the order so no case always runs first (or right after a GC).
+    for (let k = 0; k < cases.length; k++) {
+      const c = cases[(r + k) % cases.length];
       // CPU time of this process (all its threads, GC included), not wall time: on a shared
       // machine the wall clock also counts the time other processes held the CPU.
       const cpu = process.cpuUsage();
-      v.loop(v.p, v.starts, v.ends, v.ctx, ROUNDS);
+      rep(c.tracer, c.kind, c.inTask, next(SPANS));
       const { user, system } = process.cpuUsage(cpu);
-      v.samples.push(((user + system) * 1000) / (ROUNDS * v.starts.length));
+      c.samples.push(((user + system) * 1000) / SPANS);
+      // The baselines' exports (and ours) happen here, untimed: these rows are the span's own cost.
+      await c.provider.forceFlush();
     }
-  }
-  if (inTask.trackedSpanCount !== undefined && inTask.trackedSpanCount !== 1) {
-    throw new Error(`tracker leaked: ${inTask.trackedSpanCount} live spans, expected 1 (the task)`);
   }
 
-  const noop = median(variants[0].samples);
   const rows = [];
   const summary = [];
-  for (const v of variants) {
-    const ns = median(v.samples);
-    const diff = ns - noop;
-    const verdict = v.budget ? (diff <= v.budget ? 'PASS' : 'MISS') : '';
+  const byRow = new Map();
+  for (const c of cases) byRow.set(c.row, [...(byRow.get(c.row) ?? []), c]);
+  for (const [row, group] of byRow) {
+    const [noop, bsp, ours, other] = group;
+    // Each repetition ran the three back to back under the same load: median of per-rep differences.
+    const diff = median(ours.samples.map((s, i) => s - noop.samples[i]));
+    const bspDiff = median(bsp.samples.map((s, i) => s - noop.samples[i]));
+    const verdict = diff <= ours.budget ? 'PASS' : 'MISS';
     rows.push([
-      v.name,
-      fmt(ns, 1),
-      fmt(Math.min(...v.samples), 1),
-      v === variants[0] ? '' : `${diff >= 0 ? '+' : ''}${fmt(diff, 1)}`,
-      v.budget ? `<= +${v.budget}` : '',
+      row,
+      fmt(median(noop.samples), 0),
+      signed(bspDiff),
+      signed(diff),
+      `<= +${ours.budget}`,
       verdict,
+      other === undefined ? '' : signed(median(other.samples.map((s, i) => s - noop.samples[i]))),
     ]);
-    if (v.budget) {
-      summary.push({
-        bench: 'a processor',
-        metric: `onStart+onEnd, ${v.name.replace('mosaic, ', '')}`,
-        value: `${fmt(ns, 1)} ns`,
-        baseline: `no-op ${fmt(noop, 1)} ns`,
-        vs: `${diff >= 0 ? '+' : ''}${fmt(diff, 1)} ns`,
-        budget: `<= +${v.budget} ns`,
-        verdict,
-      });
-    }
+    summary.push({
+      bench: 'a processor',
+      metric: `span created+ended, ${row}`,
+      value: `${signed(diff)} ns`,
+      baseline: `no-op ${fmt(median(noop.samples), 0)} ns; plain BSP ${signed(bspDiff)} ns`,
+      vs: `${signed(diff - bspDiff)} ns vs plain BSP`,
+      budget: `<= +${ours.budget} ns`,
+      verdict,
+    });
   }
   console.log(
-    `\n(a) processor onStart+onEnd on non-task spans, outside and inside a live task: ${SPANS} real SDK spans x ${ROUNDS} rounds, ${REPS} interleaved reps (median; min shown too)\n`,
+    `\n(a) a span created and ended through a real provider: ${SPANS} distinct spans per repetition (under one task, started and ended in it, for the rows inside a task), ${REPS} interleaved repetitions; median of per-repetition differences to the no-op processor\n`,
   );
-  printTable(['variant', 'ns/op', 'min', 'vs no-op', 'budget', ''], rows);
-  for (const p of [idle, withTask, inTask]) await p.shutdown();
-  await new Promise((resolve) => sink.close(resolve));
-  if (requests !== 0) throw new Error(`the processor sent ${requests} requests for non-task spans`);
+  printTable(
+    [
+      'span',
+      'no-op ns/span',
+      'plain BSP',
+      'mosaic',
+      'budget',
+      '',
+      compared ? 'compared build' : '',
+    ],
+    rows.map((r) => [
+      r[0],
+      r[1],
+      `${r[2]} ns`,
+      `${r[3]} ns`,
+      `${r[4]} ns`,
+      r[5],
+      r[6] ? `${r[6]} ns` : '',
+    ]),
+  );
+  for (const c of cases) await c.provider.shutdown();
+
+  // Per-task row: CPU of a round of tasks from the first span to the last export answered.
+  // The plain BSP with its default batch of 512 spans, exporting as it goes.
+  const taskCases = makeProcessors(4 * TASKS, 512).map(({ name, processor }) => {
+    const provider = new BasicTracerProvider({ spanProcessors: [processor] });
+    return { name, provider, tracer: provider.getTracer('bench'), samples: [] };
+  });
+  const taskRound = async (c, first) => {
+    const cpu = process.cpuUsage();
+    for (let i = 0; i < TASKS; i++) {
+      agentTask(c.tracer, first + i);
+      // Let the batch processors export as they would in a live app (a task takes seconds).
+      if (i % 10 === 9) await new Promise((resolve) => setImmediate(resolve));
+    }
+    await c.provider.forceFlush();
+    const { user, system } = process.cpuUsage(cpu);
+    return (user + system) / TASKS;
+  };
+  for (const c of taskCases) await taskRound(c, next(TASKS)); // warm-up
+  for (let r = 0; r < TASK_ROUNDS; r++) {
+    for (let k = 0; k < taskCases.length; k++) {
+      const c = taskCases[(r + k) % taskCases.length];
+      c.samples.push(await taskRound(c, next(TASKS)));
+    }
+  }
+  const stats = await sink.ask('stats');
+  const expectedOtlpSpans =
+    (TASK_ROUNDS + 1) * TASKS * 4 + (REPS + 1) * (SPANS * byRow.size + rowsInTaskOf(byRow));
+  const builds = compared === undefined ? 1 : 2;
+  const expectedEvents = builds * ((TASK_ROUNDS + 1) * TASKS + (REPS + 1) * rowsInTaskOf(byRow));
+  for (const c of taskCases) await c.provider.shutdown();
+  await sink.close();
+  // Every task span of a per-span row inside a task, and every task of the per-task rounds, is one event.
+  if (stats.events !== expectedEvents || stats.otlpSpans !== expectedOtlpSpans) {
+    throw new Error(
+      `sink received ${stats.events} Mosaic events and ${stats.otlpSpans} OTLP spans, expected ${expectedEvents} and ${expectedOtlpSpans}`,
+    );
+  }
+  const [noopTask, bspTask, oursTask] = taskCases;
+  const ratio = median(oursTask.samples.map((s, i) => s / bspTask.samples[i]));
+  const taskVerdict = ratio < 1 ? 'PASS' : 'MISS';
+  const above = (c) => median(c.samples.map((s, i) => s - noopTask.samples[i]));
+  console.log(
+    `\n(a) a task (agent span + 3 model calls), export included (sink in another process): ${TASKS} tasks x ${TASK_ROUNDS} interleaved rounds, CPU of this process from the first span to the last answer (median)\n`,
+  );
+  printTable(
+    ['processor', 'us/task', 'min', 'above no-op'],
+    taskCases.map((c) => [
+      c.name,
+      fmt(median(c.samples), 2),
+      fmt(Math.min(...c.samples), 2),
+      c === noopTask ? '' : signed(above(c), 2),
+    ]),
+  );
+  console.log(
+    `\nmosaic / plain BSP = ${fmt(ratio, 2)}x per task, median of per-round ratios (budget < 1): ${taskVerdict}`,
+  );
+  summary.push({
+    bench: 'a processor',
+    metric: 'task (agent span + 3 model calls), export included',
+    value: `${fmt(median(oursTask.samples), 2)} us (${signed(above(oursTask), 2)} over no-op)`,
+    baseline: `plain BSP ${fmt(median(bspTask.samples), 2)} us (${signed(above(bspTask), 2)}); no-op ${fmt(median(noopTask.samples), 2)} us`,
+    vs: `${fmt(ratio, 2)}x plain BSP`,
+    budget: '< 1x plain BSP',
+    verdict: taskVerdict,
+  });
   reportSummary(summary);
 }
 

@@ -6,12 +6,14 @@ import { fork } from 'node:child_process';
 import { printTable } from './lib/stats.mjs';
 
 const BENCHES = [
-  ['processor-overhead.mjs', '(a) processor cost on non-task spans'],
+  ['processor-overhead.mjs', '(a) processor cost per span and per task'],
   ['export-cpu.mjs', '(b) CPU per exported task span'],
   ['devserver-throughput.mjs', '(c) end-to-end events/s into the devserver'],
   ['disabled-mode.mjs', '(d) disabled mode'],
   ['bridge-ingest.mjs', '(e) bridge ingest'],
   ['register-overhead.mjs', '(f) register entry on API calls'],
+  ['fold-scaling.mjs', '(g) folding 100k calls of equal counts'],
+  ['heap-in-flight.mjs', '(h) heap with 10,000 spans in flight'],
 ];
 const only = process.argv.slice(2);
 

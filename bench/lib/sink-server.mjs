@@ -4,6 +4,7 @@ import { createServer } from 'node:http';
 
 let requests = 0;
 let events = 0;
+let otlpSpans = 0;
 
 const server = createServer((req, res) => {
   const chunks = [];
@@ -20,6 +21,11 @@ const server = createServer((req, res) => {
       });
       res.writeHead(200, { 'content-type': 'application/json' }).end(body);
     } else {
+      if (req.url?.endsWith('/v1/traces')) {
+        for (const rs of JSON.parse(Buffer.concat(chunks).toString('utf8')).resourceSpans ?? []) {
+          for (const ss of rs.scopeSpans ?? []) otlpSpans += ss.spans?.length ?? 0;
+        }
+      }
       // OTLP/HTTP JSON: an empty ExportTraceServiceResponse (no partialSuccess) means all accepted.
       res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
     }
@@ -31,7 +37,7 @@ server.listen(0, '127.0.0.1', () => {
   process.send?.({ type: 'listening', port: server.address().port });
 });
 process.on('message', (message) => {
-  if (message?.type === 'stats') process.send?.({ type: 'stats', requests, events });
+  if (message?.type === 'stats') process.send?.({ type: 'stats', requests, events, otlpSpans });
   if (message?.type === 'close') server.close(() => process.exit(0));
 });
 process.on('disconnect', () => process.exit(0));

@@ -46,11 +46,19 @@ function sameModel(a: string | undefined, b: string | undefined): boolean {
  * in time, equal token counts, and no conflicting model or provider.
  */
 function isSameCall(a: FoldableCall, b: FoldableCall): boolean {
+  return a.traceId === b.traceId && isOneCallOfTwoLayers(a, b);
+}
+
+/**
+ * Whether `a` and `b`, in whichever traces, look like one model call seen by two instrumentation
+ * layers: different known layers, overlapping in time, equal token counts, and no conflicting
+ * model or provider.
+ */
+export function isOneCallOfTwoLayers(a: FoldableCall, b: FoldableCall): boolean {
   return (
     a.layer !== undefined &&
     b.layer !== undefined &&
     a.layer !== b.layer &&
-    a.traceId === b.traceId &&
     a.inputTokens === b.inputTokens &&
     a.outputTokens === b.outputTokens &&
     overlap(a, b) &&
@@ -67,58 +75,126 @@ function pairModel(a: string | undefined, b: string | undefined): string | undef
 }
 
 /**
+ * Unpaired calls of one group examined on each side of a call before its search stops. Only a
+ * group crowded with calls that cannot pair (same layer, another model) reaches it: a real twin
+ * sits among the nearest calls in time, and the bound keeps a hostile trace of 100k equal calls
+ * linear.
+ */
+const MAX_CANDIDATES = 64;
+
+/** Whether the calls come from at least two known layers (else no two of them can pair). */
+function twoLayers(calls: readonly FoldableCall[]): boolean {
+  let first: string | undefined;
+  for (const call of calls) {
+    if (call.layer === undefined) continue;
+    if (first === undefined) first = call.layer;
+    else if (call.layer !== first) return true;
+  }
+  return false;
+}
+
+/**
+ * Pairs the calls of one group (same trace and counts), `group` sorted by {@link byStart}: each
+ * unpaired call in turn takes the unpaired call nearest in start time that {@link isSameCall}
+ * (the earlier in order on a tie). Unpaired calls sit in a linked list, and a search walks out
+ * from the call both ways, stopping once no nearer start is left on that side, at the end of the
+ * overlap, or after {@link MAX_CANDIDATES} calls.
+ */
+function pairGroup(counted: readonly FoldableCall[], group: number[], partner: number[]): void {
+  const n = group.length;
+  const prev = new Int32Array(n);
+  const next = new Int32Array(n);
+  for (let p = 0; p < n; p++) {
+    prev[p] = p - 1;
+    next[p] = p + 1 < n ? p + 1 : -1;
+  }
+  const unlink = (p: number): void => {
+    const before = prev[p] as number;
+    const after = next[p] as number;
+    if (before !== -1) next[before] = after;
+    if (after !== -1) prev[after] = before;
+  };
+  const paired = new Uint8Array(n);
+  for (let p = 0; p < n; p++) {
+    if (paired[p] === 1) continue;
+    const a = counted[group[p] as number] as FoldableCall;
+    let best = -1;
+    let bestGap = Number.POSITIVE_INFINITY;
+    // Earlier calls first: on an equal gap the earlier in order wins, so keep looking while equal.
+    let seen = 0;
+    for (let q = prev[p] as number; q !== -1 && seen < MAX_CANDIDATES; q = prev[q] as number) {
+      const b = counted[group[q] as number] as FoldableCall;
+      const gap = a.startTimeMs - b.startTimeMs;
+      if (gap > bestGap) break;
+      seen++;
+      if (isSameCall(a, b)) {
+        best = q;
+        bestGap = gap;
+      }
+    }
+    seen = 0;
+    for (let q = next[p] as number; q !== -1 && seen < MAX_CANDIDATES; q = next[q] as number) {
+      const b = counted[group[q] as number] as FoldableCall;
+      const gap = b.startTimeMs - a.startTimeMs;
+      if (gap >= bestGap || b.startTimeMs > a.endTimeMs) break;
+      seen++;
+      if (isSameCall(a, b)) {
+        best = q;
+        bestGap = gap;
+        break;
+      }
+    }
+    if (best === -1) continue;
+    paired[p] = 1;
+    paired[best] = 1;
+    unlink(p);
+    unlink(best);
+    partner[group[p] as number] = group[best] as number;
+    partner[group[best] as number] = group[p] as number;
+  }
+}
+
+/**
  * Folds the model calls beneath one task into its usage, counting each real call once:
  * 1. only calls that carry token counts add, and only innermost ones: a call with a counting call
  *    among its descendants (`ancestorIds`) is that call seen from an outer layer, and is skipped;
  * 2. of the rest, two calls made by different layers, in the same trace, overlapping in time,
  *    with equal input and output counts and no conflicting model or provider are one call seen
  *    twice (siblings or cousins, as when a framework never makes its LLM span active): paired
- *    one to one and counted once. Calls of one layer never pair, so concurrent calls both count.
+ *    one to one, each call with the nearest in start time, and counted once. Calls of one layer
+ *    never pair, so concurrent calls both count.
  * Model and provider come from the first counted call that names them (in `calls` order), else
- * from any call that does. Pure: reads `calls` only.
+ * from any call that does. Pure: reads `calls` only. O(n log n) in the number of calls, whatever
+ * their counts.
  */
 export function foldModelCalls(calls: readonly FoldableCall[]): TaskUsage {
-  const covered = new Set<string>();
+  let covered: Set<string> | undefined;
   for (const call of calls) {
-    if (!hasUsage(call)) continue;
+    if (call.ancestorIds.length === 0 || !hasUsage(call)) continue;
+    covered ??= new Set();
     for (const id of call.ancestorIds) covered.add(id);
   }
   const counted: FoldableCall[] = [];
   for (const call of calls) {
-    if (hasUsage(call) && !covered.has(call.spanId)) counted.push(call);
+    if (hasUsage(call) && covered?.has(call.spanId) !== true) counted.push(call);
   }
 
-  // Candidates for a pair share trace and counts: group on those, then pair within each group.
-  const groups = new Map<string, number[]>();
-  counted.forEach((call, i) => {
-    const key = `${call.traceId}/${call.inputTokens ?? -1}/${call.outputTokens ?? -1}`;
-    const group = groups.get(key);
-    if (group === undefined) groups.set(key, [i]);
-    else group.push(i);
-  });
-  const partner = new Array<number>(counted.length).fill(-1);
-  for (const group of groups.values()) {
-    if (group.length < 2) continue;
-    // A total order (time, then id), so the pairs do not depend on the order calls came in.
-    group.sort((i, j) => byStart(counted[i] as FoldableCall, counted[j] as FoldableCall));
-    for (const i of group) {
-      if (partner[i] !== -1) continue;
-      const a = counted[i] as FoldableCall;
-      let best = -1;
-      let bestGap = Number.POSITIVE_INFINITY;
-      for (const j of group) {
-        if (j === i || partner[j] !== -1) continue;
-        const b = counted[j] as FoldableCall;
-        const gap = Math.abs(a.startTimeMs - b.startTimeMs);
-        if (gap < bestGap && isSameCall(a, b)) {
-          best = j;
-          bestGap = gap;
-        }
-      }
-      if (best !== -1) {
-        partner[i] = best;
-        partner[best] = i;
-      }
+  let partner: number[] | undefined;
+  if (counted.length > 1 && twoLayers(counted)) {
+    // Candidates for a pair share trace and counts: group on those, then pair within each group.
+    const groups = new Map<string, number[]>();
+    counted.forEach((call, i) => {
+      const key = `${call.traceId}/${call.inputTokens ?? -1}/${call.outputTokens ?? -1}`;
+      const group = groups.get(key);
+      if (group === undefined) groups.set(key, [i]);
+      else group.push(i);
+    });
+    partner = new Array<number>(counted.length).fill(-1);
+    for (const group of groups.values()) {
+      if (group.length < 2) continue;
+      // A total order (time, then id), so the pairs do not depend on the order calls came in.
+      group.sort((i, j) => byStart(counted[i] as FoldableCall, counted[j] as FoldableCall));
+      pairGroup(counted, group, partner);
     }
   }
 
@@ -130,7 +206,7 @@ export function foldModelCalls(calls: readonly FoldableCall[]): TaskUsage {
     calls: 0,
   };
   counted.forEach((call, i) => {
-    const j = partner[i] as number;
+    const j = partner === undefined ? -1 : (partner[i] as number);
     if (j !== -1 && j < i) return; // the pair was counted at its first member
     const other = j === -1 ? undefined : (counted[j] as FoldableCall);
     usage.inputTokens += call.inputTokens ?? 0;
@@ -140,6 +216,7 @@ export function foldModelCalls(calls: readonly FoldableCall[]): TaskUsage {
     usage.provider ??= call.provider ?? other?.provider;
   });
   for (const call of calls) {
+    if (usage.model !== undefined && usage.provider !== undefined) break;
     usage.model ??= call.model;
     usage.provider ??= call.provider;
   }

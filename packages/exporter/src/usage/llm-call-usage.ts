@@ -143,10 +143,31 @@ function genAiCall(attrs: Attrs, kind: ModelCallKind, dialect: ModelCallDialect)
 /** Longest `llm.invocation_parameters` parsed for its request model (it holds no messages). */
 const MAX_INVOCATION_PARAMETERS = 8192;
 
-/** The request model in OpenInference's `llm.invocation_parameters` JSON, when it names one. */
+/** Invocation parameters last parsed, and the model each named (`null`: none). */
+const invocationModels = new Map<string, string | null>();
+/** Entries of {@link invocationModels} before it starts afresh, and the longest string kept. */
+const MAX_CACHED_INVOCATIONS = 64;
+const MAX_CACHED_INVOCATION_LENGTH = 1024;
+
+/**
+ * The request model in OpenInference's `llm.invocation_parameters` JSON, when it names one. A
+ * task's calls repeat the same parameters: each distinct string is parsed once (parsing costs
+ * more than the rest of reading the span), in a small cache that starts afresh when full.
+ */
 function invocationModel(attrs: Attrs): string | undefined {
   const raw = attrs['llm.invocation_parameters'];
   if (typeof raw !== 'string' || raw.length > MAX_INVOCATION_PARAMETERS) return undefined;
+  if (raw.length > MAX_CACHED_INVOCATION_LENGTH) return parseInvocationModel(raw);
+  let model = invocationModels.get(raw);
+  if (model === undefined) {
+    model = parseInvocationModel(raw) ?? null;
+    if (invocationModels.size >= MAX_CACHED_INVOCATIONS) invocationModels.clear();
+    invocationModels.set(raw, model);
+  }
+  return model ?? undefined;
+}
+
+function parseInvocationModel(raw: string): string | undefined {
   try {
     const model = (JSON.parse(raw) as { model?: unknown } | null)?.model;
     if (typeof model !== 'string') return undefined;

@@ -1,7 +1,7 @@
 /** What the table needs of an entry kept for a tracked span. */
 export interface TableEntry {
   /** The span itself, to find its entry when its id can no longer be read. */
-  readonly span: object;
+  readonly span: object | undefined;
   /** The span id (16 lower-case hex characters from an OTel SDK). */
   readonly id: string;
   /** The entry of the span's tracked parent, if any. */
@@ -35,7 +35,8 @@ const slotOf = (id: string): number =>
  * holds a removable entry (no hash-table insert or delete at all), else into a Map. Map entries
  * that become removable leave in batches, by rebuilding the Map once at least as many are
  * removable as are kept: deleting from a Map one key at a time makes V8 shrink and regrow its
- * table over and over. Slot entries are simply overwritten.
+ * table over and over. A slot entry leaves its slot as it becomes removable, so the span it holds
+ * dies young.
  */
 export class SpanEntryTable<E extends TableEntry> {
   private readonly slots = new Array<E | undefined>(SLOTS).fill(undefined);
@@ -60,9 +61,9 @@ export class SpanEntryTable<E extends TableEntry> {
     const slot = slotOf(entry.id);
     const current = this.slots[slot];
     if (current === undefined || isRemovable(current)) {
+      // A removable map entry of the same id (an id seen again) may stay: the slot is looked at
+      // first, and once this entry leaves it, a removable entry is as good as none.
       this.slots[slot] = entry;
-      // A removable map entry of the same id (an id seen again) must not shadow this one.
-      if (this.removableInMap !== 0) this.map.delete(entry.id);
       return;
     }
     this.map.set(entry.id, entry);
@@ -71,8 +72,13 @@ export class SpanEntryTable<E extends TableEntry> {
   /** Notes that `entry` became removable (it ended, and its last live child ended). */
   release(entry: E): void {
     this.kept--;
-    const slot = this.slots[slotOf(entry.id)];
-    if (slot === entry) return;
+    const slot = slotOf(entry.id);
+    if (this.slots[slot] === entry) {
+      // Let go at once: an entry left in its slot would keep its span alive into the old
+      // generation, and the garbage collector's work for that costs more than the tracking.
+      this.slots[slot] = undefined;
+      return;
+    }
     if (++this.removableInMap >= COMPACT_AT && this.removableInMap * 2 >= this.map.size) {
       this.compact();
     }

@@ -1,10 +1,11 @@
 // usage/: read model-call usage in each dialect and fold it into the task beneath which it ran.
 import { ATTR_MOSAIC_TASK_TYPE } from '@mosaicstack/telemetry-semconv';
-import type { Context } from '@opentelemetry/api';
+import { type Context, context } from '@opentelemetry/api';
 import type { TaskUsageStore } from '../conversion/task-usage.js';
 import { logger } from '../otel/diag-logger.js';
 import { hrTimeToMillis } from '../otel/hr-time.js';
 import type { ReadableSpanLike } from '../otel/otel-types.js';
+import { type FoldableCall, isOneCallOfTwoLayers } from './fold-model-calls.js';
 import { isAgentRoot, readModelCall } from './llm-call-usage.js';
 import { SpanEntryTable } from './span-entry-table.js';
 import { type TaskCalls, taskCalls } from './task-calls.js';
@@ -34,15 +35,23 @@ export interface TaskUsageTrackerOptions {
 /** What is kept for a tracked span (a task or a task's descendant) while it or a child is live. */
 interface Entry {
   /** The span itself (only while its entry is kept), to find it if its id can no longer be read. */
-  readonly span: object;
+  span: object | undefined;
   readonly id: string;
   readonly traceId: string;
-  /** The calls of the task this span counts toward (its own, for a task span). */
-  readonly task: TaskCalls;
-  /** The tracked span this one started under; `undefined` for a task no tracked span encloses. */
-  readonly parent: Entry | undefined;
-  /** A task span: the ancestry of the calls beneath it stops here. */
-  readonly isTask: boolean;
+  /** The calls of the task this span counts toward (its own, for a task span); none once let go. */
+  task: TaskCalls | undefined;
+  /**
+   * The tracked span this one started under; `undefined` for a task no tracked span encloses, and
+   * once the entry is let go (a let-go entry holds nothing, so nothing it held lives on with it).
+   */
+  parent: Entry | undefined;
+  /**
+   * {@link TASK}: a task span, where the ancestry of the calls beneath it stops; {@link ACTIVE}: a
+   * span started in the active context (a provider SDK's, in the caller's async context), not in
+   * one a framework built from a parent of its choosing; {@link OTHER}: any other (one field for
+   * both, as an entry is kept per live span).
+   */
+  readonly role: Role;
   readonly generation: number;
   /** Tracked children started and not ended: the entry stays in the map while any is live. */
   children: number;
@@ -50,6 +59,18 @@ interface Entry {
   /** Forgotten by aging: its descendants are forgotten with it. */
   evicted: boolean;
 }
+
+/** The ancestry of a call right beneath its task (shared: most calls have no other ancestor). */
+const NO_ANCESTORS: readonly string[] = Object.freeze([]);
+
+/** What a tracked span is to folding (see `Entry.role`). */
+type Role = 0 | 1 | 2;
+const OTHER = 0;
+const TASK = 1;
+const ACTIVE = 2;
+
+/** Slots of the table of recent model calls that finds one call counted in two tasks. */
+const RECENT_SLOTS = 64;
 
 /** Tracker starts between two looks at the clock for aging. */
 const SWEEP_EVERY = 256;
@@ -84,6 +105,10 @@ function parentIdOf(span: ReadableSpanLike): string | undefined {
  */
 export class TaskUsageTracker {
   private readonly byId = new SpanEntryTable<Entry>();
+  /** The last model call with counts per slot, and its task, to find a call seen in two tasks. */
+  private readonly recentCalls = new Array<FoldableCall | undefined>(RECENT_SLOTS).fill(undefined);
+  private readonly recentTasks = new Array<TaskCalls | undefined>(RECENT_SLOTS).fill(undefined);
+  private readonly recentInActive = new Array<boolean>(RECENT_SLOTS).fill(false);
   private readonly autoTaskSpans = new WeakSet<object>();
   private readonly autoTasks: boolean;
   private readonly maxEntries: number;
@@ -144,13 +169,13 @@ export class TaskUsageTracker {
 
   /**
    * Starts tracking `span` if it is a task, a tracked span's child, or an auto task; `isTask`:
-   * whether it has `mosaic.task.type`. The parent context is not needed: the parent span id
-   * decides. Every read of the span comes before any change here, so a span that throws on a
+   * whether it has `mosaic.task.type`. The parent span id decides; the parent context only tells
+   * whether the span started in the active context. Every read of the span comes before any change here, so a span that throws on a
    * read leaves nothing behind.
    */
   onStart(
     span: ReadableSpanLike,
-    _parentContext?: Context,
+    parentContext?: Context,
     isTask = span.attributes[ATTR_MOSAIC_TASK_TYPE] !== undefined,
   ): void {
     if (--this.sweepCountdown <= 0) this.sweep();
@@ -183,7 +208,7 @@ export class TaskUsageTracker {
       traceId: spanContext.traceId,
       task: parent.task,
       parent,
-      isTask: false,
+      role: parentContext !== undefined && parentContext === context.active() ? ACTIVE : OTHER,
       generation: this.generation,
       children: 0,
       ended: false,
@@ -218,28 +243,83 @@ export class TaskUsageTracker {
 
   private end(span: ReadableSpanLike, own: Entry | undefined, isTask: boolean): void {
     if (own === undefined || own.ended || own.evicted) return;
+    // Read the span before any change: a read that throws leaves the entry for onUnreadableEnd.
+    const call = own.role === TASK || isTask ? undefined : this.callOf(span, own);
+    const parent = own.parent;
+    const task = own.task;
     own.ended = true;
     this.live--;
     if (own.children === 0) this.forget(own);
-    const parent = own.parent;
     if (parent !== undefined && --parent.children === 0 && parent.ended) this.forget(parent);
-    if (own.isTask) {
-      this.endTask(own.task);
-      return;
+    if (task === undefined) return;
+    if (own.role === TASK) this.endTask(task);
+    else if (call !== undefined && !this.countedElsewhere(call, task, own.role === ACTIVE)) {
+      task.add(call);
     }
-    if (!isTask) this.record(span, own);
   }
 
-  /** Records `span` for its task's fold when it is a model call (not a wrapper or embedding). */
-  private record(span: ReadableSpanLike, own: Entry): void {
+  /**
+   * Whether `call` is a call that another live task already counts, seen by a second layer in
+   * this task's trace (a framework that parents its runs in another task's trace, as LangChain's
+   * background callbacks do under `Promise.all`). The call counts once, in the task of the inner
+   * of the two spans: the one started in the active context (the provider SDK's span, made in the
+   * caller's async context, where a framework's tracer builds its span's parent context itself),
+   * else the one that ended first (the SDK's span ends as the call returns, the framework's run
+   * after it); when `call` is the inner one the other task stops counting its twin.
+   * Looks only at the last call of the same counts (a table of {@link RECENT_SLOTS} slots, no
+   * clock and no allocation), so it costs a few compares per call and holds a few dozen calls.
+   */
+  private countedElsewhere(call: FoldableCall, task: TaskCalls, inActive: boolean): boolean {
+    const input = call.inputTokens;
+    const output = call.outputTokens;
+    if (input === undefined && output === undefined) return false;
+    const slot = (Math.imul((input ?? 0) + 1, 0x9e3779b1) ^ (output ?? 0)) & (RECENT_SLOTS - 1);
+    const other = this.recentCalls[slot];
+    const otherTask = this.recentTasks[slot];
+    if (
+      other === undefined ||
+      otherTask === undefined ||
+      otherTask === task ||
+      other.traceId === call.traceId ||
+      !isOneCallOfTwoLayers(call, other)
+    ) {
+      this.recentCalls[slot] = call;
+      this.recentTasks[slot] = task;
+      this.recentInActive[slot] = inActive;
+      return false;
+    }
+    const otherInActive = this.recentInActive[slot] === true;
+    // One pair per call: neither waits for a third.
+    this.recentCalls[slot] = undefined;
+    this.recentTasks[slot] = undefined;
+    const inner =
+      inActive !== otherInActive
+        ? inActive
+        : call.endTimeMs < other.endTimeMs ||
+          (call.endTimeMs === other.endTimeMs && call.startTimeMs > other.startTimeMs);
+    if (!inner) return true;
+    otherTask.exclude(other.spanId);
+    return false;
+  }
+
+  /** `span` as a call for its task's fold when it is a model call (not a wrapper or embedding). */
+  private callOf(span: ReadableSpanLike, own: Entry): FoldableCall | undefined {
     const call = readModelCall(span);
-    if (call === undefined || call.kind !== 'call') return;
-    const ancestorIds: string[] = [];
-    for (let p = own.parent; p !== undefined && !p.isTask; p = p.parent) ancestorIds.push(p.id);
+    if (call === undefined || call.kind !== 'call') return undefined;
+    let ancestorIds: readonly string[] = NO_ANCESTORS;
+    if (own.parent !== undefined && own.parent.role !== TASK) {
+      const ids: string[] = [];
+      let p: Entry | undefined = own.parent;
+      while (p !== undefined && p.role !== TASK) {
+        ids.push(p.id);
+        p = p.parent;
+      }
+      ancestorIds = ids;
+    }
     const scope =
       span.instrumentationScope?.name ??
       (span as { instrumentationLibrary?: { name?: string } }).instrumentationLibrary?.name;
-    own.task.add({
+    return {
       traceId: own.traceId,
       spanId: own.id,
       ancestorIds,
@@ -250,7 +330,7 @@ export class TaskUsageTracker {
       outputTokens: call.outputTokens,
       model: call.model,
       provider: call.provider,
-    });
+    };
   }
 
   /**
@@ -269,6 +349,8 @@ export class TaskUsageTracker {
   /** Forgets every live span (on shutdown). */
   clear(): void {
     this.byId.clear();
+    this.recentCalls.fill(undefined);
+    this.recentTasks.fill(undefined);
     this.lastId = undefined;
     this.lastMissId = undefined;
     this.live = 0;
@@ -288,7 +370,7 @@ export class TaskUsageTracker {
       traceId,
       task: taskCalls(span),
       parent,
-      isTask: true,
+      role: TASK,
       generation: this.generation,
       children: 0,
       ended: false,
@@ -332,8 +414,16 @@ export class TaskUsageTracker {
   /** Lets go of an entry that ended with no live tracked child. */
   private forget(entry: Entry): void {
     if (entry.evicted) return;
-    if (entry.id === this.lastId) this.lastId = undefined;
+    if (entry.id === this.lastId) {
+      this.lastId = undefined;
+      this.lastEntry = undefined;
+    }
     this.byId.release(entry);
+    // A let-go entry may wait in the map for a compaction: it must not keep its span, or its
+    // task's calls, alive till then.
+    entry.span = undefined;
+    entry.task = undefined;
+    entry.parent = undefined;
   }
   /** Whether no more spans may be tracked (after evicting aged ones); counts the one refused. */
   private isFull(): boolean {

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type FoldableCall, foldModelCalls } from '../../src/usage/fold-model-calls.js';
+import { quadraticFold } from './quadratic-fold.js';
 
 const TRACE = 'a'.repeat(32);
 let ids = 0;
@@ -165,6 +166,59 @@ describe('foldModelCalls', () => {
           expect(b.outputTokens).toBe(a.outputTokens);
         }),
       );
+    });
+
+    it('folds exactly as the quadratic pairing did, on small inputs', () => {
+      const arbFull = fc.record({
+        input: fc.option(fc.integer({ min: 0, max: 2 }), { nil: undefined }),
+        output: fc.integer({ min: 0, max: 2 }),
+        layer: fc.option(fc.constantFrom('a', 'b', 'c'), { nil: undefined }),
+        start: fc.integer({ min: 0, max: 12 }),
+        length: fc.integer({ min: 0, max: 12 }),
+        trace: fc.constantFrom(TRACE, 'b'.repeat(32)),
+        model: fc.constantFrom('gpt-4o', 'gpt-4o-2024-08-06', 'claude-3', undefined),
+        provider: fc.constantFrom('openai', 'anthropic', undefined),
+      });
+      fc.assert(
+        fc.property(fc.array(arbFull, { maxLength: 24 }), (specs) => {
+          const calls = specs.map((s) =>
+            call(s.input, s.output, s.layer, s.start, s.start + s.length, {
+              traceId: s.trace,
+              model: s.model,
+              provider: s.provider as FoldableCall['provider'],
+            }),
+          );
+          expect(foldModelCalls(calls)).toEqual(quadraticFold(calls));
+        }),
+        { numRuns: 2000 },
+      );
+    });
+  });
+
+  describe('many calls of equal counts in one trace', () => {
+    it('counts every call of one layer', () => {
+      const calls = Array.from({ length: 20_000 }, (_, i) => call(7, 3, 'sdk', i, i + 2));
+      expect(foldModelCalls(calls)).toMatchObject({
+        inputTokens: 140_000,
+        outputTokens: 60_000,
+        calls: 20_000,
+      });
+    });
+
+    it('pairs each call of one layer with its twin of the other, one to one', () => {
+      const calls: FoldableCall[] = [];
+      for (let i = 0; i < 10_000; i++) {
+        calls.push(call(7, 3, 'framework', i * 10, i * 10 + 5));
+        calls.push(call(7, 3, 'sdk', i * 10 + 1, i * 10 + 4));
+      }
+      expect(foldModelCalls(calls)).toMatchObject({ inputTokens: 70_000, calls: 10_000 });
+    });
+
+    it('agrees with the quadratic pairing on a few hundred overlapping calls of three layers', () => {
+      const calls = Array.from({ length: 300 }, (_, i) =>
+        call(7, 3, ['a', 'b', 'c'][i % 3], (i * 7) % 50, ((i * 7) % 50) + (i % 11)),
+      );
+      expect(foldModelCalls(calls)).toEqual(quadraticFold(calls));
     });
   });
 });

@@ -204,6 +204,26 @@ describe('readModelCall', () => {
     it('accepts a lower-case span kind', () => {
       expect(readModelCall(span('l', { 'openinference.span.kind': 'llm' }))?.kind).toBe('call');
     });
+
+    it('reads the request model of each distinct invocation parameters, repeated or not', () => {
+      const llm = (parameters: string) =>
+        readModelCall(
+          span('ChatOpenAI', {
+            'openinference.span.kind': 'LLM',
+            'llm.model_name': 'response-model',
+            'llm.invocation_parameters': parameters,
+          }),
+        )?.model;
+      // More distinct strings than the parse cache holds, each read twice, long ones too.
+      for (let round = 0; round < 2; round++) {
+        for (let i = 0; i < 150; i++) {
+          expect(llm(`{"model":"m-${i}","temperature":0}`)).toBe(`m-${i}`);
+        }
+        expect(llm(`{"model":"long","stop":"${'x'.repeat(2000)}"}`)).toBe('long');
+        expect(llm('{"temperature":0}')).toBe('response-model');
+        expect(llm('not json')).toBe('response-model');
+      }
+    });
   });
 
   describe('OpenLLMetry', () => {
