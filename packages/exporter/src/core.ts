@@ -4,6 +4,7 @@
  * reader (`readModelCall`) and one delivery (`createEventDelivery`) whatever the spans come from.
  */
 export { resolveConfig, validateConfig } from './config/resolve-config.js';
+export { providerFromModel } from './conversion/provider-from-model.js';
 export type { SpanRecord } from './conversion/span-record.js';
 export { spanRecordOf } from './conversion/span-record.js';
 export type { ConversionContext } from './conversion/span-to-event.js';
@@ -32,4 +33,3 @@ export type { FoldableCall } from './usage/fold-model-calls.js';
 export { foldModelCalls } from './usage/fold-model-calls.js';
 export type { ModelCall, ModelCallKind, ModelCallSource } from './usage/llm-call-usage.js';
 export { readModelCall } from './usage/llm-call-usage.js';
-export { providerFromModel } from './usage/provider-from-model.js';

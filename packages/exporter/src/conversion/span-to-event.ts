@@ -43,9 +43,9 @@ import {
 } from '@mosaicstack/telemetry-semconv';
 import type { Attributes } from '@opentelemetry/api';
 import { SPAN_STATUS_ERROR } from '../otel/otel-types.js';
-import { providerFromModel } from '../usage/provider-from-model.js';
 import { eventIdFor } from './event-id.js';
 import { isoTimestamp } from './iso-timestamp.js';
+import { providerFromModel } from './provider-from-model.js';
 import type { SpanRecord } from './span-record.js';
 import type { TaskUsage } from './task-usage.js';
 import { toProvider } from './to-provider.js';

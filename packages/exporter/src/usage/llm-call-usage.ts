@@ -8,9 +8,9 @@ import {
   ATTR_GEN_AI_USAGE_OUTPUT_TOKENS,
   type Provider,
 } from '@mosaicstack/telemetry-semconv';
+import { providerFromModel } from '../conversion/provider-from-model.js';
 import type { SpanRecord } from '../conversion/span-record.js';
 import { toProvider } from '../conversion/to-provider.js';
-import { providerFromModel } from './provider-from-model.js';
 
 /**
  * What a span is to usage folding: `call` is one model call whose tokens count; `wrapper` (agent,

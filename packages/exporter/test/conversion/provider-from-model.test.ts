@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { TASK_SPAN_MODELS } from '../../../../test/support/task-span-models.js';
+import { providerFromModel } from '../../src/conversion/provider-from-model.js';
 import { readModelCall } from '../../src/usage/llm-call-usage.js';
-import { providerFromModel } from '../../src/usage/provider-from-model.js';
 import { startTaskHarness, type TaskHarness } from '../support/task-harness.js';
 
 describe('providerFromModel', () => {
