@@ -2,6 +2,9 @@ import { createHash } from 'node:crypto';
 import { languageOfFiles, type TouchedFile } from '../model/exporter-core.js';
 import type { TaskActivity } from '../model/task-activity.js';
 
+/** The longest path read (as `languageOfFiles` reads); a longer one is no file a task touched. */
+const MAX_PATH_LENGTH = 4_096;
+
 /** The language a lone file of this name is in, or null. */
 const languageOf = (name: string): string | null =>
   languageOfFiles([{ path: name, edited: false }]);
@@ -12,6 +15,7 @@ const languageOf = (name: string): string | null =>
  * language (`makefile`, `dockerfile`), or undefined when neither names a language.
  */
 function languageKey(path: string): string | undefined {
+  if (path.length > MAX_PATH_LENGTH) return undefined;
   const name = path
     .slice(Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\')) + 1)
     .toLowerCase();
