@@ -129,6 +129,26 @@ describe('Claude Code (tool details on: OTEL_LOG_TOOL_DETAILS=1)', () => {
     expect(event?.language).toBeNull();
   });
 
+  it('an api_request without cost_usd is priced from its four token counts', async () => {
+    const [event] = await eventsOf(resource, [
+      logRecord(
+        'api_request',
+        {
+          ...ids,
+          model: 'claude-sonnet-4-20250514',
+          input_tokens: 1_200,
+          cache_creation_tokens: 20_000,
+          cache_read_tokens: 150_000,
+          output_tokens: 2_500,
+        },
+        { timeMs: T0 },
+      ),
+    ]);
+    // USD per million: input 3, cache write 3.75, cache read 0.3, output 15:
+    // 1,200 x 3 + 20,000 x 3.75 + 150,000 x 0.3 + 2,500 x 15 = 161,100 micros.
+    expect(event?.actual_cost_usd_micros).toBe(161_100);
+  });
+
   it('explicit mosaic.quality.* and mosaic.task.language resource attributes win', async () => {
     const [event] = await eventsOf(
       {

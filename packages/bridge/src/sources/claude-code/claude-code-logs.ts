@@ -1,5 +1,6 @@
 import type { KeyedRequest } from '../../model/keyed-request.js';
 import type { LogRecordLike } from '../../model/log-record-like.js';
+import { priceRequest, type RequestPrice } from '../price-request.js';
 import { countAttr, textAttr } from '../read-attribute.js';
 import type { LogReading } from '../source.js';
 import { claudeInputTokens, claudeRequestKey } from './claude-code-spans.js';
@@ -67,6 +68,22 @@ export function readClaudeLog(log: LogRecordLike): LogReading | undefined {
   const sessionId = textAttr(a, 'session.id');
   const promptId = textAttr(a, 'prompt.id');
   const duration = countAttr(a, 'duration_ms') ?? 0;
+  // Without `cost_usd` (a CLI that does not compute it), priced from the four token counts.
+  const priced: RequestPrice | undefined =
+    name === 'api_request' && cost === undefined
+      ? priceRequest(
+          'anthropic',
+          textAttr(a, 'model'),
+          {
+            uncachedInputTokens: countAttr(a, 'input_tokens') ?? 0,
+            cacheReadTokens: countAttr(a, 'cache_read_tokens') ?? 0,
+            cacheWriteTokens: countAttr(a, 'cache_creation_tokens') ?? 0,
+            outputTokens: countAttr(a, 'output_tokens') ?? 0,
+            reasoningTokens: 0,
+          },
+          log.timeMs,
+        )
+      : undefined;
   const sequence = a['event.sequence'];
   const request: KeyedRequest | undefined =
     sessionId === undefined || promptId === undefined
@@ -87,7 +104,8 @@ export function readClaudeLog(log: LogRecordLike): LogReading | undefined {
             model: textAttr(a, 'model'),
             provider: 'anthropic',
             failed: name === 'api_error',
-            costMicros: cost,
+            costMicros: cost ?? priced?.costMicros,
+            uncosted: priced?.uncosted,
           },
         };
   return {
