@@ -65,7 +65,7 @@ export interface BridgeStats {
   };
   /** Traces and keyed tasks open now. */
   readonly openTasks: number;
-  /** Span and request entries held now. */
+  /** Span, request and tool-record entries held now. */
   readonly pendingRecords: number;
 }
 
