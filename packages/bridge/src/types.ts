@@ -45,6 +45,11 @@ export interface BridgeStats {
   };
   /** Task events handed to delivery. */
   readonly tasksReported: number;
+  /**
+   * Reported tasks with a model request the bridge priced from its tokens but whose model the
+   * price table does not know (that request counts 0 in the task's cost).
+   */
+  readonly tasksUncosted: number;
   /** Requests answered with an error status (4xx/5xx), by status code; a gRPC call refused for the same reason counts under the same code. */
   readonly requestsRefused: Readonly<Record<string, number>>;
   /** Records and tasks given up to keep memory bounded, by reason. */
@@ -60,7 +65,7 @@ export interface BridgeStats {
   };
   /** Traces and keyed tasks open now. */
   readonly openTasks: number;
-  /** Span and request entries held now. */
+  /** Span, request and tool-record entries held now. */
   readonly pendingRecords: number;
 }
 

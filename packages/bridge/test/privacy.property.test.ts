@@ -55,6 +55,12 @@ const contentAttrs = fc
     return attrs;
   });
 
+/** The derived fields of a sent event. */
+interface DerivedFields {
+  quality_gates_run: string[];
+  language: string | null;
+}
+
 const SERVICES = ['claude-code', 'codex_exec', 'gemini-cli', 'opencode', 'py-agent'] as const;
 const tokens = fc.integer({ min: 0, max: 50_000 });
 
@@ -172,6 +178,61 @@ function requestsOf(x: Export) {
       input_token_count: x.input,
       response_text: MARKER,
     }),
+    // Tool records: command text, paths, arguments and output are read for gates and language.
+    logRecord(
+      'claude_code.tool_result',
+      {
+        'session.id': session,
+        'prompt.id': prompt,
+        tool_name: 'Bash',
+        tool_use_id: `toolu-${MARKER}`,
+        success: 'false',
+        tool_input: JSON.stringify({ command: `pnpm test ${MARKER}`, description: MARKER }),
+        tool_parameters: JSON.stringify({ full_command: `pnpm lint ${MARKER}` }),
+      },
+      { nameIn: 'body' },
+    ),
+    logRecord(
+      'claude_code.tool_result',
+      {
+        'session.id': session,
+        'prompt.id': prompt,
+        tool_name: 'Edit',
+        tool_use_id: `toolu-e-${MARKER}`,
+        success: true,
+        tool_input: JSON.stringify({ file_path: `/r/${MARKER}/${MARKER}.ts`, new_string: MARKER }),
+      },
+      { nameIn: 'body' },
+    ),
+    logRecord('codex.tool_result', {
+      'conversation.id': session,
+      tool_name: 'exec_command',
+      call_id: `call-${MARKER}`,
+      success: 'true',
+      arguments: JSON.stringify({ cmd: `npm test -- ${MARKER}` }),
+      output: `${MARKER}\nProcess exited with code 0\n`,
+    }),
+    logRecord('codex.tool_result', {
+      'conversation.id': session,
+      tool_name: 'apply_patch',
+      call_id: `call-p-${MARKER}`,
+      success: 'true',
+      arguments: JSON.stringify({ input: `*** Update File: ${MARKER}/${MARKER}.py\n+${MARKER}` }),
+      output: MARKER,
+    }),
+    logRecord('gemini_cli.tool_call', {
+      prompt_id: prompt,
+      'event.timestamp': MARKER,
+      function_name: 'run_shell_command',
+      function_args: JSON.stringify({ command: `go test ./${MARKER}/...` }),
+      success: true,
+    }),
+    logRecord('gemini_cli.tool_call', {
+      prompt_id: prompt,
+      function_name: 'write_file',
+      function_args: JSON.stringify({ file_path: `/w/${MARKER}.go`, content: MARKER }),
+      success: true,
+    }),
     logRecord('anything', a[6] ?? {}, { body: { stringValue: MARKER } }),
     logRecord('kv', a[7] ?? {}, {
       body: { kvlistValue: { values: keyValues({ [MARKER]: MARKER }) } },
@@ -207,7 +268,7 @@ describe('privacy', () => {
     await upstream.close();
   });
 
-  it('sends only event fields upstream: a marker planted in every other attribute, body and resource attribute never reaches the wire or a diag line', async () => {
+  it('sends only event fields upstream: a marker planted in every other attribute, body and resource attribute, and in the commands, paths, arguments and outputs of tool records, never reaches the wire, an answer or a diag line', async () => {
     let events = 0;
     await fc.assert(
       fc.asyncProperty(fc.array(exportArb, { minLength: 1, maxLength: 3 }), async (exports) => {
@@ -223,6 +284,7 @@ describe('privacy', () => {
               contentType: x.protobuf ? 'application/x-protobuf' : 'application/json',
             });
             expect(res.status).toBe(200);
+            expect(res.body.toString('latin1')).not.toContain(MARKER);
           }
         }
         await bridge.close();
@@ -230,12 +292,20 @@ describe('privacy', () => {
       }),
       { numRuns: 40 },
     );
+    let gated = 0;
+    let withLanguage = 0;
     for (const body of upstream.bodies) {
-      events += (JSON.parse(body) as { events: unknown[] }).events.length;
+      const sent = (JSON.parse(body) as { events: DerivedFields[] }).events;
+      events += sent.length;
+      gated += sent.filter((e) => e.quality_gates_run.length > 0).length;
+      withLanguage += sent.filter((e) => e.language !== null).length;
       expect(body).not.toContain(MARKER);
       expect(body).not.toContain(API_KEY);
     }
     expect(events).toBeGreaterThanOrEqual(40);
+    // The tool records were read (not ignored): their gates and languages came out, nothing else.
+    expect(gated).toBeGreaterThan(0);
+    expect(withLanguage).toBeGreaterThan(0);
     for (const line of diagLines) expect(line).not.toContain(MARKER);
   });
 });

@@ -3,22 +3,47 @@
 // (`readModelCall`), one fold (`foldModelCalls`: innermost calls, each call once across
 // instrumentation layers) and one delivery (`createEventDelivery`) with it, never a copy.
 import {
+  classifyCommand,
+  computeCostMicros,
   createEventDelivery,
   type FoldableCall,
   foldModelCalls,
+  type GateOutcome,
+  type GateRun,
+  gateOutcome,
+  languageOfFiles,
   type ModelCall,
   type MosaicTelemetryConfig,
   readModelCall,
   resolveConfig,
   type SpanRecord,
   type TaskUsage,
+  type TouchedFile,
   toTaskEvent,
+  type UsageBreakdown,
 } from '@mosaicstack/telemetry-exporter/core';
 import type { TaskCompletionEvent } from '@mosaicstack/telemetry-semconv';
 import { diag } from '@opentelemetry/api';
 
-export type { FoldableCall, ModelCall, MosaicTelemetryConfig, SpanRecord, TaskUsage };
-export { foldModelCalls, readModelCall };
+export type {
+  FoldableCall,
+  GateOutcome,
+  GateRun,
+  ModelCall,
+  MosaicTelemetryConfig,
+  SpanRecord,
+  TaskUsage,
+  TouchedFile,
+  UsageBreakdown,
+};
+export {
+  classifyCommand,
+  computeCostMicros,
+  foldModelCalls,
+  gateOutcome,
+  languageOfFiles,
+  readModelCall,
+};
 
 /** The bridge's one component logger (OTel `diag`); the delivery logs through the exporter's. */
 export const logger = diag.createComponentLogger({ namespace: '@mosaicstack/telemetry-bridge' });

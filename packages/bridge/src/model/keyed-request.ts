@@ -1,7 +1,11 @@
 import type { Attributes } from '@opentelemetry/api';
 import type { ModelRequest } from './model-request.js';
+import type { TaskActivity } from './task-activity.js';
 
-/** One model request of a task keyed by (session, prompt), read from a log record or a span. */
+/**
+ * One record of a task keyed by (session, prompt), read from a log record or a span: a model
+ * request, a tool call's reduced activity, or both.
+ */
 export interface KeyedRequest {
   /** The keyed source's name (e.g. `codex.logs`): part of the task's key and its event id seed. */
   readonly source: string;
@@ -10,7 +14,9 @@ export interface KeyedRequest {
   readonly promptId: string;
   /** Log records are preferred over spans where both describe a request (Gemini: thoughts). */
   readonly from: 'logs' | 'spans';
-  readonly request: ModelRequest;
+  readonly request?: ModelRequest | undefined;
+  /** A tool call's gates or touched file (see `TaskActivity`). */
+  readonly activity?: TaskActivity | undefined;
   readonly resourceAttributes: Attributes;
   /**
    * A key of the traced report of the same task that this record names (Claude Code: session id +

@@ -18,6 +18,8 @@ export interface ModelRequest {
    * continues broke off (its source did not export the request that failed).
    */
   readonly continues?: boolean | undefined;
-  /** Cost the source computed, in USD micros, when it did. */
+  /** Cost in USD micros: the source's own, else priced from the request's token breakdown. */
   readonly costMicros?: number | undefined;
+  /** The request had a token breakdown but the price table knows no price for its model (cost 0). */
+  readonly uncosted?: boolean | undefined;
 }

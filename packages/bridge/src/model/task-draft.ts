@@ -1,5 +1,5 @@
 import type { Attributes } from '@opentelemetry/api';
-import type { TaskUsage } from './exporter-core.js';
+import type { GateOutcome, TaskUsage } from './exporter-core.js';
 
 /** A task a source recognised, before it becomes a record for the converter. */
 export interface TaskDraft {
@@ -15,6 +15,12 @@ export interface TaskDraft {
   readonly ownAttributes?: Attributes | undefined;
   readonly usage: TaskUsage | undefined;
   readonly costMicros: number | undefined;
+  /** Some request was priced at 0 because its model has no known price. */
+  readonly uncosted?: boolean | undefined;
+  /** Quality gates of the shell commands its tools ran, when they ran any gate. */
+  readonly gates?: GateOutcome | undefined;
+  /** Language of the files its tools read or edited, when one is known. */
+  readonly language?: string | undefined;
   /** The task span is ERROR or its last model request failed. */
   readonly failed: boolean;
   /**

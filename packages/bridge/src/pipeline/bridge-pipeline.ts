@@ -15,6 +15,7 @@ import {
   TRACE_TASK_READERS,
 } from '../sources/index.js';
 import { sumRequests } from '../sources/sum-requests.js';
+import { activityOutcome } from '../tasks/activity-outcome.js';
 import { buildTaskRecord } from '../tasks/build-task-record.js';
 import { findTraceTasks } from '../tasks/find-trace-tasks.js';
 import type { KeyedTask } from '../tasks/keyed-task.js';
@@ -171,7 +172,10 @@ export class BridgePipeline {
   }
 
   private keyedDraft(task: KeyedTask): TaskDraft | undefined {
-    const totals = sumRequests(task.requests());
+    const requests = [...task.requests()];
+    // Tool records alone (their model requests' records lost) are no task.
+    if (requests.length === 0) return undefined;
+    const totals = sumRequests(requests);
     const covered = SOURCE_OF_KEYED.get(task.source)?.isCovered?.(task.coverKeys, (key) =>
       this.reportedKeys.has(key),
     );
@@ -180,6 +184,7 @@ export class BridgePipeline {
       return undefined;
     }
     const ids = syntheticIds(task.source, task.sessionId, task.promptId);
+    const outcome = activityOutcome(task.activities.values());
     return {
       ...ids,
       source: task.source,
@@ -188,6 +193,9 @@ export class BridgePipeline {
       resourceAttributes: task.resourceAttributes,
       usage: totals.usage,
       costMicros: totals.costMicros,
+      uncosted: totals.uncosted,
+      gates: outcome.gates,
+      language: outcome.language,
       failed: totals.lastFailed,
     };
   }
@@ -201,6 +209,7 @@ export class BridgePipeline {
         continue;
       }
       this.reported.set(id, true);
+      if (draft.uncosted === true) this.options.stats.tasksUncosted++;
       fresh.push(buildTaskRecord(draft, this.options.defaults));
     }
     if (fresh.length === 0) return;

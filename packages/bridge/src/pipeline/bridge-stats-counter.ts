@@ -4,6 +4,7 @@ import type { BridgeStats } from '../types.js';
 export class BridgeStatsCounter {
   readonly received = { spans: 0, logRecords: 0, dataPoints: 0 };
   tasksReported = 0;
+  tasksUncosted = 0;
   readonly requestsRefused: Record<string, number> = {};
   readonly dropped = {
     invalidRecords: 0,
@@ -22,6 +23,7 @@ export class BridgeStatsCounter {
     return {
       received: { ...this.received },
       tasksReported: this.tasksReported,
+      tasksUncosted: this.tasksUncosted,
       requestsRefused: { ...this.requestsRefused },
       dropped: { ...this.dropped },
       openTasks,

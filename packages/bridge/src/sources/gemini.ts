@@ -2,6 +2,8 @@ import type { SpanRecord } from '../model/exporter-core.js';
 import type { KeyedRequest } from '../model/keyed-request.js';
 import type { LogRecordLike } from '../model/log-record-like.js';
 import { SPAN_STATUS_ERROR } from '../model/span-status.js';
+import { geminiToolActivity } from './gemini-tools.js';
+import { priceRequest } from './price-request.js';
 import { countAttr, textAttr } from './read-attribute.js';
 import type { Source } from './source.js';
 
@@ -11,31 +13,61 @@ const GEMINI_KEYED_SOURCE = 'gemini_cli';
 /** Gemini CLI's span of one model request. */
 export const GEMINI_CALL_SPAN = 'llm_call';
 
-/** Gemini CLI's log events of one model request. */
-const GEMINI_LOG_EVENTS = ['gemini_cli.api_response', 'gemini_cli.api_error'];
+/** Gemini CLI's log events of one model request or tool call. */
+const GEMINI_LOG_EVENTS = [
+  'gemini_cli.api_response',
+  'gemini_cli.api_error',
+  'gemini_cli.tool_call',
+];
 
 const isGemini = (resource: SpanRecord['resourceAttributes']) =>
   resource['service.name'] === 'gemini-cli';
 
 /**
  * Gemini CLI logs: `gemini_cli.api_response` (input includes cached tokens; output is
- * `output_token_count` + `thoughts_token_count`) and `gemini_cli.api_error`, keyed by
- * (`session.id`, `prompt_id`). The model router's request belongs to the prompt too.
+ * `output_token_count` + `thoughts_token_count`; priced from that breakdown) and
+ * `gemini_cli.api_error`, keyed by (`session.id`, `prompt_id`); `gemini_cli.tool_call` (a tool
+ * call's gates or file). The model router's request belongs to the prompt too.
  */
 export function readGeminiLog(log: LogRecordLike): KeyedRequest | undefined {
   const name = log.eventName;
-  if (name !== 'gemini_cli.api_response' && name !== 'gemini_cli.api_error') return undefined;
+  if (!GEMINI_LOG_EVENTS.includes(name ?? '')) return undefined;
   const a = log.attributes;
   const sessionId = textAttr(a, 'session.id') ?? textAttr(log.resourceAttributes, 'session.id');
   const promptId = textAttr(a, 'prompt_id');
   if (sessionId === undefined || promptId === undefined) return undefined;
+  if (name === 'gemini_cli.tool_call') {
+    const activity = geminiToolActivity(log);
+    if (activity === undefined) return undefined;
+    const { resourceAttributes } = log;
+    return {
+      source: GEMINI_KEYED_SOURCE,
+      sessionId,
+      promptId,
+      from: 'logs',
+      resourceAttributes,
+      activity,
+    };
+  }
   const status = countAttr(a, 'status_code');
   const failed = name === 'gemini_cli.api_error' || (status !== undefined && status >= 400);
   const model = textAttr(a, 'model');
   const input = failed ? 0 : (countAttr(a, 'input_token_count') ?? 0);
-  const output = failed
-    ? 0
-    : (countAttr(a, 'output_token_count') ?? 0) + (countAttr(a, 'thoughts_token_count') ?? 0);
+  const thoughts = failed ? 0 : (countAttr(a, 'thoughts_token_count') ?? 0);
+  const output = failed ? 0 : (countAttr(a, 'output_token_count') ?? 0) + thoughts;
+  const cached = Math.min(failed ? 0 : (countAttr(a, 'cached_content_token_count') ?? 0), input);
+  const price = priceRequest(
+    'google',
+    model,
+    {
+      uncachedInputTokens: input - cached,
+      cacheReadTokens: cached,
+      cacheWriteTokens: 0,
+      outputTokens: output,
+      reasoningTokens: thoughts,
+    },
+    log.timeMs,
+  );
   return {
     source: GEMINI_KEYED_SOURCE,
     sessionId,
@@ -51,6 +83,8 @@ export function readGeminiLog(log: LogRecordLike): KeyedRequest | undefined {
       model,
       provider: 'google',
       failed,
+      costMicros: price?.costMicros,
+      uncosted: price?.uncosted,
     },
   };
 }

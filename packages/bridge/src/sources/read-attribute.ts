@@ -14,3 +14,11 @@ export function textAttr(attrs: Attributes, key: string): string | undefined {
   const trimmed = value.trim();
   return trimmed === '' ? undefined : trimmed;
 }
+
+/** A boolean, or the string `true` / `false` (as Claude Code and Codex logs send it); else undefined. */
+export function flagAttr(attrs: Attributes, key: string): boolean | undefined {
+  const value = attrs[key];
+  if (typeof value === 'boolean') return value;
+  if (value === 'true') return true;
+  return value === 'false' ? false : undefined;
+}

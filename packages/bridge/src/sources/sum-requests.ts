@@ -5,6 +5,8 @@ import type { ModelRequest } from '../model/model-request.js';
 export interface RequestTotals {
   readonly usage: TaskUsage;
   readonly costMicros: number | undefined;
+  /** Some request was priced at 0 because its model has no known price. */
+  readonly uncosted: boolean;
   /** Whether the last request (by end time) failed, or asked for a tool and nothing followed. */
   readonly lastFailed: boolean;
   readonly startMs: number;
@@ -13,7 +15,8 @@ export interface RequestTotals {
 
 /**
  * Sums requests (each once); model and provider of the last answered request (the main model, not
- * a router's or a title request's, which come first); failure of the last request.
+ * a router's or a title request's, which come first); failure of the last request; cost summed
+ * over the requests that have one (the source's own or priced from their breakdown).
  */
 export function sumRequests(requests: Iterable<ModelRequest>): RequestTotals {
   const usage: TaskUsage = {
@@ -23,6 +26,7 @@ export function sumRequests(requests: Iterable<ModelRequest>): RequestTotals {
     provider: undefined,
   };
   let cost: number | undefined;
+  let uncosted = false;
   let last: ModelRequest | undefined;
   let startMs = Number.POSITIVE_INFINITY;
   let endMs = 0;
@@ -35,6 +39,7 @@ export function sumRequests(requests: Iterable<ModelRequest>): RequestTotals {
       usage.provider = r.provider;
     }
     if (r.costMicros !== undefined) cost = (cost ?? 0) + r.costMicros;
+    if (r.uncosted === true) uncosted = true;
     if (r.startMs < startMs) startMs = r.startMs;
     if (r.endMs > endMs) endMs = r.endMs;
     last = r;
@@ -42,6 +47,7 @@ export function sumRequests(requests: Iterable<ModelRequest>): RequestTotals {
   return {
     usage,
     costMicros: cost,
+    uncosted,
     lastFailed: last === undefined ? false : last.failed || last.continues === true,
     startMs: Number.isFinite(startMs) ? startMs : endMs,
     endMs,

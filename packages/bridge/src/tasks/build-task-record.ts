@@ -1,7 +1,11 @@
 import {
   ATTR_MOSAIC_COST_ACTUAL_USD_MICROS,
   ATTR_MOSAIC_HARNESS,
+  ATTR_MOSAIC_QUALITY_GATES_FAILED,
+  ATTR_MOSAIC_QUALITY_GATES_RUN,
+  ATTR_MOSAIC_QUALITY_PASSED,
   ATTR_MOSAIC_TASK_COMPLEXITY,
+  ATTR_MOSAIC_TASK_LANGUAGE,
   ATTR_MOSAIC_TASK_TYPE,
   type Harness,
 } from '@mosaicstack/telemetry-semconv';
@@ -28,11 +32,19 @@ function harnessOf(resource: Attributes, defaults: BridgeDefaults): Harness {
     : 'unknown';
 }
 
+/** The quality keys; a sender that sets any of them sets the task's gates. */
+const QUALITY_KEYS = [
+  ATTR_MOSAIC_QUALITY_GATES_RUN,
+  ATTR_MOSAIC_QUALITY_GATES_FAILED,
+  ATTR_MOSAIC_QUALITY_PASSED,
+];
+
 /**
  * The record the converter turns into an event. Its attributes hold only event fields: the
  * sender's `mosaic.*` resource attributes (the task fields a CLI cannot know), the task span's own
- * attributes for explicit tasks (the converter reads only its allowlist), harness, defaults and
- * cost. Tokens, model and provider travel as folded usage; failure as status ERROR.
+ * attributes for explicit tasks (the converter reads only its allowlist), harness, defaults,
+ * cost, and the gates and language derived from the task's tool calls where the sender set none.
+ * Tokens, model and provider travel as folded usage; failure as status ERROR.
  */
 export function buildTaskRecord(draft: TaskDraft, defaults: BridgeDefaults): TaskToDeliver {
   const attributes: Attributes = {};
@@ -54,6 +66,14 @@ export function buildTaskRecord(draft: TaskDraft, defaults: BridgeDefaults): Tas
     draft.costMicros !== undefined
   ) {
     attributes[ATTR_MOSAIC_COST_ACTUAL_USD_MICROS] = draft.costMicros;
+  }
+  if (draft.gates !== undefined && QUALITY_KEYS.every((key) => attributes[key] === undefined)) {
+    attributes[ATTR_MOSAIC_QUALITY_GATES_RUN] = draft.gates.gatesRun;
+    attributes[ATTR_MOSAIC_QUALITY_GATES_FAILED] = draft.gates.gatesFailed;
+    attributes[ATTR_MOSAIC_QUALITY_PASSED] = draft.gates.passed;
+  }
+  if (draft.language !== undefined && attributes[ATTR_MOSAIC_TASK_LANGUAGE] === undefined) {
+    attributes[ATTR_MOSAIC_TASK_LANGUAGE] = draft.language;
   }
   return {
     record: {

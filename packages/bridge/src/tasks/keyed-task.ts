@@ -1,6 +1,7 @@
 import type { Attributes } from '@opentelemetry/api';
 import type { KeyedRequest } from '../model/keyed-request.js';
 import type { ModelRequest } from '../model/model-request.js';
+import type { TaskActivity } from '../model/task-activity.js';
 
 /** A task known by (session, prompt): its requests from logs and from spans, each kept once. */
 export class KeyedTask {
@@ -10,6 +11,8 @@ export class KeyedTask {
   readonly resourceAttributes: Attributes;
   readonly fromLogs = new Map<string, ModelRequest>();
   readonly fromSpans = new Map<string, ModelRequest>();
+  /** Its tool calls' reduced activity (gates, file language keys), each kept once. */
+  readonly activities = new Map<string, TaskActivity>();
   /** Keys of the traced report of the same task that its records name (see `KeyedRequest`). */
   readonly coverKeys = new Set<string>();
   /** Wall-clock ms of the first and the last record received. */
@@ -25,9 +28,12 @@ export class KeyedTask {
     this.lastSeenMs = nowMs;
   }
 
-  /** Adds a request (a duplicate id is ignored: the same record exported twice counts once). */
+  /** Adds a record (a duplicate id is ignored: the same record exported twice counts once). */
   add(r: KeyedRequest, nowMs: number): void {
-    (r.from === 'logs' ? this.fromLogs : this.fromSpans).set(r.request.id, r.request);
+    if (r.request !== undefined) {
+      (r.from === 'logs' ? this.fromLogs : this.fromSpans).set(r.request.id, r.request);
+    }
+    if (r.activity !== undefined) this.activities.set(r.activity.id, r.activity);
     if (r.coverKey !== undefined) this.coverKeys.add(r.coverKey);
     this.lastSeenMs = nowMs;
   }
@@ -38,6 +44,6 @@ export class KeyedTask {
   }
 
   get size(): number {
-    return this.fromLogs.size + this.fromSpans.size;
+    return this.fromLogs.size + this.fromSpans.size + this.activities.size;
   }
 }

@@ -48,7 +48,7 @@ describe('source: Claude Code', () => {
       new Set([`claude_code.logs/${SESSION}/${PROMPT}`]),
     );
     expect(requests.map((r) => r.coverKey)).toEqual([key('req_fake_1'), key('req_fake_2')]);
-    expect(requests.map((r) => r.request.inputTokens)).toEqual([5503, 5806]);
+    expect(requests.map((r) => r.request?.inputTokens)).toEqual([5503, 5806]);
   });
 
   it('counts a log-derived prompt as covered only when a traced task reported one of its keys', () => {

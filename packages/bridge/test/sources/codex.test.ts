@@ -57,8 +57,10 @@ describe('source: Codex CLI', () => {
     const logs = withoutTraceContext(logsOf(loadCapture('codex', 'run2-protobuf')));
     const requests = logReadingsOf(codex, logs).flatMap((r) => (r.request ? [r.request] : []));
     // Codex logs `response.completed` twice per response, once without counts.
-    const answered = requests.filter((r) => !r.request.failed && r.request.inputTokens > 0);
-    expect(answered.map((r) => [r.request.inputTokens, r.request.outputTokens])).toEqual([
+    const answered = requests.filter(
+      (r) => !r.request?.failed && (r.request?.inputTokens ?? 0) > 0,
+    );
+    expect(answered.map((r) => [r.request?.inputTokens, r.request?.outputTokens])).toEqual([
       [2101, 61],
       [2302, 29],
     ]);

@@ -18,9 +18,13 @@ describe('source: Gemini CLI', () => {
     r.request === undefined ? [] : [r.request],
   );
 
-  it('declares llm_call spans and the api_response / api_error logs, and has no trace tasks', () => {
+  it('declares llm_call spans and the api_response / api_error / tool_call logs, and has no trace tasks', () => {
     expect(gemini.reads.spanNames).toEqual(['llm_call']);
-    expect(gemini.reads.logEvents).toEqual(['gemini_cli.api_response', 'gemini_cli.api_error']);
+    expect(gemini.reads.logEvents).toEqual([
+      'gemini_cli.api_response',
+      'gemini_cli.api_error',
+      'gemini_cli.tool_call',
+    ]);
     expect(gemini.traceTasks).toBeUndefined();
     expect(SPAN_FILTER.isRelevantName('llm_call')).toBe(true);
   });
@@ -38,8 +42,9 @@ describe('source: Gemini CLI', () => {
   });
 
   it('counts thoughts as output in the logs (the spans carry none)', () => {
-    const out = (rs: typeof fromLogs) => rs.reduce((n, r) => n + r.request.outputTokens, 0);
-    const input = (rs: typeof fromLogs) => rs.reduce((n, r) => n + r.request.inputTokens, 0);
+    const out = (rs: typeof fromLogs) => rs.reduce((n, r) => n + (r.request?.outputTokens ?? 0), 0);
+    const input = (rs: typeof fromLogs) =>
+      rs.reduce((n, r) => n + (r.request?.inputTokens ?? 0), 0);
     expect(input(fromLogs)).toBe(66 + 3101 + 3202);
     expect(out(fromLogs)).toBe(5 + 41 + 13 + 19 + 7);
     expect(out(fromSpans)).toBe(5 + 41 + 19);

@@ -1,18 +1,25 @@
 import type { KeyedRequest } from '../../model/keyed-request.js';
 import type { LogRecordLike } from '../../model/log-record-like.js';
+import { priceRequest, type RequestPrice } from '../price-request.js';
 import { countAttr, textAttr } from '../read-attribute.js';
 import type { LogReading } from '../source.js';
 import { claudeInputTokens, claudeRequestKey } from './claude-code-spans.js';
+import { claudeToolActivity } from './claude-code-tools.js';
 
 /** The keyed source of Claude Code tasks read from logs (session id + prompt id). */
 export const CLAUDE_KEYED_SOURCE = 'claude_code.logs';
 
-/** Claude Code's log events of one model request, with and without the `claude_code.` prefix. */
+/**
+ * Claude Code's log events of one model request or tool call, with and without the
+ * `claude_code.` prefix.
+ */
 export const CLAUDE_LOG_EVENTS = [
   'claude_code.api_request',
   'claude_code.api_error',
+  'claude_code.tool_result',
   'api_request',
   'api_error',
+  'tool_result',
 ];
 
 const isClaude = (log: LogRecordLike) =>
@@ -27,12 +34,33 @@ function costMicros(a: LogRecordLike['attributes']): number | undefined {
   return usd === undefined ? undefined : Math.round(usd * 1e6);
 }
 
+/** A `tool_result` of one prompt as its reduced activity (see `claudeToolActivity`). */
+function readToolResult(log: LogRecordLike): LogReading | undefined {
+  const sessionId = textAttr(log.attributes, 'session.id');
+  const promptId = textAttr(log.attributes, 'prompt.id');
+  if (sessionId === undefined || promptId === undefined) return undefined;
+  const activity = claudeToolActivity(log);
+  if (activity === undefined) return undefined;
+  return {
+    request: {
+      source: CLAUDE_KEYED_SOURCE,
+      sessionId,
+      promptId,
+      from: 'logs',
+      resourceAttributes: log.resourceAttributes,
+      activity,
+    },
+  };
+}
+
 /**
  * Claude Code logs: `api_request` (an answered request: the four token counts, `cost_usd`) and
- * `api_error` (a failed attempt) of one `prompt.id` in one `session.id`.
+ * `api_error` (a failed attempt) of one `prompt.id` in one `session.id`; `tool_result` (a tool
+ * call's gates or file, with tool details on).
  */
 export function readClaudeLog(log: LogRecordLike): LogReading | undefined {
   const name = log.eventName?.replace(/^claude_code\./, '');
+  if (name === 'tool_result' && isClaude(log)) return readToolResult(log);
   if ((name !== 'api_request' && name !== 'api_error') || !isClaude(log)) return undefined;
   const a = log.attributes;
   const requestId = textAttr(a, 'request_id');
@@ -40,6 +68,22 @@ export function readClaudeLog(log: LogRecordLike): LogReading | undefined {
   const sessionId = textAttr(a, 'session.id');
   const promptId = textAttr(a, 'prompt.id');
   const duration = countAttr(a, 'duration_ms') ?? 0;
+  // Without `cost_usd` (a CLI that does not compute it), priced from the four token counts.
+  const priced: RequestPrice | undefined =
+    name === 'api_request' && cost === undefined
+      ? priceRequest(
+          'anthropic',
+          textAttr(a, 'model'),
+          {
+            uncachedInputTokens: countAttr(a, 'input_tokens') ?? 0,
+            cacheReadTokens: countAttr(a, 'cache_read_tokens') ?? 0,
+            cacheWriteTokens: countAttr(a, 'cache_creation_tokens') ?? 0,
+            outputTokens: countAttr(a, 'output_tokens') ?? 0,
+            reasoningTokens: 0,
+          },
+          log.timeMs,
+        )
+      : undefined;
   const sequence = a['event.sequence'];
   const request: KeyedRequest | undefined =
     sessionId === undefined || promptId === undefined
@@ -60,7 +104,8 @@ export function readClaudeLog(log: LogRecordLike): LogReading | undefined {
             model: textAttr(a, 'model'),
             provider: 'anthropic',
             failed: name === 'api_error',
-            costMicros: cost,
+            costMicros: cost ?? priced?.costMicros,
+            uncosted: priced?.uncosted,
           },
         };
   return {

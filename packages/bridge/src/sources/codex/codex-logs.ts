@@ -2,8 +2,11 @@ import { BoundedMap } from '../../model/bounded-map.js';
 import type { KeyedRequest } from '../../model/keyed-request.js';
 import type { LogRecordLike } from '../../model/log-record-like.js';
 import type { ModelRequest } from '../../model/model-request.js';
+import type { TaskActivity } from '../../model/task-activity.js';
 import { inferProvider } from '../infer-provider.js';
+import { priceRequest } from '../price-request.js';
 import { countAttr, textAttr } from '../read-attribute.js';
+import { codexToolActivity } from './codex-tools.js';
 
 const isCodex = (log: LogRecordLike) => {
   const service = log.resourceAttributes['service.name'];
@@ -43,6 +46,7 @@ function conversationRequest(
   conversation: string,
   state: ConversationState,
   request: ModelRequest,
+  activity?: TaskActivity,
 ): KeyedRequest {
   return {
     source: CODEX_KEYED_SOURCE,
@@ -51,14 +55,15 @@ function conversationRequest(
     from: 'logs',
     resourceAttributes: log.resourceAttributes,
     request,
+    activity,
     coverKey:
       state.turnTrace === undefined ? undefined : codexTurnKey(conversation, state.turnTrace),
   };
 }
 
 /**
- * A `codex.tool_decision` or `codex.tool_result` (only its time and conversation are read: a
- * result also holds the tool's arguments and output) as a failed request of no tokens: a turn
+ * A `codex.tool_decision` or `codex.tool_result` as a failed request of no tokens (a result also
+ * brings its reduced activity, see `codexToolActivity`; its arguments and output are not kept): a turn
  * whose last record is a tool call that no model request answered broke off (Codex exits on a
  * failed request without flushing that request's logs). A later answered request makes the turn
  * a success again.
@@ -70,21 +75,28 @@ function unansweredTool(
   state: ConversationState,
 ): KeyedRequest {
   const stamp = textAttr(log.attributes, 'event.timestamp') ?? String(log.timeMs);
-  return conversationRequest(log, conversation, state, {
-    id: `${name}:${stamp}`,
-    startMs: log.timeMs,
-    endMs: log.timeMs,
-    inputTokens: 0,
-    outputTokens: 0,
-    model: undefined,
-    provider: undefined,
-    failed: true,
-  });
+  return conversationRequest(
+    log,
+    conversation,
+    state,
+    {
+      id: `${name}:${stamp}`,
+      startMs: log.timeMs,
+      endMs: log.timeMs,
+      inputTokens: 0,
+      outputTokens: 0,
+      model: undefined,
+      provider: undefined,
+      failed: true,
+    },
+    name === 'codex.tool_result' ? codexToolActivity(log) : undefined,
+  );
 }
 
 /**
  * Codex CLI logs (no traces): each `codex.sse_event` of kind `response.completed` is an answered
- * request (`input_token_count` includes cached tokens, `output_token_count` reasoning); kind
+ * request (`input_token_count` includes cached tokens, `output_token_count` reasoning), priced
+ * from that breakdown (`cached_token_count`, `reasoning_token_count`); kind
  * `response.failed`, or a `codex.api_request` answered >= 400, a failed one. Codex logs carry no
  * turn id: the requests of one `conversation.id` make one task, closed after the idle time. A
  * response that asked for a tool continues the turn: if nothing follows it, the turn broke off.
@@ -124,6 +136,24 @@ function readCodexLog(
   const input = failed ? 0 : (countAttr(a, 'input_token_count') ?? 0);
   const output = failed ? 0 : (countAttr(a, 'output_token_count') ?? 0);
   const stamp = textAttr(a, 'event.timestamp') ?? String(log.timeMs);
+  const provider = inferProvider(model);
+  const cached = Math.min(failed ? 0 : (countAttr(a, 'cached_token_count') ?? 0), input);
+  const cacheWrite = Math.min(
+    failed ? 0 : (countAttr(a, 'cache_write_token_count') ?? 0),
+    input - cached,
+  );
+  const price = priceRequest(
+    provider,
+    model,
+    {
+      uncachedInputTokens: input - cached - cacheWrite,
+      cacheReadTokens: cached,
+      cacheWriteTokens: cacheWrite,
+      outputTokens: output,
+      reasoningTokens: failed ? 0 : (countAttr(a, 'reasoning_token_count') ?? 0),
+    },
+    log.timeMs,
+  );
   return conversationRequest(log, conversation, state, {
     id: `${name}:${stamp}:${input}:${output}`,
     startMs: log.timeMs - (countAttr(a, 'duration_ms') ?? 0),
@@ -131,9 +161,11 @@ function readCodexLog(
     inputTokens: input,
     outputTokens: output,
     model,
-    provider: inferProvider(model),
+    provider,
     failed,
     continues,
+    costMicros: price?.costMicros,
+    uncosted: price?.uncosted,
   });
 }
 
