@@ -14,6 +14,7 @@ import {
   languageOfFiles,
   type ModelCall,
   type MosaicTelemetryConfig,
+  providerFromModel,
   readModelCall,
   resolveConfig,
   type SpanRecord,
@@ -42,6 +43,7 @@ export {
   foldModelCalls,
   gateOutcome,
   languageOfFiles,
+  providerFromModel,
   readModelCall,
 };
 

@@ -1,12 +1,12 @@
 import type { Provider } from '@mosaicstack/telemetry-semconv';
+import { providerFromModel } from '../model/exporter-core.js';
 
-/** The provider a model name implies, for sources that name no provider (Codex's custom ones). */
+/**
+ * The provider a model name implies, for sources that name no provider (Codex's custom ones): the
+ * exporter's one rule (`gpt-*`, `o3`, `codex-*` -> openai, `claude-*` -> anthropic, ...), and
+ * `custom` for a name it does not know, since such a Codex model is served by someone else.
+ */
 export function inferProvider(model: string | undefined): Provider | undefined {
   if (model === undefined) return undefined;
-  const m = model.toLowerCase();
-  if (/^(gpt|o\d|codex|chatgpt)/.test(m)) return 'openai';
-  if (m.startsWith('claude')) return 'anthropic';
-  if (m.startsWith('gemini')) return 'google';
-  if (m.startsWith('mistral') || m.startsWith('codestral')) return 'mistral';
-  return 'custom';
+  return providerFromModel(model) ?? 'custom';
 }

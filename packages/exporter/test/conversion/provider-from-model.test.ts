@@ -21,6 +21,8 @@ describe('providerFromModel', () => {
       ['mistral-large-latest', 'mistral'],
       ['mixtral-8x7b', 'mistral'],
       ['codestral-2501', 'mistral'],
+      ['codestral', 'mistral'],
+      ['codex-mini-latest', 'openai'],
     ];
     for (const [model, provider] of cases) expect(providerFromModel(model), model).toBe(provider);
   });
@@ -35,6 +37,7 @@ describe('providerFromModel', () => {
       'oX-1',
       'my-gpt-4',
       'deepseek-chat',
+      'claudette',
     ]) {
       expect(providerFromModel(model), String(model)).toBeUndefined();
     }
