@@ -98,6 +98,17 @@ for (let i = 0; i < TOTAL; i++) {
   }
 }
 const recordMs = performance.now() - started;
+// The BSP logs what it dropped only when it next accepts a span, i.e. once an export in flight
+// (retrying with the real 1 s, 2 s backoff against the closed port) has ended and freed its
+// queue: end one more task span now and then until that count shows, for at most 20 s.
+for (let probe = 0; bspDropped === 0 && probe < 80; probe++) {
+  await new Promise((resolve) => setTimeout(resolve, 250));
+  tracer
+    .startSpan('task', {
+      attributes: { 'mosaic.task.type': 'implementation', 'gen_ai.usage.input_tokens': 1 },
+    })
+    .end();
+}
 // The server is still down: a flush fails, keeps at most the carry-over cap, and returns.
 await processor.forceFlush();
 const afterFlush = heapAfterGc();
