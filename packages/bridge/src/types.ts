@@ -50,6 +50,11 @@ export interface BridgeStats {
    * price table does not know (that request counts 0 in the task's cost).
    */
   readonly tasksUncosted: number;
+  /**
+   * Tasks seen only in part and not reported: a closed trace held a task's model calls but not the
+   * span that ends it (OpenCode's prompt span, lost when OpenCode exits before its last export).
+   */
+  readonly tasksIncomplete: number;
   /** Requests answered with an error status (4xx/5xx), by status code; a gRPC call refused for the same reason counts under the same code. */
   readonly requestsRefused: Readonly<Record<string, number>>;
   /** Records and tasks given up to keep memory bounded, by reason. */

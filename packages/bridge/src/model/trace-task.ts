@@ -18,3 +18,9 @@ export interface TraceTaskContext {
 
 /** A source's rule of what a task is within one trace. */
 export type TraceTaskReader = (trace: TraceView, ctx: TraceTaskContext) => TraceTask[];
+
+/**
+ * A source's count of its tasks in a closing trace whose ending span never came (spans of a task
+ * no task claimed): counted, never reported as if whole.
+ */
+export type IncompleteTaskCounter = (trace: TraceView, ctx: TraceTaskContext) => number;

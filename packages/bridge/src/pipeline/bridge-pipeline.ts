@@ -1,5 +1,5 @@
 import { BoundedMap } from '../model/bounded-map.js';
-import type { SpanRecord, TaskDelivery } from '../model/exporter-core.js';
+import { logger, type SpanRecord, type TaskDelivery } from '../model/exporter-core.js';
 import type { KeyedRequest } from '../model/keyed-request.js';
 import type { LogRecordLike } from '../model/log-record-like.js';
 import type { TaskDraft } from '../model/task-draft.js';
@@ -8,6 +8,7 @@ import {
   awaitedData,
   completesTask,
   createLogReaders,
+  INCOMPLETE_TASK_COUNTERS,
   keyedRequestOf,
   type LogReader,
   SOURCE_OF_KEYED,
@@ -56,6 +57,8 @@ export class BridgePipeline {
   private readonly timer: NodeJS.Timeout;
   private backlog = 0;
   private closed = false;
+  /** Whether an incomplete task was logged yet (the first only; `tasksIncomplete` counts them all). */
+  private incompleteLogged = false;
 
   constructor(private readonly options: BridgePipelineOptions) {
     this.now = options.now ?? Date.now;
@@ -164,9 +167,24 @@ export class BridgePipeline {
 
   private traceDrafts(trace: TraceView): TaskDraft[] {
     const drafts: TaskDraft[] = [];
-    for (const task of findTraceTasks(trace, TRACE_TASK_READERS, (id) => this.costs.get(id))) {
+    const found = findTraceTasks(
+      trace,
+      TRACE_TASK_READERS,
+      (id) => this.costs.get(id),
+      INCOMPLETE_TASK_COUNTERS,
+    );
+    for (const task of found.tasks) {
       for (const key of task.draft.covers ?? []) this.reportedKeys.set(key, true);
       drafts.push(task.draft);
+    }
+    if (found.incomplete > 0) {
+      this.options.stats.tasksIncomplete += found.incomplete;
+      if (!this.incompleteLogged) {
+        this.incompleteLogged = true;
+        logger.debug(
+          'a trace closed with model calls of a task whose end never arrived (not reported; stats.tasksIncomplete counts such tasks; this is logged once)',
+        );
+      }
     }
     return drafts;
   }

@@ -5,6 +5,7 @@ export class BridgeStatsCounter {
   readonly received = { spans: 0, logRecords: 0, dataPoints: 0 };
   tasksReported = 0;
   tasksUncosted = 0;
+  tasksIncomplete = 0;
   readonly requestsRefused: Record<string, number> = {};
   readonly dropped = {
     invalidRecords: 0,
@@ -24,6 +25,7 @@ export class BridgeStatsCounter {
       received: { ...this.received },
       tasksReported: this.tasksReported,
       tasksUncosted: this.tasksUncosted,
+      tasksIncomplete: this.tasksIncomplete,
       requestsRefused: { ...this.requestsRefused },
       dropped: { ...this.dropped },
       openTasks,

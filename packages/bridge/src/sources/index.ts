@@ -1,6 +1,6 @@
 import type { SpanRecord } from '../model/exporter-core.js';
 import type { KeyedRequest } from '../model/keyed-request.js';
-import type { TraceTaskReader } from '../model/trace-task.js';
+import type { IncompleteTaskCounter, TraceTaskReader } from '../model/trace-task.js';
 import { claudeCode } from './claude-code/index.js';
 import { codex } from './codex/index.js';
 import { explicitTask } from './explicit-task.js';
@@ -32,6 +32,11 @@ export const SPAN_FILTER = buildSpanFilter(SOURCES);
 /** The trace readers, in precedence order. */
 export const TRACE_TASK_READERS: readonly TraceTaskReader[] = SOURCES.flatMap((s) =>
   s.traceTasks === undefined ? [] : [s.traceTasks],
+);
+
+/** The counters of incomplete tasks, in precedence order. */
+export const INCOMPLETE_TASK_COUNTERS: readonly IncompleteTaskCounter[] = SOURCES.flatMap((s) =>
+  s.incompleteTasks === undefined ? [] : [s.incompleteTasks],
 );
 
 /** Whether a span completes a task of its trace (in any source). */

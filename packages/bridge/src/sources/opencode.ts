@@ -20,10 +20,29 @@ export function openCodeTasks(trace: TraceView, ctx: TraceTaskContext): TraceTas
   return foldedSpanTasks(trace, prompts, OPENCODE_PROMPT_SPAN);
 }
 
+/**
+ * An OpenCode trace (one per HTTP request to its server) holding AI SDK spans (`ai.*`, from a
+ * resource with `service.name=opencode`) that no prompt span claims: a prompt whose
+ * `SessionPrompt.prompt` span was lost (OpenCode's last export at exit), one incomplete task.
+ */
+export function openCodeIncompleteTasks(trace: TraceView, ctx: TraceTaskContext): number {
+  for (const r of trace.records.values()) {
+    if (
+      r.name.startsWith('ai.') &&
+      r.resourceAttributes['service.name'] === 'opencode' &&
+      !ctx.isClaimed(r.spanId)
+    ) {
+      return 1;
+    }
+  }
+  return 0;
+}
+
 /** OpenCode (traces only: its logs carry no usage). */
 export const openCode: Source = {
   name: 'OpenCode',
   reads: { ...MODEL_CALL_READS, spanNames: [OPENCODE_PROMPT_SPAN] },
   traceTasks: openCodeTasks,
+  incompleteTasks: openCodeIncompleteTasks,
   completesTask: (span: SpanRecord) => span.name === OPENCODE_PROMPT_SPAN,
 };

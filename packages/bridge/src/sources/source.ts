@@ -1,7 +1,7 @@
 import type { SpanRecord } from '../model/exporter-core.js';
 import type { KeyedRequest } from '../model/keyed-request.js';
 import type { LogRecordLike } from '../model/log-record-like.js';
-import type { TraceTaskReader } from '../model/trace-task.js';
+import type { IncompleteTaskCounter, TraceTaskReader } from '../model/trace-task.js';
 
 /** What one log record of a source gives: a request of a keyed task, and/or a request's cost. */
 export interface LogReading {
@@ -34,6 +34,8 @@ export interface Source {
   };
   /** Its tasks within one trace (task spans); `complete` is false while data is awaited. */
   readonly traceTasks?: TraceTaskReader;
+  /** Its tasks in a closing trace whose ending span never came (counted, not reported). */
+  readonly incompleteTasks?: IncompleteTaskCounter;
   /** Whether a span completes a task of its trace, so the trace may close after a short settle. */
   completesTask?(span: SpanRecord): boolean;
   /** Whether a span opens a task whose data comes in a later span, or brings that data. */

@@ -1,15 +1,24 @@
-import type { TraceTask, TraceTaskReader } from '../model/trace-task.js';
+import type { IncompleteTaskCounter, TraceTask, TraceTaskReader } from '../model/trace-task.js';
 import type { TraceView } from '../model/trace-view.js';
+
+/** The tasks of one closing trace, and how many incomplete tasks it holds. */
+export interface FoundTraceTasks {
+  readonly tasks: TraceTask[];
+  /** Tasks whose ending span never came (see `Source.incompleteTasks`): counted, not reported. */
+  readonly incomplete: number;
+}
 
 /**
  * Every task of one trace, each found by the first reader that claims it: a span that is (or lies
- * beneath) a task of an earlier reader is never a task of a later one.
+ * beneath) a task of an earlier reader is never a task of a later one. Then the incomplete tasks
+ * the counters find among the spans no task claimed.
  */
 export function findTraceTasks(
   trace: TraceView,
   readers: readonly TraceTaskReader[],
   costOfRequest: (requestId: string) => number | undefined,
-): TraceTask[] {
+  incompleteCounters: readonly IncompleteTaskCounter[] = [],
+): FoundTraceTasks {
   const claimed = new Set<string>();
   const ctx = {
     isClaimed: (spanId: string) =>
@@ -22,5 +31,7 @@ export function findTraceTasks(
     for (const task of found) claimed.add(task.draft.spanId);
     tasks.push(...found);
   }
-  return tasks;
+  let incomplete = 0;
+  for (const count of incompleteCounters) incomplete += count(trace, ctx);
+  return { tasks, incomplete };
 }

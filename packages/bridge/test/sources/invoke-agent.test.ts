@@ -59,7 +59,7 @@ describe('source: root invoke_agent spans', () => {
     if (trace === undefined) throw new Error('no trace');
     const root = [...trace.records.values()].find((r) => r.parentSpanId === undefined);
     expect(root !== undefined && isRootAgentSpan(root)).toBe(true);
-    const tasks = findTraceTasks(trace, TRACE_TASK_READERS, () => undefined);
+    const { tasks } = findTraceTasks(trace, TRACE_TASK_READERS, () => undefined);
     expect(tasks.map((t) => t.draft.source)).toEqual(['claude_code.interaction']);
   });
 });
