@@ -5,25 +5,37 @@ import { MODEL_CALL_READS } from './fold-descendants.js';
 import { foldedSpanTasks } from './folded-span-tasks.js';
 import type { Source } from './source.js';
 
+/** Whether a span is an OTel GenAI agent span (`gen_ai.operation.name = invoke_agent`). */
+export function isAgentSpan(span: SpanRecord): boolean {
+  return span.attributes['gen_ai.operation.name'] === 'invoke_agent';
+}
+
 /** Whether a span is a root OTel GenAI agent span (`gen_ai.operation.name = invoke_agent`). */
 export function isRootAgentSpan(span: SpanRecord): boolean {
-  return (
-    span.parentSpanId === undefined && span.attributes['gen_ai.operation.name'] === 'invoke_agent'
-  );
+  return span.parentSpanId === undefined && isAgentSpan(span);
 }
 
 /**
- * Any other root `invoke_agent` span (OTel GenAI agents in any language): a task of the default
- * type, usage folded from the model calls beneath it.
+ * Any other outermost `invoke_agent` span (OTel GenAI agents in any language), root or not (an
+ * agent inside a web request sits under the server span): a task of the default type, usage
+ * folded from the model calls beneath it. A nested `invoke_agent` span is a sub-agent: its calls
+ * count toward the outermost agent's task.
  */
 export function invokeAgentTasks(trace: TraceView, ctx: TraceTaskContext): TraceTask[] {
-  const roots = [...trace.records.values()].filter(
-    (r) => isRootAgentSpan(r) && !ctx.isClaimed(r.spanId),
+  const agents = [...trace.records.values()].filter(isAgentSpan);
+  if (agents.length === 0) return [];
+  const agentIds = new Set(agents.map((r) => r.spanId));
+  const outermost = agents.filter(
+    (r) => trace.nearestIn(r.spanId, agentIds) === undefined && !ctx.isClaimed(r.spanId),
   );
-  return foldedSpanTasks(trace, roots, 'invoke_agent');
+  return foldedSpanTasks(trace, outermost, 'invoke_agent');
 }
 
-/** Root OTel GenAI `invoke_agent` spans: the last source asked. */
+/**
+ * Outermost OTel GenAI `invoke_agent` spans: the last source asked. Only a root agent span closes
+ * its trace after the short settle (a span alone cannot tell whether an agent span above it is
+ * still to come); a trace whose outermost agent span is not its root closes at idle time.
+ */
 export const invokeAgent: Source = {
   name: 'invoke_agent',
   reads: MODEL_CALL_READS,
