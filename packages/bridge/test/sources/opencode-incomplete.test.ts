@@ -120,6 +120,13 @@ describe('source: OpenCode tasks whose prompt span never arrived', () => {
     expect(incompleteLines()).toHaveLength(1);
   });
 
+  it('counts a captured run that lost its last export at exit (default batch delay): only the title call arrived', async () => {
+    const events = await replay(loadCapture('opencode', 'run1'));
+    expect(events).toHaveLength(0);
+    expect(bridge.stats).toMatchObject({ tasksReported: 0, tasksIncomplete: 1, openTasks: 0 });
+    expect(incompleteLines()).toHaveLength(1);
+  });
+
   it('counts nothing incomplete in the whole captured session', async () => {
     const events = await replay(loadCapture('opencode', 'run2-fastflush'));
     expect(events).toHaveLength(1);
