@@ -1,10 +1,10 @@
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   type RecordingServer,
   startRecordingServer,
 } from '../../../../test/support/recording-server.js';
+import { type NodeRun, runNode } from '../support/run-node.js';
 
 // Child processes, as users run them: what reaches a person's terminal (stderr) when no diag
 // logger is set, when NodeSDK sets one, and with the register entry.
@@ -14,28 +14,8 @@ const REGISTER = fileURLToPath(new URL('../../dist/register.mjs', import.meta.ur
 const API_KEY = 'ab'.repeat(32);
 const INSTANCE_ID = '2b0f7c1e-4f7a-4c51-9b7e-0c1d2e3f4a5b';
 
-function run(
-  args: string[],
-  env: Record<string, string>,
-  cwd = DIR,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, {
-      cwd,
-      env: { PATH: process.env.PATH ?? '', OTEL_LOGS_EXPORTER: 'none', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (c: string) => {
-      stdout += c;
-    });
-    child.stderr.setEncoding('utf8').on('data', (c: string) => {
-      stderr += c;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+function run(args: string[], env: Record<string, string>, cwd = DIR): Promise<NodeRun> {
+  return runNode(args, { cwd, env: { OTEL_LOGS_EXPORTER: 'none', ...env } });
 }
 
 const BAD = {

@@ -1,37 +1,18 @@
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   type RecordingServer,
   startRecordingServer,
 } from '../../../../test/support/recording-server.js';
+import { type NodeRun, runNode } from '../support/run-node.js';
 
 // Child processes running the BUILT package (`pnpm test` builds first), as users run it: what
 // reaches their terminal (stderr) when no diag logger is set.
 const DIR = fileURLToPath(new URL('../fixtures/diagnostics/', import.meta.url));
 const WARNING = /no OpenTelemetry context manager is registered/;
 
-function run(
-  args: string[],
-  env: Record<string, string>,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, {
-      cwd: DIR,
-      env: { PATH: process.env.PATH ?? '', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (c: string) => {
-      stdout += c;
-    });
-    child.stderr.setEncoding('utf8').on('data', (c: string) => {
-      stderr += c;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+function run(args: string[], env: Record<string, string>): Promise<NodeRun> {
+  return runNode(args, { cwd: DIR, env });
 }
 
 describe('a missing context manager', () => {

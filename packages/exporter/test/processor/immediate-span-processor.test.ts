@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { type DevServer, startDevServer } from '@mosaicstack/telemetry-devserver';
 import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
@@ -13,6 +12,7 @@ import { MosaicSpanExporter } from '../../src/exporter/mosaic-span-exporter.js';
 import { createMosaicSpanProcessor } from '../../src/processor/create-mosaic-span-processor.js';
 import { ImmediateSpanProcessor } from '../../src/processor/immediate-span-processor.js';
 import type { MosaicDeliveryError } from '../../src/types.js';
+import { type NodeRun, runNode } from '../support/run-node.js';
 
 const CLI = fileURLToPath(new URL('../fixtures/immediate/cli-task.mjs', import.meta.url));
 
@@ -146,29 +146,15 @@ describe('exportMode', () => {
   });
 
   /** Runs the CLI script against the devserver; it ends right after its task. */
-  function runCli(mode: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-    return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [CLI], {
-        env: {
-          PATH: process.env.PATH ?? '',
-          MOSAIC_TELEMETRY_ENABLED: 'true',
-          MOSAIC_TELEMETRY_SERVER_URL: devserver.url,
-          MOSAIC_TELEMETRY_API_KEY: devserver.apiKey,
-          MOSAIC_TELEMETRY_INSTANCE_ID: devserver.instanceId,
-          MOSAIC_TELEMETRY_EXPORT_MODE: mode,
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.setEncoding('utf8').on('data', (c: string) => {
-        stdout += c;
-      });
-      child.stderr.setEncoding('utf8').on('data', (c: string) => {
-        stderr += c;
-      });
-      child.on('error', reject);
-      child.on('close', (code) => resolve({ code, stdout, stderr }));
+  function runCli(mode: string): Promise<NodeRun> {
+    return runNode([CLI], {
+      env: {
+        MOSAIC_TELEMETRY_ENABLED: 'true',
+        MOSAIC_TELEMETRY_SERVER_URL: devserver.url,
+        MOSAIC_TELEMETRY_API_KEY: devserver.apiKey,
+        MOSAIC_TELEMETRY_INSTANCE_ID: devserver.instanceId,
+        MOSAIC_TELEMETRY_EXPORT_MODE: mode,
+      },
     });
   }
 

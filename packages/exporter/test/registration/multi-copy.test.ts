@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -10,6 +9,7 @@ import {
   type RecordingServer,
   startRecordingServer,
 } from '../../../../test/support/recording-server.js';
+import { type NodeRun, runNode } from '../support/run-node.js';
 
 // Apps with several copies of @opentelemetry/api, run with the BUILT register entry in child
 // processes. Each copy is a real copy of an installed API package in a temporary directory, so
@@ -51,33 +51,11 @@ function lay(dir: string, layout: Layout): string {
   return model;
 }
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
+function run(dir: string, entry: string[], env: Record<string, string>): Promise<NodeRun> {
+  return runNode([...entry, 'app.mjs'], { cwd: dir, env });
 }
 
-function run(dir: string, entry: string[], env: Record<string, string>): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...entry, 'app.mjs'], {
-      cwd: dir,
-      env: { PATH: process.env.PATH ?? '', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (c: string) => {
-      stdout += c;
-    });
-    child.stderr.setEncoding('utf8').on('data', (c: string) => {
-      stderr += c;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-function report(result: Run): Record<string, unknown> {
+function report(result: NodeRun): Record<string, unknown> {
   const line = result.stdout.split('\n').find((l) => l.startsWith('REPORT '));
   if (line === undefined) throw new Error(`no REPORT line; stderr: ${result.stderr}`);
   return JSON.parse(line.slice('REPORT '.length)) as Record<string, unknown>;
