@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { type DevServer, startDevServer } from '@mosaicstack/telemetry-devserver';
-import { type Context, ROOT_CONTEXT, trace } from '@opentelemetry/api';
+import type { Context } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import {
   BasicTracerProvider,
@@ -12,6 +12,7 @@ import {
 import { afterEach, describe, expect, it } from 'vitest';
 import { startBridge } from '../src/start-bridge.js';
 import type { Bridge } from '../src/types.js';
+import { recordAgentRuns } from './support/record-agent-runs.js';
 
 /**
  * What a Collector's `loadbalancing` exporter (routing_key: traceID) does in front of several
@@ -68,30 +69,7 @@ describe('bridges behind a trace-id load balancer', () => {
     const provider = new BasicTracerProvider({ spanProcessors: [router] });
     const tracer = provider.getTracer('agent');
     const TASKS = 40;
-    for (let i = 0; i < TASKS; i++) {
-      const agent = tracer.startSpan('agent.run', {
-        attributes: { 'gen_ai.operation.name': 'invoke_agent' },
-      });
-      const inAgent = trace.setSpan(ROOT_CONTEXT, agent);
-      for (let c = 0; c < 2; c++) {
-        tracer
-          .startSpan(
-            'chat',
-            {
-              attributes: {
-                'gen_ai.operation.name': 'chat',
-                'gen_ai.provider.name': 'openai',
-                'gen_ai.request.model': 'gpt-5',
-                'gen_ai.usage.input_tokens': 100 + i,
-                'gen_ai.usage.output_tokens': 10,
-              },
-            },
-            inAgent,
-          )
-          .end();
-      }
-      agent.end();
-    }
+    recordAgentRuns(tracer, TASKS);
     await provider.forceFlush();
     const received = bridges.map((b) => b.stats.received.spans);
     expect(received[0]).toBeGreaterThan(0);

@@ -1,11 +1,11 @@
 import { validateTaskCompletionEvent } from '@mosaicstack/telemetry-semconv';
-import { ROOT_CONTEXT, trace } from '@opentelemetry/api';
 import { OTLPLogExporter } from '@opentelemetry/exporter-logs-otlp-grpc';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
 import { BatchLogRecordProcessor, LoggerProvider } from '@opentelemetry/sdk-logs';
 import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type BridgeLoop, startBridgeLoop } from './support/bridge-to-devserver.js';
+import { recordAgentRuns } from './support/record-agent-runs.js';
 
 /**
  * The OpenTelemetry JS OTLP/gRPC exporters (what Gemini CLI and Qwen Code use by default) sending
@@ -31,31 +31,7 @@ describe('bridge behind the OTel JS OTLP/gRPC exporters', () => {
       });
       const tracer = provider.getTracer('agent');
       const RUNS = 3;
-      for (let i = 0; i < RUNS; i++) {
-        const agent = tracer.startSpan('agent.run', {
-          attributes: { 'gen_ai.operation.name': 'invoke_agent' },
-        });
-        const inAgent = trace.setSpan(ROOT_CONTEXT, agent);
-        for (let c = 0; c < 2; c++) {
-          tracer
-            .startSpan(
-              'chat',
-              {
-                attributes: {
-                  'gen_ai.operation.name': 'chat',
-                  'gen_ai.provider.name': 'openai',
-                  'gen_ai.request.model': 'gpt-5',
-                  'gen_ai.usage.input_tokens': 100 + i,
-                  'gen_ai.usage.output_tokens': 10,
-                  'gen_ai.prompt': 'secret prompt text',
-                },
-              },
-              inAgent,
-            )
-            .end();
-        }
-        agent.end();
-      }
+      recordAgentRuns(tracer, RUNS, { 'gen_ai.prompt': 'secret prompt text' });
       await provider.forceFlush();
       await provider.shutdown();
       expect(loop.bridge.stats.received.spans).toBe(RUNS * 3);
