@@ -4,6 +4,8 @@ import type { Provider } from '@mosaicstack/telemetry-semconv';
 export interface ModelRequest {
   /** Identifies the request within its task, so a record exported twice counts once. */
   readonly id: string;
+  /** The provider's request id where every signal of the request names it (Claude Code's `request_id`). */
+  readonly requestId?: string | undefined;
   readonly startMs: number;
   readonly endMs: number;
   /** Every input token the model read, cache reads and writes included. */

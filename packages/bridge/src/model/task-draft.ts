@@ -24,8 +24,9 @@ export interface TaskDraft {
   /** The task span is ERROR or its last model request failed. */
   readonly failed: boolean;
   /**
-   * Keys of this task that its log-derived reports also carry (Claude Code: session id + request
-   * id of each model request), so those reports are known as the same task.
+   * Keys of this task that its log records also carry (Claude Code: session id + request id of
+   * each model request; Codex: conversation id + the turn's trace id): the log-derived task with
+   * one of them is the same task, joined into this report (its tool activity and cost).
    */
   readonly covers?: readonly string[] | undefined;
 }

@@ -6,6 +6,8 @@ export interface TraceTask {
   readonly draft: TaskDraft;
   /** False while the source still waits for a span it needs (Codex's turn totals). */
   readonly complete: boolean;
+  /** The task span's id, where the draft's ids derive from a key instead (what the task claims). */
+  readonly taskSpanId?: string | undefined;
 }
 
 /** What a source may read besides the trace. */

@@ -17,8 +17,10 @@ import {
 } from '../sources/index.js';
 import { sumRequests } from '../sources/sum-requests.js';
 import { activityOutcome } from '../tasks/activity-outcome.js';
+import { AwaitingLogs } from '../tasks/awaiting-logs.js';
 import { buildTaskRecord } from '../tasks/build-task-record.js';
 import { findTraceTasks } from '../tasks/find-trace-tasks.js';
+import { joinedDraft } from '../tasks/joined-draft.js';
 import type { KeyedTask } from '../tasks/keyed-task.js';
 import { KeyedTasks } from '../tasks/keyed-tasks.js';
 import { OpenTraces } from '../tasks/open-traces.js';
@@ -26,6 +28,9 @@ import { syntheticIds } from '../tasks/synthetic-ids.js';
 import type { BridgeDefaults } from '../types.js';
 import type { BridgeLimits } from './bridge-limits.js';
 import type { BridgeStatsCounter } from './bridge-stats-counter.js';
+
+/** The id a task is remembered by as reported: its event id seeds. */
+const idOf = (draft: TaskDraft): string => `${draft.traceId}${draft.spanId}`;
 
 /** Options of a {@link BridgePipeline}. */
 export interface BridgePipelineOptions {
@@ -46,9 +51,11 @@ export interface BridgePipelineOptions {
 export class BridgePipeline {
   private readonly traces: OpenTraces;
   private readonly keyed: KeyedTasks;
+  /** Traced tasks waiting for the log records of the same task (`TaskDraft.covers`). */
+  private readonly awaiting: AwaitingLogs;
   private readonly costs = new BoundedMap<string, number>(10_000);
   private readonly logReaders: ReadonlyMap<string, LogReader> = createLogReaders();
-  /** Keys traced tasks reported (`TaskDraft.covers`), so log-derived reports of them are not. */
+  /** Keys of the traced tasks reported (`TaskDraft.covers`), so log-derived reports of them are not. */
   private readonly reportedKeys = new BoundedMap<string, true>(100_000);
   private readonly reported: BoundedMap<string, true>;
   private readonly limits: BridgeLimits;
@@ -76,6 +83,7 @@ export class BridgePipeline {
       { isRelevantSpan: SPAN_FILTER.isRelevantSpan, completesTask, awaitedData },
     );
     this.keyed = new KeyedTasks(limits.maxOpenKeyedTasks, options.taskIdleMs, limits.maxTaskAgeMs);
+    this.awaiting = new AwaitingLogs(options.taskIdleMs, limits.maxOpenTraces);
     const tickMs = Math.max(20, Math.min(1000, Math.floor(settleMs / 2)));
     this.timer = setInterval(() => this.closeDue(), tickMs);
     this.timer.unref();
@@ -84,7 +92,7 @@ export class BridgePipeline {
   /** Why new records cannot be taken now (the sender should retry later), or undefined. */
   get refusal(): string | undefined {
     if (this.closed) return 'the bridge is shutting down';
-    if (this.traces.entries + this.keyed.entries >= this.limits.maxPendingRecords) {
+    if (this.pendingRecords >= this.limits.maxPendingRecords) {
       return 'too many pending records';
     }
     if (this.backlog >= this.limits.maxDeliveryBacklog) return 'delivery backlog is full';
@@ -92,11 +100,11 @@ export class BridgePipeline {
   }
 
   get openTasks(): number {
-    return this.traces.size + this.keyed.size;
+    return this.traces.size + this.keyed.size + this.awaiting.size;
   }
 
   get pendingRecords(): number {
-    return this.traces.entries + this.keyed.entries;
+    return this.traces.entries + this.keyed.entries + this.awaiting.size;
   }
 
   /** Which spans the sources read, for `decodeSpans`. */
@@ -114,7 +122,7 @@ export class BridgePipeline {
     const evicted = this.traces.add(traced, links, now);
     if (evicted.length > 0) {
       this.options.stats.dropped.tasksClosedEarly += evicted.length;
-      this.report(evicted.flatMap((t) => this.traceDrafts(t)));
+      this.report(evicted.flatMap((t) => this.traceDrafts(t, now)));
     }
   }
 
@@ -134,11 +142,12 @@ export class BridgePipeline {
   /** Closes what is due now and reports its tasks (the timer calls this). */
   closeDue(): void {
     const now = this.now();
-    const drafts = this.traces.takeDue(now).flatMap((t) => this.traceDrafts(t));
+    const drafts = this.traces.takeDue(now).flatMap((t) => this.traceDrafts(t, now));
     for (const task of this.keyed.takeDue(now)) {
       const draft = this.keyedDraft(task);
       if (draft !== undefined) drafts.push(draft);
     }
+    drafts.push(...this.awaiting.takeDue(now));
     this.report(drafts);
   }
 
@@ -147,11 +156,13 @@ export class BridgePipeline {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.timer);
-    const drafts = this.traces.takeAll().flatMap((t) => this.traceDrafts(t));
+    const now = this.now();
+    const drafts = this.traces.takeAll().flatMap((t) => this.traceDrafts(t, now));
     for (const task of this.keyed.takeAll()) {
       const draft = this.keyedDraft(task);
       if (draft !== undefined) drafts.push(draft);
     }
+    drafts.push(...this.awaiting.takeAll());
     this.report(drafts);
     while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
     await this.options.delivery.shutdown();
@@ -159,13 +170,22 @@ export class BridgePipeline {
 
   private addKeyed(request: KeyedRequest, now: number): void {
     const evicted = this.keyed.add(request, now);
+    const key = request.coverKey;
+    if (key !== undefined && this.awaiting.size > 0) {
+      const task = this.keyed.withCoverKey(key);
+      if (task !== undefined && task.traced === undefined) task.traced = this.awaiting.take(key);
+    }
     if (evicted === undefined) return;
     this.options.stats.dropped.tasksClosedEarly++;
     const draft = this.keyedDraft(evicted);
     if (draft !== undefined) this.report([draft]);
   }
 
-  private traceDrafts(trace: TraceView): TaskDraft[] {
+  /**
+   * The tasks of a closing trace to report now; a task whose log records may add to it (it has
+   * `covers`) joins the open log-derived task with one of its keys, or waits for one.
+   */
+  private traceDrafts(trace: TraceView, now: number): TaskDraft[] {
     const drafts: TaskDraft[] = [];
     const found = findTraceTasks(
       trace,
@@ -173,9 +193,10 @@ export class BridgePipeline {
       (id) => this.costs.get(id),
       INCOMPLETE_TASK_COUNTERS,
     );
-    for (const task of found.tasks) {
-      for (const key of task.draft.covers ?? []) this.reportedKeys.set(key, true);
-      drafts.push(task.draft);
+    for (const { draft } of found.tasks) {
+      if (draft.covers === undefined || draft.covers.length === 0) drafts.push(draft);
+      else if (this.wasReported(draft)) this.options.stats.dropped.duplicateTasks++;
+      else this.joinOrAwait(draft, now, drafts);
     }
     if (found.incomplete > 0) {
       this.options.stats.tasksIncomplete += found.incomplete;
@@ -189,20 +210,49 @@ export class BridgePipeline {
     return drafts;
   }
 
+  /** Whether this task, or a report with one of its keys, was reported already. */
+  private wasReported(draft: TaskDraft): boolean {
+    if (this.reported.has(idOf(draft))) return true;
+    for (const key of draft.covers ?? []) if (this.reportedKeys.has(key)) return true;
+    return false;
+  }
+
+  /** Joins a traced task to the open log-derived task of one of its keys, else lets it wait. */
+  private joinOrAwait(draft: TaskDraft, now: number, drafts: TaskDraft[]): void {
+    for (const key of draft.covers ?? []) {
+      const task = this.keyed.withCoverKey(key);
+      if (task !== undefined && task.traced === undefined) {
+        task.traced = draft;
+        return;
+      }
+    }
+    const evicted = this.awaiting.add(draft, now);
+    if (evicted !== undefined) {
+      this.options.stats.dropped.tasksClosedEarly++;
+      drafts.push(evicted);
+    }
+  }
+
   private keyedDraft(task: KeyedTask): TaskDraft | undefined {
     const requests = [...task.requests()];
+    const totals = sumRequests(requests);
+    const outcome = activityOutcome(task.activities.values());
+    if (task.traced !== undefined) {
+      // The log-derived report of a traced task: joined into it, not reported on its own.
+      this.options.stats.dropped.coveredByTraces++;
+      return joinedDraft(task.traced, totals, outcome);
+    }
     // Tool records alone (their model requests' records lost) are no task.
     if (requests.length === 0) return undefined;
-    const totals = sumRequests(requests);
-    const covered = SOURCE_OF_KEYED.get(task.source)?.isCovered?.(task.coverKeys, (key) =>
-      this.reportedKeys.has(key),
-    );
+    const source = SOURCE_OF_KEYED.get(task.source);
+    const covered = source?.isCovered?.(task.coverKeys, (key) => this.reportedKeys.has(key));
     if (covered === true) {
       this.options.stats.dropped.coveredByTraces++;
       return undefined;
     }
-    const ids = syntheticIds(task.source, task.sessionId, task.promptId);
-    const outcome = activityOutcome(task.activities.values());
+    const ids =
+      source?.keyedTaskIds?.(task.sessionId, task.promptId, requests) ??
+      syntheticIds(task.source, task.sessionId, task.promptId);
     return {
       ...ids,
       source: task.source,
@@ -215,18 +265,20 @@ export class BridgePipeline {
       gates: outcome.gates,
       language: outcome.language,
       failed: totals.lastFailed,
+      covers: [...task.coverKeys],
     };
   }
 
   private report(drafts: readonly TaskDraft[]): void {
     const fresh = [];
     for (const draft of drafts) {
-      const id = `${draft.traceId}${draft.spanId}`;
+      const id = idOf(draft);
       if (this.reported.has(id)) {
         this.options.stats.dropped.duplicateTasks++;
         continue;
       }
       this.reported.set(id, true);
+      for (const key of draft.covers ?? []) this.reportedKeys.set(key, true);
       if (draft.uncosted === true) this.options.stats.tasksUncosted++;
       fresh.push(buildTaskRecord(draft, this.options.defaults));
     }

@@ -90,8 +90,9 @@ export function readGeminiLog(log: LogRecordLike): KeyedRequest | undefined {
 }
 
 /**
- * Gemini CLI `llm_call` spans (one per request, `gen_ai.prompt.name` = the prompt id). Their
- * `gen_ai.usage.output_tokens` has no thoughts, so a prompt's log records win when both arrive.
+ * Gemini CLI `llm_call` spans (one per request, `gen_ai.prompt.name` = the prompt id), priced from
+ * their two token counts (they name no cached tokens). Their `gen_ai.usage.output_tokens` has no
+ * thoughts, so a prompt's log records win when both arrive.
  */
 export function readGeminiSpan(span: SpanRecord): KeyedRequest | undefined {
   if (span.name !== GEMINI_CALL_SPAN || !isGemini(span.resourceAttributes)) return undefined;
@@ -100,6 +101,22 @@ export function readGeminiSpan(span: SpanRecord): KeyedRequest | undefined {
   const sessionId =
     textAttr(span.resourceAttributes, 'session.id') ?? textAttr(a, 'gen_ai.conversation.id');
   if (promptId === undefined || sessionId === undefined) return undefined;
+  const failed = span.statusCode === SPAN_STATUS_ERROR;
+  const model = textAttr(a, 'gen_ai.request.model') ?? textAttr(a, 'gen_ai.response.model');
+  const input = countAttr(a, 'gen_ai.usage.input_tokens') ?? 0;
+  const output = countAttr(a, 'gen_ai.usage.output_tokens') ?? 0;
+  const price = priceRequest(
+    'google',
+    model,
+    {
+      uncachedInputTokens: input,
+      cacheReadTokens: 0,
+      cacheWriteTokens: 0,
+      outputTokens: output,
+      reasoningTokens: 0,
+    },
+    span.endTimeMs,
+  );
   return {
     source: GEMINI_KEYED_SOURCE,
     sessionId,
@@ -110,11 +127,13 @@ export function readGeminiSpan(span: SpanRecord): KeyedRequest | undefined {
       id: span.spanId,
       startMs: span.startTimeMs,
       endMs: span.endTimeMs,
-      inputTokens: countAttr(a, 'gen_ai.usage.input_tokens') ?? 0,
-      outputTokens: countAttr(a, 'gen_ai.usage.output_tokens') ?? 0,
-      model: textAttr(a, 'gen_ai.request.model') ?? textAttr(a, 'gen_ai.response.model'),
+      inputTokens: input,
+      outputTokens: output,
+      model,
       provider: 'google',
-      failed: span.statusCode === SPAN_STATUS_ERROR,
+      failed,
+      costMicros: price?.costMicros,
+      uncosted: price?.uncosted,
     },
   };
 }

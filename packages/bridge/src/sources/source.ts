@@ -1,6 +1,7 @@
 import type { SpanRecord } from '../model/exporter-core.js';
 import type { KeyedRequest } from '../model/keyed-request.js';
 import type { LogRecordLike } from '../model/log-record-like.js';
+import type { ModelRequest } from '../model/model-request.js';
 import type { IncompleteTaskCounter, TraceTaskReader } from '../model/trace-task.js';
 
 /** What one log record of a source gives: a request of a keyed task, and/or a request's cost. */
@@ -46,6 +47,16 @@ export interface Source {
   logReader?(): LogReader;
   /** The `KeyedRequest.source` of the keyed tasks it reports. */
   readonly keyedSource?: string;
+  /**
+   * The event id seeds of one of its keyed tasks, derived from the key its traced report derives
+   * its ids from too (Claude Code: session id + first request id); undefined for the default
+   * (`syntheticIds` of source, session id and prompt id).
+   */
+  keyedTaskIds?(
+    sessionId: string,
+    promptId: string,
+    requests: readonly ModelRequest[],
+  ): { traceId: string; spanId: string } | undefined;
   /**
    * Whether a keyed task of this source, whose records name `coverKeys` (see
    * `KeyedRequest.coverKey`), is the same task as a traced report; `reported` says whether a

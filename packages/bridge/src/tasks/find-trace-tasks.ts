@@ -28,7 +28,7 @@ export function findTraceTasks(
   const tasks: TraceTask[] = [];
   for (const read of readers) {
     const found = read(trace, ctx);
-    for (const task of found) claimed.add(task.draft.spanId);
+    for (const task of found) claimed.add(task.taskSpanId ?? task.draft.spanId);
     tasks.push(...found);
   }
   let incomplete = 0;

@@ -2,6 +2,7 @@ import type { Attributes } from '@opentelemetry/api';
 import type { KeyedRequest } from '../model/keyed-request.js';
 import type { ModelRequest } from '../model/model-request.js';
 import type { TaskActivity } from '../model/task-activity.js';
+import type { TaskDraft } from '../model/task-draft.js';
 
 /** A task known by (session, prompt): its requests from logs and from spans, each kept once. */
 export class KeyedTask {
@@ -15,6 +16,8 @@ export class KeyedTask {
   readonly activities = new Map<string, TaskActivity>();
   /** Keys of the traced report of the same task that its records name (see `KeyedRequest`). */
   readonly coverKeys = new Set<string>();
+  /** The traced report of the same task, which it joins when it closes (see `TaskDraft.covers`). */
+  traced: TaskDraft | undefined;
   /** Wall-clock ms of the first and the last record received. */
   readonly firstSeenMs: number;
   lastSeenMs: number;

@@ -4,6 +4,8 @@ import { KeyedTask } from './keyed-task.js';
 /** Tasks known by (session, prompt), open until idle, oldest first. */
 export class KeyedTasks {
   private readonly tasks = new Map<string, KeyedTask>();
+  /** The open task of each cover key its records named (`KeyedRequest.coverKey`). */
+  private readonly byCoverKey = new Map<string, KeyedTask>();
   /** Requests held across all tasks. */
   entries = 0;
 
@@ -25,8 +27,7 @@ export class KeyedTasks {
     if (task === undefined) {
       if (this.tasks.size >= this.maxTasks) {
         const [oldestKey, oldest] = this.tasks.entries().next().value as [string, KeyedTask];
-        this.tasks.delete(oldestKey);
-        this.entries -= oldest.size;
+        this.remove(oldestKey, oldest);
         evicted = oldest;
       }
       task = new KeyedTask(r, nowMs);
@@ -34,8 +35,14 @@ export class KeyedTasks {
     }
     const before = task.size;
     task.add(r, nowMs);
+    if (r.coverKey !== undefined) this.byCoverKey.set(r.coverKey, task);
     this.entries += task.size - before;
     return evicted;
+  }
+
+  /** The open task whose records named this cover key, if any. */
+  withCoverKey(key: string): KeyedTask | undefined {
+    return this.byCoverKey.get(key);
   }
 
   /** Removes and returns the tasks idle for `idleMs` (or older than `maxAgeMs`). */
@@ -44,8 +51,7 @@ export class KeyedTasks {
     for (const [key, task] of this.tasks) {
       if (nowMs - task.lastSeenMs >= this.idleMs || nowMs - task.firstSeenMs >= this.maxAgeMs) {
         due.push(task);
-        this.tasks.delete(key);
-        this.entries -= task.size;
+        this.remove(key, task);
       }
     }
     return due;
@@ -55,7 +61,16 @@ export class KeyedTasks {
   takeAll(): KeyedTask[] {
     const all = [...this.tasks.values()];
     this.tasks.clear();
+    this.byCoverKey.clear();
     this.entries = 0;
     return all;
+  }
+
+  private remove(key: string, task: KeyedTask): void {
+    this.tasks.delete(key);
+    for (const cover of task.coverKeys) {
+      if (this.byCoverKey.get(cover) === task) this.byCoverKey.delete(cover);
+    }
+    this.entries -= task.size;
   }
 }

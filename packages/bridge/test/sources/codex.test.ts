@@ -10,7 +10,13 @@ const withoutTraceContext = (logs: readonly LogRecordLike[]): LogRecordLike[] =>
 
 describe('source: Codex CLI', () => {
   it('declares the spans and log events it reads, and the decode filter keeps them', () => {
-    expect(codex.reads.spanNames).toEqual(['turn/start', 'session_task.turn', 'handle_responses']);
+    expect(codex.reads.spanNames).toEqual([
+      'turn/start',
+      'session_task.turn',
+      'handle_responses',
+      'codex.turn_input',
+      'run_turn',
+    ]);
     expect(codex.reads.logEvents).toContain('codex.sse_event');
     for (const name of codex.reads.spanNames ?? []) {
       expect(SPAN_FILTER.isRelevantName(name)).toBe(true);
@@ -45,12 +51,32 @@ describe('source: Codex CLI', () => {
     const requests = readings.flatMap((r) => (r.request === undefined ? [] : [r.request]));
     expect(requests.length).toBeGreaterThan(0);
     const conversation = '01a23394-2e65-7f21-8dae-52a060cae71f';
-    expect(new Set(requests.map((r) => r.coverKey))).toEqual(
-      new Set([`${conversation}\u0000${turn?.draft.traceId}`]),
+    const turnTrace = '13d7e9c86532a71be33072d96fe9400c';
+    const key = `${conversation}\u0000${turnTrace}`;
+    expect(turn?.draft.covers).toEqual([key]);
+    expect(new Set(requests.map((r) => r.coverKey))).toEqual(new Set([key]));
+    // Covered only once a traced task of this bridge reported the key.
+    const keys = new Set(requests.map((r) => r.coverKey as string));
+    expect(codex.isCovered?.(keys, (k) => k === key)).toBe(true);
+    expect(codex.isCovered?.(keys, () => false)).toBe(false);
+  });
+
+  it('gives the traced turn and its log-derived report one event id: conversation id + turn trace id', () => {
+    const capture = loadCapture('codex', 'run1');
+    const [turn] = traceTasksOf(codex, tracesOf(capture));
+    const requests = logReadingsOf(codex, logsOf(capture)).flatMap((r) =>
+      r.request === undefined ? [] : [r.request],
     );
-    expect(codex.isCovered?.(new Set(requests.map((r) => r.coverKey as string)), () => false)).toBe(
-      true,
+    const keyed = new Set(requests.map((r) => `${r.sessionId}/${r.promptId}`));
+    expect(keyed).toEqual(
+      new Set(['01a23394-2e65-7f21-8dae-52a060cae71f/13d7e9c86532a71be33072d96fe9400c']),
     );
+    const [first] = requests;
+    const ids = codex.keyedTaskIds?.(first?.sessionId ?? '', first?.promptId ?? '', []);
+    expect(ids).toEqual({ traceId: turn?.draft.traceId, spanId: turn?.draft.spanId });
+    // Not the task span's own ids: those only the traces know.
+    expect(turn?.draft.traceId).not.toBe('13d7e9c86532a71be33072d96fe9400c');
+    expect(turn?.taskSpanId).toBe('2f07e5417e080c5a');
   });
 
   it('reports logs that name no turn trace (no trace exporter) from the logs, whatever else was traced', () => {

@@ -41,6 +41,8 @@ function readToolResult(log: LogRecordLike): LogReading | undefined {
   if (sessionId === undefined || promptId === undefined) return undefined;
   const activity = claudeToolActivity(log);
   if (activity === undefined) return undefined;
+  // The request that asked for the tool: its key names the traced task this activity belongs to.
+  const requestId = textAttr(log.attributes, 'request_id');
   return {
     request: {
       source: CLAUDE_KEYED_SOURCE,
@@ -49,6 +51,7 @@ function readToolResult(log: LogRecordLike): LogReading | undefined {
       from: 'logs',
       resourceAttributes: log.resourceAttributes,
       activity,
+      coverKey: requestId === undefined ? undefined : claudeRequestKey(sessionId, requestId),
     },
   };
 }
@@ -97,6 +100,7 @@ export function readClaudeLog(log: LogRecordLike): LogReading | undefined {
           coverKey: requestId === undefined ? undefined : claudeRequestKey(sessionId, requestId),
           request: {
             id: `${name}:${String(sequence ?? '')}:${requestId ?? ''}:${String(a.attempt ?? '')}`,
+            requestId,
             startMs: log.timeMs - duration,
             endMs: log.timeMs,
             inputTokens: name === 'api_request' ? claudeInputTokens(a, undefined) : 0,

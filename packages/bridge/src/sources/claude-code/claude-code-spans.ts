@@ -4,8 +4,10 @@ import type { ModelRequest } from '../../model/model-request.js';
 import { SPAN_STATUS_ERROR } from '../../model/span-status.js';
 import type { TraceTask, TraceTaskContext } from '../../model/trace-task.js';
 import type { TraceView } from '../../model/trace-view.js';
+import { priceRequest } from '../price-request.js';
 import { countAttr, textAttr } from '../read-attribute.js';
 import { sumRequests } from '../sum-requests.js';
+import { claudeTaskIds } from './claude-task-ids.js';
 
 /** Claude Code's span of one prompt (traces need `CLAUDE_CODE_ENHANCED_TELEMETRY_BETA=1`). */
 export const CLAUDE_INTERACTION_SPAN = 'claude_code.interaction';
@@ -33,32 +35,58 @@ export function claudeInputTokens(attrs: Attributes, genAiKey: string | undefine
   );
 }
 
+/**
+ * One `claude_code.llm_request` span as a request: cost from its `api_request` log when that has
+ * arrived (the CLI's `cost_usd`), else priced from the span's four token counts.
+ */
 function requestOf(span: SpanRecord, ctx: TraceTaskContext): ModelRequest {
   const a = span.attributes;
   const status = countAttr(a, 'status_code');
   const requestId = textAttr(a, 'request_id');
+  const model = textAttr(a, 'gen_ai.request.model') ?? textAttr(a, 'model');
+  const own = requestId === undefined ? undefined : ctx.costOfRequest(requestId);
+  const output = countAttr(a, 'gen_ai.usage.output_tokens') ?? countAttr(a, 'output_tokens') ?? 0;
+  const priced =
+    own === undefined
+      ? priceRequest(
+          'anthropic',
+          model,
+          {
+            uncachedInputTokens: countAttr(a, 'input_tokens') ?? 0,
+            cacheReadTokens: countAttr(a, 'cache_read_tokens') ?? 0,
+            cacheWriteTokens: countAttr(a, 'cache_creation_tokens') ?? 0,
+            outputTokens: output,
+            reasoningTokens: 0,
+          },
+          span.endTimeMs,
+        )
+      : undefined;
   return {
     id: span.spanId,
+    requestId,
     startMs: span.startTimeMs,
     endMs: span.endTimeMs,
     inputTokens: claudeInputTokens(a, 'gen_ai.usage.input_tokens'),
-    outputTokens: countAttr(a, 'gen_ai.usage.output_tokens') ?? countAttr(a, 'output_tokens') ?? 0,
-    model: textAttr(a, 'gen_ai.request.model') ?? textAttr(a, 'model'),
+    outputTokens: output,
+    model,
     // The core's reader maps `gen_ai.provider.name` (Claude Code writes `anthropic`).
     provider: readModelCall(span)?.provider ?? 'anthropic',
     failed:
       a.success === false ||
       span.statusCode === SPAN_STATUS_ERROR ||
       (status !== undefined && status >= 400),
-    costMicros: requestId === undefined ? undefined : ctx.costOfRequest(requestId),
+    costMicros: own ?? priced?.costMicros,
+    uncosted: priced?.uncosted,
   };
 }
 
 /**
  * Claude Code traces: each `claude_code.interaction` span is a task, usage from its
  * `claude_code.llm_request` children; cost from the `api_request` logs of the same request ids
- * when they have arrived (the CLI computes `cost_usd`; spans carry none). The task covers the
- * log-derived report of the same prompt: its requests' keys (`claudeRequestKey`).
+ * when they have arrived (the CLI computes `cost_usd`; spans carry none), else priced from the
+ * spans' token counts. Its ids derive from its key (`claudeTaskIds`: session id + first request
+ * id), as its log-derived report's do; it covers that report through its requests' keys
+ * (`claudeRequestKey`).
  */
 export function claudeCodeTasks(trace: TraceView, ctx: TraceTaskContext): TraceTask[] {
   const interactions = trace.named(CLAUDE_INTERACTION_SPAN).filter((r) => !ctx.isClaimed(r.spanId));
@@ -66,6 +94,7 @@ export function claudeCodeTasks(trace: TraceView, ctx: TraceTaskContext): TraceT
   const ids = new Set(interactions.map((r) => r.spanId));
   const requests = new Map<string, ModelRequest[]>();
   const covers = new Map<string, string[]>();
+  const sessions = new Map<string, string>();
   for (const span of trace.named(CLAUDE_REQUEST_SPAN)) {
     const task = trace.nearestIn(span.spanId, ids);
     if (task === undefined) continue;
@@ -76,23 +105,29 @@ export function claudeCodeTasks(trace: TraceView, ctx: TraceTaskContext): TraceT
       textAttr(span.attributes, 'session.id') ??
       textAttr(trace.records.get(task)?.attributes ?? {}, 'session.id');
     const requestId = textAttr(span.attributes, 'request_id');
+    if (session !== undefined) sessions.set(task, session);
     if (session !== undefined && requestId !== undefined) {
       covers.set(task, [...(covers.get(task) ?? []), claudeRequestKey(session, requestId)]);
     }
   }
   return interactions.map((span) => {
-    const totals = sumRequests(requests.get(span.spanId) ?? []);
+    const own = requests.get(span.spanId) ?? [];
+    const totals = sumRequests(own);
+    const session = sessions.get(span.spanId);
+    const ids = session === undefined ? undefined : claudeTaskIds(session, own);
     return {
       complete: true,
+      taskSpanId: span.spanId,
       draft: {
-        traceId: span.traceId,
-        spanId: span.spanId,
+        traceId: ids?.traceId ?? span.traceId,
+        spanId: ids?.spanId ?? span.spanId,
         source: CLAUDE_INTERACTION_SPAN,
         startMs: span.startTimeMs,
         endMs: span.endTimeMs,
         resourceAttributes: span.resourceAttributes,
         usage: totals.usage,
         costMicros: totals.costMicros,
+        uncosted: totals.uncosted,
         failed: span.statusCode === SPAN_STATUS_ERROR || totals.lastFailed,
         covers: covers.get(span.spanId),
       },

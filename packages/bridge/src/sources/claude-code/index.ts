@@ -6,12 +6,14 @@ import {
   CLAUDE_REQUEST_SPAN,
   claudeCodeTasks,
 } from './claude-code-spans.js';
+import { claudeTaskIds } from './claude-task-ids.js';
 
 /**
  * Claude Code: a task per `claude_code.interaction` span when traces come; else per (session id,
- * prompt id) from the `api_request` / `api_error` logs. A log-derived task is the same prompt as
- * a traced one when one of its records' session id + request id is a key that traced task
- * reported; it is then not reported again.
+ * prompt id) from the `api_request` / `api_error` logs. Both reports of one prompt get ids from
+ * one key (session id + first request id). A log-derived task is the same prompt as a traced one
+ * when one of its records' session id + request id is one of that traced task's keys: it is then
+ * joined into the traced report (its tool activity and `cost_usd`), not reported again.
  */
 export const claudeCode: Source = {
   name: 'Claude Code',
@@ -23,6 +25,7 @@ export const claudeCode: Source = {
   completesTask: (span: SpanRecord) => span.name === CLAUDE_INTERACTION_SPAN,
   logReader: () => readClaudeLog,
   keyedSource: CLAUDE_KEYED_SOURCE,
+  keyedTaskIds: (sessionId, _promptId, requests) => claudeTaskIds(sessionId, requests),
   isCovered: (coverKeys, reported) => {
     for (const key of coverKeys) if (reported(key)) return true;
     return false;

@@ -7,13 +7,17 @@ import { inferProvider } from '../infer-provider.js';
 import { priceRequest } from '../price-request.js';
 import { countAttr, textAttr } from '../read-attribute.js';
 import { codexToolActivity } from './codex-tools.js';
+import { codexTurnKey } from './codex-turn-key.js';
 
 const isCodex = (log: LogRecordLike) => {
   const service = log.resourceAttributes['service.name'];
   return typeof service === 'string' ? service.startsWith('codex') : true;
 };
 
-/** The keyed source of Codex tasks read from logs (one per conversation and idle gap). */
+/**
+ * The keyed source of Codex tasks read from logs: one per turn whose trace its records name, else
+ * one per conversation and idle gap.
+ */
 export const CODEX_KEYED_SOURCE = 'codex.logs';
 
 /** Codex's log events the bridge reads. */
@@ -33,14 +37,9 @@ interface ConversationState {
 }
 
 /**
- * The key of a traced Codex turn that a log record names: conversation id + the turn's trace id
- * (Codex logs carry no turn id; `codex.sse_event` records carry no trace id, so theirs is the one
- * the conversation's `codex.api_request` before them named).
+ * A request of a Codex conversation, as a keyed task sees it: Codex logs have no prompt or turn
+ * id, so the turn is the trace its records last named (none without a trace exporter).
  */
-export const codexTurnKey = (conversation: string, traceId: string): string =>
-  `${conversation}\u0000${traceId}`;
-
-/** A request of a Codex conversation, as a keyed task sees it (Codex logs have no prompt id). */
 function conversationRequest(
   log: LogRecordLike,
   conversation: string,
@@ -51,7 +50,7 @@ function conversationRequest(
   return {
     source: CODEX_KEYED_SOURCE,
     sessionId: conversation,
-    promptId: '',
+    promptId: state.turnTrace ?? '',
     from: 'logs',
     resourceAttributes: log.resourceAttributes,
     request,

@@ -3,9 +3,12 @@ import type { ModelRequest } from '../../model/model-request.js';
 import { SPAN_STATUS_ERROR } from '../../model/span-status.js';
 import type { TraceTask, TraceTaskContext } from '../../model/trace-task.js';
 import type { TraceView } from '../../model/trace-view.js';
+import { syntheticIds } from '../../tasks/synthetic-ids.js';
 import { inferProvider } from '../infer-provider.js';
+import { priceRequest } from '../price-request.js';
 import { countAttr, textAttr } from '../read-attribute.js';
 import { sumRequests } from '../sum-requests.js';
+import { CODEX_TASK_KEY, codexTurnKey } from './codex-turn-key.js';
 
 /** Codex's app-server RPC span that starts a turn (root of the turn's trace). */
 export const CODEX_TURN_START_SPAN = 'turn/start';
@@ -13,7 +16,49 @@ export const CODEX_TURN_START_SPAN = 'turn/start';
 export const CODEX_TURN_SPAN = 'session_task.turn';
 /** Codex's span of one model response stream. */
 export const CODEX_RESPONSES_SPAN = 'handle_responses';
+/** Codex's spans of a turn that name its conversation (`conversation.id`) and turn (`turn.id`). */
+export const CODEX_CONVERSATION_SPANS = ['codex.turn_input', 'run_turn'];
 const USAGE = 'codex.turn.token_usage.';
+
+/** The conversation id of a turn, from the spans of its trace that name both. */
+function conversationOf(trace: TraceView, turn: string | undefined): string | undefined {
+  if (turn === undefined) return undefined;
+  for (const name of CODEX_CONVERSATION_SPANS) {
+    for (const span of trace.named(name)) {
+      const conversation = textAttr(span.attributes, 'conversation.id');
+      if (conversation !== undefined && textAttr(span.attributes, 'turn.id') === turn) {
+        return conversation;
+      }
+    }
+  }
+  return undefined;
+}
+
+/**
+ * A turn's totals priced as one request (`codex.turn.token_usage.*`: input with cached and
+ * cache-write tokens inside, output with reasoning inside).
+ */
+function priceTotals(totals: SpanRecord, model: string | undefined) {
+  const a = totals.attributes;
+  const input = countAttr(a, `${USAGE}input_tokens`) ?? 0;
+  const cached = Math.min(countAttr(a, `${USAGE}cached_input_tokens`) ?? 0, input);
+  const cacheWrite = Math.min(
+    countAttr(a, `${USAGE}cache_write_input_tokens`) ?? 0,
+    input - cached,
+  );
+  return priceRequest(
+    inferProvider(model),
+    model,
+    {
+      uncachedInputTokens: input - cached - cacheWrite,
+      cacheReadTokens: cached,
+      cacheWriteTokens: cacheWrite,
+      outputTokens: countAttr(a, `${USAGE}output_tokens`) ?? 0,
+      reasoningTokens: countAttr(a, `${USAGE}reasoning_output_tokens`) ?? 0,
+    },
+    totals.endTimeMs,
+  );
+}
 
 /** A Codex model request from a `handle_responses` span that saw `response.completed`. */
 function requestOf(span: SpanRecord): ModelRequest | undefined {
@@ -38,8 +83,9 @@ function requestOf(span: SpanRecord): ModelRequest | undefined {
  * Codex CLI: one turn is a task: the root `turn/start` span (`turn.id`) or, without it, the
  * `session_task.turn` span itself. Totals from `session_task.turn`'s
  * `codex.turn.token_usage.input_tokens` (cached included) and `output_tokens` (reasoning
- * included); until that span arrives the turn is incomplete, and if it never does, the
- * `handle_responses` spans' usage is summed.
+ * included), priced from their breakdown; until that span arrives the turn is incomplete, and if
+ * it never does, the `handle_responses` spans' usage is summed. Its ids derive from its key
+ * (conversation id + the turn's trace id, as its log records name it), else from its span.
  */
 export function codexTasks(trace: TraceView, ctx: TraceTaskContext): TraceTask[] {
   const totalsByTurn = new Map<string, SpanRecord>();
@@ -79,17 +125,24 @@ export function codexTasks(trace: TraceView, ctx: TraceTaskContext): TraceTask[]
             provider: inferProvider(model),
           };
     const end = Math.max(span.endTimeMs, totals?.endTimeMs ?? 0);
+    const price = totals === undefined ? undefined : priceTotals(totals, model);
+    const conversation = conversationOf(trace, turn);
+    const ids =
+      conversation === undefined ? span : syntheticIds(CODEX_TASK_KEY, conversation, span.traceId);
     return {
       complete: totals !== undefined,
+      taskSpanId: span.spanId,
       draft: {
-        traceId: span.traceId,
-        spanId: span.spanId,
+        traceId: ids.traceId,
+        spanId: ids.spanId,
         source: 'codex.turn',
         startMs: Math.min(span.startTimeMs, totals?.startTimeMs ?? span.startTimeMs),
         endMs: end,
         resourceAttributes: span.resourceAttributes,
         usage,
-        costMicros: undefined,
+        costMicros: totals === undefined ? summed.costMicros : price?.costMicros,
+        uncosted: totals === undefined ? summed.uncosted : price?.uncosted,
+        covers: conversation === undefined ? undefined : [codexTurnKey(conversation, span.traceId)],
         failed:
           span.statusCode === SPAN_STATUS_ERROR ||
           totals?.statusCode === SPAN_STATUS_ERROR ||

@@ -1,26 +1,33 @@
 import type { SpanRecord } from '../../model/exporter-core.js';
+import { syntheticIds } from '../../tasks/synthetic-ids.js';
 import type { Source } from '../source.js';
 import { CODEX_KEYED_SOURCE, CODEX_LOG_EVENTS, CodexLogReader } from './codex-logs.js';
 import {
+  CODEX_CONVERSATION_SPANS,
   CODEX_RESPONSES_SPAN,
   CODEX_TURN_SPAN,
   CODEX_TURN_START_SPAN,
   codexTasks,
 } from './codex-spans.js';
+import { CODEX_TASK_KEY } from './codex-turn-key.js';
 
 /**
  * Codex CLI: a task per turn from traces (`turn/start`, totals in `session_task.turn`); without
- * traces, per conversation and idle gap from the `codex.sse_event` logs. Log records that name a
- * turn's trace (conversation id + the trace id its `codex.api_request` and tool records carry)
- * are covered by that turn's spans: Codex puts trace ids on its log records only when its trace
- * exporter is on, so the bridge that receives the turn's spans reports it, wherever the logs went.
- * Logs that name no trace (Codex without a trace exporter) are reported from the logs, whatever
- * traced turn of another conversation ran at the same time.
+ * traces, per turn from the `codex.sse_event` logs (the turn whose trace the conversation's
+ * `codex.api_request` and tool records name; per conversation and idle gap when they name none).
+ * Both reports of a turn get ids from one key (conversation id + the turn's trace id), so two
+ * bridges that each saw one signal of a turn report one event; a bridge that sees both joins the
+ * logs (tool activity, per-request cost) into the traced report.
  */
 export const codex: Source = {
   name: 'Codex CLI',
   reads: {
-    spanNames: [CODEX_TURN_START_SPAN, CODEX_TURN_SPAN, CODEX_RESPONSES_SPAN],
+    spanNames: [
+      CODEX_TURN_START_SPAN,
+      CODEX_TURN_SPAN,
+      CODEX_RESPONSES_SPAN,
+      ...CODEX_CONVERSATION_SPANS,
+    ],
     logEvents: CODEX_LOG_EVENTS,
   },
   traceTasks: codexTasks,
@@ -37,5 +44,10 @@ export const codex: Source = {
     };
   },
   keyedSource: CODEX_KEYED_SOURCE,
-  isCovered: (coverKeys) => coverKeys.size > 0,
+  keyedTaskIds: (conversation, turnTrace) =>
+    turnTrace === '' ? undefined : syntheticIds(CODEX_TASK_KEY, conversation, turnTrace),
+  isCovered: (coverKeys, reported) => {
+    for (const key of coverKeys) if (reported(key)) return true;
+    return false;
+  },
 };
