@@ -51,6 +51,32 @@ describe('source: Claude Code', () => {
     expect(requests.map((r) => r.request?.inputTokens)).toEqual([5503, 5806]);
   });
 
+  it('gives the traced prompt and its log-derived report one id: session id + first request id', () => {
+    const capture = loadCapture('claude', 'run1');
+    const [task] = traceTasksOf(claudeCode, tracesOf(capture));
+    const requests = logReadingsOf(claudeCode, logsOf(capture)).flatMap((r) =>
+      r.request?.request === undefined ? [] : [r.request.request],
+    );
+    expect(requests.map((r) => r.requestId)).toEqual(['req_fake_1', 'req_fake_2']);
+    const ids = claudeCode.keyedTaskIds?.(SESSION, PROMPT, requests);
+    expect(ids).toEqual({ traceId: task?.draft.traceId, spanId: task?.draft.spanId });
+    // The key, not the interaction span, names the task; the span is what it claims in its trace.
+    expect(task?.taskSpanId).toBe('a8d00c793a3334eb');
+    expect(task?.draft.spanId).not.toBe('a8d00c793a3334eb');
+    // Another first request is another task.
+    const later = requests.filter((r) => r.requestId === 'req_fake_2');
+    expect(claudeCode.keyedTaskIds?.(SESSION, PROMPT, later)).not.toEqual(ids);
+  });
+
+  it('prices a traced prompt whose logs have not arrived from its spans’ four token counts', () => {
+    const [task] = traceTasksOf(claudeCode, tracesOf(loadCapture('claude', 'run1')));
+    // claude-opus-5-5 per million: 4 input, 0.2 cache read, 5 cache write, 20 output:
+    // 1,201 x 4 + 4,001 x 0.2 + 301 x 5 + 57 x 20 = 8,249.2; 1,402 x 4 + 4,302 x 0.2 + 102 x 5 +
+    // 23 x 20 = 7,438.4 (each request rounded; the CLI's own cost_usd agrees).
+    expect(task?.draft.costMicros).toBe(8_249 + 7_438);
+    expect(task?.draft.uncosted).toBe(false);
+  });
+
   it('counts a log-derived prompt as covered only when a traced task reported one of its keys', () => {
     const keys = new Set([key('req_fake_1'), key('req_fake_2')]);
     const reported = new Set([key('req_fake_2')]);

@@ -11,6 +11,8 @@ const CASES = [
     run: 'run1',
     // The CLI's own cost_usd of its two requests (0.0082492 + 0.0074384 USD), from its logs.
     cost: 8_249 + 7_438,
+    // Without its logs, its spans' four token counts priced (claude-opus-5-5: see claude-code.test.ts).
+    tracedCost: 8_249 + 7_438,
     tokens: [5_503 + 5_806, 57 + 23],
     tracedTask: true,
   },
@@ -21,6 +23,8 @@ const CASES = [
     // (2,101 - 1,500) x 5 + 1,500 x 0.5 + 61 x 30 = 5,585; (2,302 - 2,048) x 5 + 2,048 x 0.5 +
     // 29 x 30 = 3,164.
     cost: 5_585 + 3_164,
+    // Without its logs, the turn totals priced as one request: 855 x 5 + 3,548 x 0.5 + 90 x 30.
+    tracedCost: 4_275 + 1_774 + 2_700,
     tokens: [4_403, 90],
     tracedTask: true,
   },
@@ -30,6 +34,10 @@ const CASES = [
     // Per million: gemini-3.5-flash-lite 0.3 / 2.5; gemini-3.8-flash 0.75 / 0.075 (cached) / 3.75
     // (thoughts at the output price): 32 + 1,837 + 1,117 (see tool-activity.test.ts).
     cost: 32 + 1_837 + 1_117,
+    // Without its logs, each llm_call span's input and output (no cached or thought counts):
+    // 66 x 0.3 + 5 x 2.5 = 32.3; 3,101 x 0.75 + 41 x 3.75 = 2,479.5; 3,202 x 0.75 + 19 x 3.75 =
+    // 2,472.75 (each rounded).
+    tracedCost: 32 + 2_480 + 2_473,
     tokens: [66 + 3_101 + 3_202, 5 + 41 + 13 + 19 + 7],
     // Gemini's llm_call spans are keyed by session and prompt id as its logs are: no trace closes.
     tracedTask: false,
@@ -133,7 +141,7 @@ describe('traced tasks carry what their logs imply (captured runs, tool details 
         quality_gates_run: details.gates,
         language: details.language,
       });
-      expect(tracedOnly[0]?.actual_cost_usd_micros).toBeGreaterThan(0);
+      expect(tracedOnly[0]?.actual_cost_usd_micros).toBe(c.tracedCost);
       expect(tracedOnly[0]?.quality_gates_run).toEqual([]);
       expect(tracedOnly[0]?.language).toBeNull();
     });
