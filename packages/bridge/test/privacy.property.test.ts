@@ -128,6 +128,8 @@ function requestsOf(x: Export) {
         root,
       );
       s('handle_responses', { ...a[2], ...usage }, undefined, mid);
+      // Names the turn's conversation, so the logs below (with its trace id) join the turn.
+      s('run_turn', { 'conversation.id': session, 'turn.id': turn }, undefined, mid);
       break;
     case 'opencode':
       s('SessionPrompt.prompt', a[0] ?? {}, root);
@@ -163,7 +165,14 @@ function requestsOf(x: Export) {
   const logs = [
     logRecord(
       'claude_code.api_request',
-      { ...a[3], 'session.id': session, 'prompt.id': prompt, input_tokens: x.input, cost_usd: 0.5 },
+      {
+        ...a[3],
+        'session.id': session,
+        'prompt.id': prompt,
+        input_tokens: x.input,
+        cost_usd: 0.5,
+        request_id: `r-${MARKER}`,
+      },
       { nameIn: 'body' },
     ),
     logRecord('codex.sse_event', {
@@ -184,6 +193,7 @@ function requestsOf(x: Export) {
       {
         'session.id': session,
         'prompt.id': prompt,
+        request_id: `r-${MARKER}`,
         tool_name: 'Bash',
         tool_use_id: `toolu-${MARKER}`,
         success: 'false',
@@ -197,6 +207,7 @@ function requestsOf(x: Export) {
       {
         'session.id': session,
         'prompt.id': prompt,
+        request_id: `r-${MARKER}`,
         tool_name: 'Edit',
         tool_use_id: `toolu-e-${MARKER}`,
         success: true,
@@ -204,14 +215,18 @@ function requestsOf(x: Export) {
       },
       { nameIn: 'body' },
     ),
-    logRecord('codex.tool_result', {
-      'conversation.id': session,
-      tool_name: 'exec_command',
-      call_id: `call-${MARKER}`,
-      success: 'true',
-      arguments: JSON.stringify({ cmd: `npm test -- ${MARKER}` }),
-      output: `${MARKER}\nProcess exited with code 0\n`,
-    }),
+    // The turn's trace id, as Codex writes it on the tool records of a traced turn.
+    {
+      ...logRecord('codex.tool_result', {
+        'conversation.id': session,
+        tool_name: 'exec_command',
+        call_id: `call-${MARKER}`,
+        success: 'true',
+        arguments: JSON.stringify({ cmd: `npm test -- ${MARKER}` }),
+        output: `${MARKER}\nProcess exited with code 0\n`,
+      }),
+      traceId,
+    },
     logRecord('codex.tool_result', {
       'conversation.id': session,
       tool_name: 'apply_patch',
@@ -270,6 +285,7 @@ describe('privacy', () => {
 
   it('sends only event fields upstream: a marker planted in every other attribute, body and resource attribute, and in the commands, paths, arguments and outputs of tool records, never reaches the wire, an answer or a diag line', async () => {
     let events = 0;
+    let joined = 0;
     await fc.assert(
       fc.asyncProperty(fc.array(exportArb, { minLength: 1, maxLength: 3 }), async (exports) => {
         const bridge = await startBridge({
@@ -289,6 +305,7 @@ describe('privacy', () => {
         }
         await bridge.close();
         expect(bridge.stats.tasksReported).toBeGreaterThanOrEqual(exports.length);
+        joined += bridge.stats.dropped.coveredByTraces;
       }),
       { numRuns: 40 },
     );
@@ -306,6 +323,8 @@ describe('privacy', () => {
     // The tool records were read (not ignored): their gates and languages came out, nothing else.
     expect(gated).toBeGreaterThan(0);
     expect(withLanguage).toBeGreaterThan(0);
+    // Log-derived tasks were joined into traced ones (Claude Code and Codex exports).
+    expect(joined).toBeGreaterThan(0);
     for (const line of diagLines) expect(line).not.toContain(MARKER);
   });
 });
