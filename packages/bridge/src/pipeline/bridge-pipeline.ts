@@ -1,6 +1,7 @@
+import type { TaskCompletionEvent } from '@mosaicstack/telemetry-semconv';
 import { BoundedMap } from '../model/bounded-map.js';
 import { logger, type SpanRecord, type TaskDelivery } from '../model/exporter-core.js';
-import type { KeyedRequest } from '../model/keyed-request.js';
+import { type KeyedRequest, keyOf } from '../model/keyed-request.js';
 import type { LogRecordLike } from '../model/log-record-like.js';
 import type { TaskDraft } from '../model/task-draft.js';
 import type { TraceView } from '../model/trace-view.js';
@@ -16,6 +17,8 @@ import {
   TRACE_TASK_READERS,
 } from '../sources/index.js';
 import { sumRequests } from '../sources/sum-requests.js';
+import { MEMORY_SPOOL } from '../spool/memory-spool.js';
+import type { TaskSpool } from '../spool/task-spool.js';
 import { activityOutcome } from '../tasks/activity-outcome.js';
 import { buildTaskRecord } from '../tasks/build-task-record.js';
 import { findTraceTasks } from '../tasks/find-trace-tasks.js';
@@ -34,6 +37,8 @@ export interface BridgePipelineOptions {
   readonly defaults: BridgeDefaults;
   readonly stats: BridgeStatsCounter;
   readonly limits: BridgeLimits;
+  /** Where what the pipeline holds is kept across restarts. @default MEMORY_SPOOL (nothing kept) */
+  readonly spool?: TaskSpool;
   /** Wall clock in ms. @default Date.now */
   readonly now?: () => number;
 }
@@ -54,6 +59,7 @@ export class BridgePipeline {
   private readonly limits: BridgeLimits;
   private readonly pending = new Set<Promise<void>>();
   private readonly now: () => number;
+  private readonly spool: TaskSpool;
   private readonly timer: NodeJS.Timeout;
   private backlog = 0;
   private closed = false;
@@ -62,6 +68,7 @@ export class BridgePipeline {
 
   constructor(private readonly options: BridgePipelineOptions) {
     this.now = options.now ?? Date.now;
+    this.spool = options.spool ?? MEMORY_SPOOL;
     const limits = options.limits;
     this.limits = limits;
     this.reported = new BoundedMap(limits.reportedIdsRemembered);
@@ -88,7 +95,7 @@ export class BridgePipeline {
       return 'too many pending records';
     }
     if (this.backlog >= this.limits.maxDeliveryBacklog) return 'delivery backlog is full';
-    return undefined;
+    return this.spool.refusal;
   }
 
   get openTasks(): number {
@@ -104,42 +111,65 @@ export class BridgePipeline {
 
   /** Spans, and parent links of spans no source reads (see `decodeSpans`). */
   ingestSpans(spans: readonly SpanRecord[], links: readonly string[] = []): void {
-    const now = this.now();
-    const traced: SpanRecord[] = [];
-    for (const span of spans) {
-      const keyed = keyedRequestOf(span);
-      if (keyed !== undefined) this.addKeyed(keyed, now);
-      else traced.push(span);
-    }
-    const evicted = this.traces.add(traced, links, now);
-    if (evicted.length > 0) {
-      this.options.stats.dropped.tasksClosedEarly += evicted.length;
-      this.report(evicted.flatMap((t) => this.traceDrafts(t)));
-    }
+    this.spool.atomically(() => {
+      const now = this.now();
+      const traced: SpanRecord[] = [];
+      for (const span of spans) {
+        const keyed = keyedRequestOf(span);
+        if (keyed !== undefined) this.addKeyed(keyed, now);
+        else traced.push(span);
+      }
+      this.spool.keepSpans(traced, links);
+      this.holdSpans(traced, links, now);
+    });
   }
 
   ingestLogs(logs: readonly LogRecordLike[]): void {
-    const now = this.now();
-    for (const log of logs) {
-      const read = log.eventName === undefined ? undefined : this.logReaders.get(log.eventName);
-      const reading = read?.(log);
-      if (reading === undefined) continue;
-      if (reading.costOf !== undefined) {
-        this.costs.set(reading.costOf.requestId, reading.costOf.micros);
+    this.spool.atomically(() => {
+      const now = this.now();
+      for (const log of logs) {
+        const read = log.eventName === undefined ? undefined : this.logReaders.get(log.eventName);
+        const reading = read?.(log);
+        if (reading === undefined) continue;
+        if (reading.costOf !== undefined) {
+          this.costs.set(reading.costOf.requestId, reading.costOf.micros);
+          this.spool.keepCost(reading.costOf.requestId, reading.costOf.micros);
+        }
+        if (reading.request !== undefined) this.addKeyed(reading.request, now);
       }
-      if (reading.request !== undefined) this.addKeyed(reading.request, now);
-    }
+    });
+  }
+
+  /** Rebuilds the open tasks the spool holds and resends its undelivered events (once, at start). */
+  restore(): void {
+    const state = this.spool.load();
+    for (const [requestId, micros] of state.costs) this.costs.set(requestId, micros);
+    this.spool.atomically(() => {
+      const now = this.now();
+      for (const row of state.traces) this.holdSpans(row.spans, row.links, now);
+      for (const request of state.keyed) this.holdKeyed(request, now);
+    });
+    if (state.events.length > 0) this.send(state.events, state.events.length);
   }
 
   /** Closes what is due now and reports its tasks (the timer calls this). */
   closeDue(): void {
-    const now = this.now();
-    const drafts = this.traces.takeDue(now).flatMap((t) => this.traceDrafts(t));
-    for (const task of this.keyed.takeDue(now)) {
-      const draft = this.keyedDraft(task);
-      if (draft !== undefined) drafts.push(draft);
+    try {
+      this.spool.atomically(() => {
+        const now = this.now();
+        const drafts = this.traces.takeDue(now).flatMap((t) => this.traceDrafts(t));
+        for (const task of this.keyed.takeDue(now)) {
+          const draft = this.keyedDraft(task);
+          if (draft !== undefined) drafts.push(draft);
+        }
+        this.report(drafts);
+      });
+    } catch (error) {
+      // The closed tasks' records stay in the spool: a restart reports them again, same ids.
+      logger.error(
+        `the spool could not be written: ${error instanceof Error ? error.message : 'error'}`,
+      );
     }
-    this.report(drafts);
   }
 
   /** Stops the timer, closes every open task, delivers everything. Never rejects. */
@@ -147,17 +177,39 @@ export class BridgePipeline {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.timer);
-    const drafts = this.traces.takeAll().flatMap((t) => this.traceDrafts(t));
-    for (const task of this.keyed.takeAll()) {
-      const draft = this.keyedDraft(task);
-      if (draft !== undefined) drafts.push(draft);
+    try {
+      this.spool.atomically(() => {
+        const drafts = this.traces.takeAll().flatMap((t) => this.traceDrafts(t));
+        for (const task of this.keyed.takeAll()) {
+          const draft = this.keyedDraft(task);
+          if (draft !== undefined) drafts.push(draft);
+        }
+        this.report(drafts);
+      });
+    } catch (error) {
+      logger.error(
+        `the spool could not be written: ${error instanceof Error ? error.message : 'error'}`,
+      );
     }
-    this.report(drafts);
     while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
     await this.options.delivery.shutdown();
   }
 
   private addKeyed(request: KeyedRequest, now: number): void {
+    this.spool.keepKeyed(keyOf(request), request);
+    this.holdKeyed(request, now);
+  }
+
+  /** Adds spans and links to the open traces, reporting the traces closed early to make room. */
+  private holdSpans(spans: readonly SpanRecord[], links: readonly string[], now: number): void {
+    const evicted = this.traces.add(spans, links, now);
+    if (evicted.length > 0) {
+      this.options.stats.dropped.tasksClosedEarly += evicted.length;
+      this.report(evicted.flatMap((t) => this.traceDrafts(t)));
+    }
+  }
+
+  private holdKeyed(request: KeyedRequest, now: number): void {
     const evicted = this.keyed.add(request, now);
     if (evicted === undefined) return;
     this.options.stats.dropped.tasksClosedEarly++;
@@ -166,6 +218,7 @@ export class BridgePipeline {
   }
 
   private traceDrafts(trace: TraceView): TaskDraft[] {
+    this.spool.forgetTrace(trace.traceId);
     const drafts: TaskDraft[] = [];
     const found = findTraceTasks(
       trace,
@@ -190,6 +243,7 @@ export class BridgePipeline {
   }
 
   private keyedDraft(task: KeyedTask): TaskDraft | undefined {
+    this.spool.forgetKeyed(keyOf(task));
     const requests = [...task.requests()];
     // Tool records alone (their model requests' records lost) are no task.
     if (requests.length === 0) return undefined;
@@ -232,9 +286,17 @@ export class BridgePipeline {
     }
     if (fresh.length === 0) return;
     this.options.stats.tasksReported += fresh.length;
-    this.backlog += fresh.length;
-    const delivered = this.options.delivery.deliver(fresh).finally(() => {
-      this.backlog -= fresh.length;
+    // Kept in the same write that forgets the tasks' records: a crash leaves one or the other.
+    const events = this.options.delivery.toEvents(fresh);
+    this.spool.keepEvents(events);
+    this.send(events, fresh.length);
+  }
+
+  /** Hands events to delivery, counting `tasks` in the backlog until it settles. */
+  private send(events: readonly TaskCompletionEvent[], tasks: number): void {
+    this.backlog += tasks;
+    const delivered = this.options.delivery.deliver(events).finally(() => {
+      this.backlog -= tasks;
       this.pending.delete(delivered);
     });
     this.pending.add(delivered);

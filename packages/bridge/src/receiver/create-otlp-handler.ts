@@ -26,7 +26,11 @@ export function createOtlpHandler(
   options: OtlpHandlerOptions = {},
   internals: BridgeInternals = {},
 ): OtlpHandler {
-  const rt: BridgeRuntime = createBridgeRuntime(options, internals);
+  return otlpHandlerOf(createBridgeRuntime(options, internals));
+}
+
+/** The OTLP routes of one bridge runtime (`startBridge` builds its own, with a spool). */
+export function otlpHandlerOf(rt: BridgeRuntime): OtlpHandler {
   const handler = (req: IncomingMessage, res: ServerResponse): boolean => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     const route = OTLP_ROUTES.get(path);
@@ -52,7 +56,12 @@ export function createOtlpHandler(
     return true;
   };
   return Object.defineProperties(handler, {
-    close: { value: () => rt.pipeline.close() },
+    close: {
+      value: async () => {
+        await rt.pipeline.close();
+        rt.spool.close();
+      },
+    },
     listenGrpc: {
       // grpc-js loads only when a gRPC listener starts: importing the bridge stays light.
       value: async (port: number, host = '127.0.0.1') =>
