@@ -7,6 +7,7 @@ import { urlHost } from './receiver/url-host.js';
 import { writeStatus } from './receiver/write-otlp-response.js';
 import { MEMORY_SPOOL } from './spool/memory-spool.js';
 import { openSqliteSpool } from './spool/open-sqlite-spool.js';
+import { SpoolOpenError } from './spool/spool-open-error.js';
 import type { TaskSpool } from './spool/task-spool.js';
 import type { Bridge, BridgeOptions } from './types.js';
 
@@ -22,7 +23,9 @@ async function openSpool(options: BridgeOptions): Promise<TaskSpool> {
   const dir = options.spoolDir ?? false;
   if (dir === false) return MEMORY_SPOOL;
   if (typeof dir !== 'string' || dir.trim() === '') {
-    throw new Error('spoolDir must be a folder path, or false to keep everything in memory');
+    throw new SpoolOpenError(
+      'spoolDir must be a folder path, or false to keep everything in memory',
+    );
   }
   const max = options.spoolMaxBytes;
   const maxBytes =

@@ -1,5 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { SpoolOpenError } from './spool-open-error.js';
 import { SqliteSpool } from './sqlite-spool.js';
 
 /** The database file in a spool folder (SQLite adds `-wal` beside it while it is open). */
@@ -18,8 +19,13 @@ const BUSY_TIMEOUT_MS = 1000;
  */
 export async function openSqliteSpool(dir: string, maxBytes: number): Promise<SqliteSpool> {
   const { default: Database } = await import('better-sqlite3');
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const db = new Database(join(dir, SPOOL_FILE), { timeout: BUSY_TIMEOUT_MS });
+  let db: InstanceType<typeof Database>;
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    db = new Database(join(dir, SPOOL_FILE), { timeout: BUSY_TIMEOUT_MS });
+  } catch (error) {
+    throw new SpoolOpenError(`the spool ${dir} cannot be opened: ${(error as Error).message}`);
+  }
   try {
     // Exclusive before WAL: no shared-memory index, and no other process may open the file.
     db.pragma('locking_mode = EXCLUSIVE');
@@ -32,10 +38,10 @@ export async function openSqliteSpool(dir: string, maxBytes: number): Promise<Sq
   } catch (error) {
     db.close();
     if ((error as { code?: unknown }).code === 'SQLITE_BUSY') {
-      throw new Error(
+      throw new SpoolOpenError(
         `the spool ${dir} is in use by another bridge: give each bridge its own spool folder`,
       );
     }
-    throw error;
+    throw new SpoolOpenError(`the spool ${dir} cannot be opened: ${(error as Error).message}`);
   }
 }
