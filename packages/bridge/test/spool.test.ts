@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -12,7 +12,7 @@ import type { Bridge, BridgeStats } from '../src/types.js';
 import { type BridgeProcess, startBridgeProcess } from './support/bridge-process.js';
 import { toProtobuf } from './support/captures.js';
 import { callRaw, EXPORT_PATHS, grpcClient, statusDetails } from './support/grpc-export.js';
-import { hex, span, tracesRequest } from './support/otlp-json.js';
+import { hex, logRecord, logsRequest, span, tracesRequest } from './support/otlp-json.js';
 import { postOtlp } from './support/post-otlp.js';
 import { type RecordingUpstream, startRecordingUpstream } from './support/recording-upstream.js';
 
@@ -161,6 +161,67 @@ describe('bridge spool', () => {
       expect(await second.stop()).toBe(0);
       expect(server.listEvents()).toHaveLength(1);
       expect(spoolRows(dir)).toEqual({ records: 0, events: 0 });
+    });
+  });
+
+  describe('contents', () => {
+    it('holds no log text, log body, tool input or attribute of a span no source reads', async () => {
+      const marker = `Zq7PLANTED${hex(4)}q7Z`;
+      const dir = spoolDir();
+      bridge = await startBridge({
+        port: 0,
+        grpcPort: false,
+        spoolDir: dir,
+        taskIdleMs: 600_000,
+        telemetry: { enabled: false },
+      });
+      const open = bridge;
+      const ids = { 'session.id': `s-${hex(4)}`, 'prompt.id': `p-${hex(4)}` };
+      const logs = logsRequest({ 'service.name': 'claude-code' }, [
+        logRecord('user_prompt', { ...ids, prompt: marker, prompt_length: 20 }),
+        logRecord(
+          'api_request',
+          {
+            ...ids,
+            model: 'claude-sonnet-4-5',
+            input_tokens: 10,
+            output_tokens: 5,
+            request_id: 'r1',
+            error: marker,
+          },
+          { body: { stringValue: marker } },
+        ),
+        logRecord('tool_result', {
+          ...ids,
+          tool_name: 'Bash',
+          tool_use_id: 'toolu_1',
+          success: 'true',
+          tool_input: JSON.stringify({ command: `pnpm test ${marker}` }),
+          tool_parameters: JSON.stringify({ bash_command: `pnpm test ${marker}` }),
+        }),
+      ]);
+      const answer = await postOtlp(open.url, '/v1/logs', JSON.stringify(logs));
+      expect(answer.status).toBe(200);
+      const traceId = hex(16);
+      const root = hex(8);
+      const spans = [
+        span({
+          traceId,
+          spanId: root,
+          name: 'task',
+          attributes: { 'mosaic.task.type': 'testing' },
+        }),
+        span({ traceId, parentSpanId: root, name: 'internal', attributes: { note: marker } }),
+      ];
+      expect((await postSpans(open.url, spans)).status).toBe(200);
+      expect(open.stats.spool?.openTasks).toBe(2);
+      for (const file of readdirSync(dir)) {
+        expect(readFileSync(join(dir, file), 'latin1'), file).not.toContain(marker);
+      }
+      // What it does hold: the reduced records (the tool call as its gate, not its command).
+      const wal = readFileSync(join(dir, 'spool.sqlite-wal'), 'latin1');
+      expect(wal).toContain('"gates":["test"]');
+      expect(wal).toContain('"inputTokens":10');
     });
   });
 
