@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { logger } from '../model/exporter-core.js';
+import { SpoolWriteError } from '../spool/spool-write-error.js';
 import type { BridgeStats, OtlpHandlerOptions } from '../types.js';
 import { type BridgeInternals, type BridgeRuntime, createBridgeRuntime } from './bridge-runtime.js';
 import type { OtlpGrpcListener } from './grpc-receiver.js';
@@ -48,7 +49,12 @@ export function otlpHandlerOf(rt: BridgeRuntime): OtlpHandler {
     }
     handleExport(req, res, route, rt).catch((error: unknown) => {
       logger.error(`an OTLP request failed: ${error instanceof Error ? error.name : 'error'}`);
-      if (!res.headersSent) {
+      if (error instanceof SpoolWriteError && !res.headersSent) {
+        // Not acknowledged, and worth a retry (OTLP senders retry 503, not 500).
+        rt.counter.refused(503);
+        const retry = { 'Retry-After': String(rt.limits.retryAfterSeconds) };
+        writeStatus(res, 503, 'json', error.message, retry);
+      } else if (!res.headersSent) {
         rt.counter.refused(500);
         writeStatus(res, 500, 'json', 'internal error');
       } else res.destroy();

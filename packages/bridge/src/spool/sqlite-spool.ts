@@ -3,6 +3,7 @@ import type BetterSqlite3 from 'better-sqlite3';
 import type { SpanRecord } from '../model/exporter-core.js';
 import type { KeyedRequest } from '../model/keyed-request.js';
 import type { SpoolStats } from '../types.js';
+import { SpoolWriteError } from './spool-write-error.js';
 import type { SpooledState, TaskSpool } from './task-spool.js';
 
 /** Costs remembered (the pipeline's own cap of learnt costs); the oldest go first. */
@@ -60,19 +61,35 @@ export class SqliteSpool implements TaskSpool {
     this.deleteEvent = db.prepare('DELETE FROM events WHERE event_id = ?');
     const run = db.transaction((work: () => unknown) => work());
     this.transaction = (work) => run(work);
-    const sizes = db.prepare<[], { task: string; n: number }>(
+    this.recount();
+  }
+
+  /** Counts the bytes of every row from the database (at open, and after a rolled-back write). */
+  private recount(): void {
+    this.taskBytes.clear();
+    this.eventBytes.clear();
+    this.bytes = 0;
+    const sizes = this.db.prepare<[], { task: string; n: number }>(
       'SELECT task, sum(length(CAST(body AS BLOB))) AS n FROM records GROUP BY task',
     );
     for (const { task, n } of sizes.iterate()) this.add(this.taskBytes, task, n);
-    const events = db.prepare<[], { id: string; n: number }>(
+    const events = this.db.prepare<[], { id: string; n: number }>(
       'SELECT event_id AS id, length(CAST(body AS BLOB)) AS n FROM events',
     );
     for (const { id, n } of events.iterate()) this.add(this.eventBytes, id, n);
   }
 
+  /** Throws {@link SpoolWriteError} when SQLite cannot write (nothing of `work` is kept then). */
   atomically<T>(work: () => T): T {
     if (this.closed || this.db.inTransaction) return work();
-    return this.transaction(work) as T;
+    try {
+      return this.transaction(work) as T;
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      if (typeof code !== 'string' || !code.startsWith('SQLITE_')) throw error;
+      this.recount();
+      throw new SpoolWriteError(`the spool cannot be written (${code}): retry later`);
+    }
   }
 
   keepSpans(spans: readonly SpanRecord[], links: readonly string[]): void {

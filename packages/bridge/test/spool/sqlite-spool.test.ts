@@ -2,12 +2,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TaskCompletionEvent } from '@mosaicstack/telemetry-semconv';
+import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SpanRecord } from '../../src/model/exporter-core.js';
 import { type KeyedRequest, keyOf } from '../../src/model/keyed-request.js';
 import { openSqliteSpool } from '../../src/spool/open-sqlite-spool.js';
 import { SpoolOpenError } from '../../src/spool/spool-open-error.js';
-import type { SqliteSpool } from '../../src/spool/sqlite-spool.js';
+import { SpoolWriteError } from '../../src/spool/spool-write-error.js';
+import { SqliteSpool } from '../../src/spool/sqlite-spool.js';
 import { startBridge } from '../../src/start-bridge.js';
 import { hex } from '../support/otlp-json.js';
 import { type RecordingUpstream, startRecordingUpstream } from '../support/recording-upstream.js';
@@ -116,6 +118,28 @@ describe('SqliteSpool', () => {
     });
   });
 
+  describe('atomically', () => {
+    it('throws SpoolWriteError when SQLite cannot write, and keeps and counts nothing of that write', async () => {
+      const dir = folder();
+      const db = new Database(join(dir, 'small.sqlite'));
+      const spool = new SqliteSpool(db, dir, 1 << 30);
+      spools.push(spool);
+      const t = hex(16);
+      spool.keepSpans([record(t, 'task', {})], []);
+      const before = spool.stats();
+      // No room for one more page: the next large row cannot be written (SQLITE_FULL).
+      db.pragma(`max_page_count = ${db.pragma('page_count', { simple: true })}`);
+      expect(() =>
+        spool.atomically(() => {
+          spool.forgetTrace(t);
+          spool.keepSpans([record(hex(16), 'chat', { big: 'x'.repeat(100_000) })], []);
+        }),
+      ).toThrow(new SpoolWriteError('the spool cannot be written (SQLITE_FULL): retry later'));
+      expect(spool.stats()).toEqual(before);
+      expect(spool.load().traces).toHaveLength(1);
+    });
+  });
+
   describe('refusal', () => {
     it('refuses once the bytes kept reach maxBytes, and not after they are forgotten', async () => {
       const spool = await open(folder(), 300);
@@ -160,6 +184,7 @@ describe('SqliteSpool', () => {
       left.keepSpans([record(traceId, 'task', { 'mosaic.task.type': 'refactoring' })], []);
       left.keepKeyed(keyOf(keyedRequest('p1')), keyedRequest('p1'));
       left.keepCost('r-p1', 99);
+      left.keepEvents([event('3f1c9a52-0000-8000-8000-000000000001')]);
       left.close();
 
       const bridge = await startBridge({
@@ -174,12 +199,12 @@ describe('SqliteSpool', () => {
         },
       });
       expect(bridge.stats.openTasks).toBe(2);
-      expect(bridge.stats.spool).toMatchObject({ dir, openTasks: 2, undeliveredEvents: 0 });
+      expect(bridge.stats.spool).toMatchObject({ dir, openTasks: 2 });
       await bridge.close();
       const events = upstream.bodies.flatMap(
         (b) => (JSON.parse(b) as { events: Array<{ task_type: string }> }).events,
       );
-      expect(events.map((e) => e.task_type).sort()).toEqual(['refactoring', 'unknown']);
+      expect(events.map((e) => e.task_type).sort()).toEqual(['refactoring', 'testing', 'unknown']);
       const after = await open(dir);
       expect(after.stats()).toMatchObject({ bytes: 0, openTasks: 0, undeliveredEvents: 0 });
     });
