@@ -10,7 +10,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { startBridge } from '../src/start-bridge.js';
 import type { Bridge, BridgeStats } from '../src/types.js';
 import { type BridgeProcess, startBridgeProcess } from './support/bridge-process.js';
-import { toProtobuf } from './support/captures.js';
+import { loadCapture, toProtobuf } from './support/captures.js';
 import { callRaw, EXPORT_PATHS, grpcClient, statusDetails } from './support/grpc-export.js';
 import { hex, logRecord, logsRequest, span, tracesRequest } from './support/otlp-json.js';
 import { postOtlp } from './support/post-otlp.js';
@@ -161,6 +161,46 @@ describe('bridge spool', () => {
       expect(await second.stop()).toBe(0);
       expect(server.listEvents()).toHaveLength(1);
       expect(spoolRows(dir)).toEqual({ records: 0, events: 0 });
+    });
+  });
+
+  describe('across a restart', () => {
+    it('still knows a task traces reported when its logs come after the restart (one event)', async () => {
+      upstream = await startRecordingUpstream();
+      const dir = spoolDir();
+      const options = {
+        port: 0,
+        grpcPort: false as const,
+        spoolDir: dir,
+        taskIdleMs: 5_000,
+        telemetry: {
+          serverUrl: upstream.url,
+          apiKey: 'ab'.repeat(32),
+          instanceId: '3f1c9a52-7d4e-4b8a-9c21-5e6f7a8b9c0d',
+        },
+      };
+      const capture = loadCapture('claude', 'run1');
+      const send = async (target: Bridge, signal: 'traces' | 'logs') => {
+        for (const r of capture.filter((c) => c.signal === signal)) {
+          const answer = await postOtlp(target.url, `/v1/${signal}`, r.body, {
+            contentType: r.contentType,
+          });
+          expect(answer.status).toBe(200);
+        }
+      };
+      const first = await startBridge(options);
+      await send(first, 'traces');
+      await first.close();
+      expect(first.stats.tasksReported).toBe(1);
+      bridge = await startBridge(options);
+      await send(bridge, 'logs');
+      await bridge.close();
+      expect(bridge.stats.tasksReported).toBe(0);
+      expect(bridge.stats.dropped.coveredByTraces).toBe(1);
+      const events = upstream.bodies.flatMap(
+        (b) => (JSON.parse(b) as { events: unknown[] }).events,
+      );
+      expect(events).toHaveLength(1);
     });
   });
 

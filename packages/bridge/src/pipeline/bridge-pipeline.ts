@@ -144,6 +144,7 @@ export class BridgePipeline {
   restore(): void {
     const state = this.spool.load();
     for (const [requestId, micros] of state.costs) this.costs.set(requestId, micros);
+    for (const key of state.covered) this.reportedKeys.set(key, true);
     this.spool.atomically(() => {
       const now = this.now();
       for (const row of state.traces) this.holdSpans(row.spans, row.links, now);
@@ -228,6 +229,7 @@ export class BridgePipeline {
     );
     for (const task of found.tasks) {
       for (const key of task.draft.covers ?? []) this.reportedKeys.set(key, true);
+      if (task.draft.covers !== undefined) this.spool.keepCovered(task.draft.covers);
       drafts.push(task.draft);
     }
     if (found.incomplete > 0) {

@@ -1,6 +1,6 @@
 import type { SpooledState, TaskSpool } from './task-spool.js';
 
-const EMPTY: SpooledState = { traces: [], keyed: [], costs: [], events: [] };
+const EMPTY: SpooledState = { traces: [], keyed: [], costs: [], covered: [], events: [] };
 const nothing = (): void => {};
 
 /** The spool of a bridge without `spoolDir`: keeps nothing, so a restart starts empty. */
@@ -9,6 +9,7 @@ export const MEMORY_SPOOL: TaskSpool = {
   keepSpans: nothing,
   keepKeyed: nothing,
   keepCost: nothing,
+  keepCovered: nothing,
   forgetTrace: nothing,
   forgetKeyed: nothing,
   keepEvents: nothing,

@@ -8,12 +8,15 @@ import type { SpooledState, TaskSpool } from './task-spool.js';
 
 /** Costs remembered (the pipeline's own cap of learnt costs); the oldest go first. */
 const MAX_COSTS = 10_000;
+/** Keys of reported tasks remembered (the pipeline's own cap); the oldest go first. */
+const MAX_COVERED = 100_000;
 
 /** The spool's tables: records of open tasks by task key, learnt costs, undelivered events. */
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS records (id INTEGER PRIMARY KEY, task TEXT NOT NULL, body TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS records_by_task ON records (task);
 CREATE TABLE IF NOT EXISTS costs (seq INTEGER PRIMARY KEY, request_id TEXT NOT NULL UNIQUE, micros REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS covered (seq INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE);
 CREATE TABLE IF NOT EXISTS events (seq INTEGER PRIMARY KEY, event_id TEXT NOT NULL UNIQUE, body TEXT NOT NULL);
 `;
 
@@ -38,6 +41,8 @@ export class SqliteSpool implements TaskSpool {
   private readonly deleteTask: BetterSqlite3.Statement<[string]>;
   private readonly insertCost: BetterSqlite3.Statement<[string, number]>;
   private readonly trimCosts: BetterSqlite3.Statement<[number]>;
+  private readonly insertCovered: BetterSqlite3.Statement<[string]>;
+  private readonly trimCovered: BetterSqlite3.Statement<[number]>;
   private readonly insertEvent: BetterSqlite3.Statement<[string, string]>;
   private readonly deleteEvent: BetterSqlite3.Statement<[string]>;
   private readonly transaction: (work: () => unknown) => unknown;
@@ -57,6 +62,8 @@ export class SqliteSpool implements TaskSpool {
     this.deleteTask = db.prepare('DELETE FROM records WHERE task = ?');
     this.insertCost = db.prepare('INSERT OR REPLACE INTO costs (request_id, micros) VALUES (?, ?)');
     this.trimCosts = db.prepare('DELETE FROM costs WHERE seq <= ?');
+    this.insertCovered = db.prepare('INSERT OR REPLACE INTO covered (key) VALUES (?)');
+    this.trimCovered = db.prepare('DELETE FROM covered WHERE seq <= ?');
     this.insertEvent = db.prepare('INSERT OR IGNORE INTO events (event_id, body) VALUES (?, ?)');
     this.deleteEvent = db.prepare('DELETE FROM events WHERE event_id = ?');
     const run = db.transaction((work: () => unknown) => work());
@@ -125,6 +132,14 @@ export class SqliteSpool implements TaskSpool {
     if (last > MAX_COSTS && last % 100 === 0) this.trimCosts.run(last - MAX_COSTS);
   }
 
+  keepCovered(keys: readonly string[]): void {
+    if (this.closed) return;
+    for (const key of keys) {
+      const last = Number(this.insertCovered.run(key).lastInsertRowid);
+      if (last > MAX_COVERED && last % 1000 === 0) this.trimCovered.run(last - MAX_COVERED);
+    }
+  }
+
   forgetTrace(traceId: string): void {
     this.forget(TRACE + traceId);
   }
@@ -190,11 +205,15 @@ export class SqliteSpool implements TaskSpool {
       )
       .all()
       .map(({ id, micros }) => [id, micros] as const);
+    const covered = this.db
+      .prepare<[], { key: string }>('SELECT key FROM covered ORDER BY seq')
+      .pluck()
+      .all() as unknown as string[];
     const events = this.db
       .prepare<[], { body: string }>('SELECT body FROM events ORDER BY seq')
       .all()
       .map(({ body }) => JSON.parse(body) as TaskCompletionEvent);
-    return { traces, keyed, costs, events };
+    return { traces, keyed, costs, covered, events };
   }
 
   close(): void {

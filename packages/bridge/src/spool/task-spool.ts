@@ -11,6 +11,8 @@ export interface SpooledState {
   readonly keyed: readonly KeyedRequest[];
   /** Costs the logs gave per request id, oldest first. */
   readonly costs: readonly (readonly [requestId: string, micros: number])[];
+  /** Keys of tasks traces reported (`TaskDraft.covers`), oldest first. */
+  readonly covered: readonly string[];
   /** Events handed to delivery and not known to be stored upstream. */
   readonly events: readonly TaskCompletionEvent[];
 }
@@ -30,6 +32,8 @@ export interface TaskSpool {
   keepKeyed(key: string, request: KeyedRequest): void;
   /** Keeps a request's cost, as the logs gave it. */
   keepCost(requestId: string, micros: number): void;
+  /** Keeps keys of a task traces reported, so its log-derived report stays known as the same task. */
+  keepCovered(keys: readonly string[]): void;
   /** Forgets the records of a trace that closed. */
   forgetTrace(traceId: string): void;
   /** Forgets the records of a keyed task that closed. */

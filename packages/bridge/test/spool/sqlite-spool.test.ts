@@ -86,6 +86,7 @@ describe('SqliteSpool', () => {
         first.keepKeyed(keyOf(keyedRequest('p1')), keyedRequest('p1'));
         first.keepKeyed(keyOf(keyedRequest('p2')), keyedRequest('p2'));
         first.keepCost('r-p1', 1234);
+        first.keepCovered(['s1\u0000r-p1', 's1\u0000r-p2']);
         first.keepEvents([event('e1'), event('e2')]);
       });
       first.forgetTrace(t2);
@@ -101,6 +102,7 @@ describe('SqliteSpool', () => {
         traces: [{ spans: [a], links: [t1, 'aaaa', ''] }],
         keyed: [keyedRequest('p1')],
         costs: [['r-p1', 1234]],
+        covered: ['s1\u0000r-p1', 's1\u0000r-p2'],
         events: [event('e1')],
       });
     });
