@@ -9,7 +9,9 @@
 // CLI turn (539 spans in two requests, ten traces), replayed with fresh trace ids per turn. After
 // warm-up rounds (a bridge runs for hours: its steady state is what counts), each round runs
 // decode-only, ingest and a bare HTTP+decode server back to back; the verdict is the median of
-// the rounds' ingest/decode ratios. Also: heap with 10,000 open tasks.
+// the rounds' ingest/decode ratios. Each round also ingests with the durable spool on (SQLite in a
+// temporary folder, every export committed before its answer): its rate over the in-memory
+// ingest of the same round (budget: at least 50%). Also: heap with 10,000 open tasks.
 
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -29,6 +31,8 @@ const ROUNDS = Number(process.env.BENCH_BRIDGE_ROUNDS ?? 9);
 const WARMUP = Number(process.env.BENCH_BRIDGE_WARMUP ?? 3);
 const OPEN_TASKS = Number(process.env.BENCH_BRIDGE_OPEN_TASKS ?? 10_000);
 const BUDGET = 0.5;
+/** The spool-on ingest keeps at least this share of the in-memory ingest rate. */
+const SPOOL_BUDGET = 0.5;
 
 const bridgeDir = new URL('../packages/bridge/', import.meta.url);
 const bridgeDist = new URL('dist/index.mjs', bridgeDir);
@@ -155,9 +159,12 @@ function startSender() {
   return { child: helper.child, ready: helper.ready, send: (m) => helper.request(m, 'sent') };
 }
 
-/** One round: the sender posts every payload; the bridge's CPU from first byte to close(). */
-async function ingest(startBridge, telemetry, sender, file, gzip) {
-  const bridge = await startBridge({ port: 0, telemetry, taskIdleMs: 60_000 });
+/**
+ * One round: the sender posts every payload; the bridge's CPU from first byte to close(). With
+ * `spoolDir`, what it keeps is committed to its SQLite spool before each answer.
+ */
+async function ingest(startBridge, telemetry, sender, file, gzip, spoolDir = false) {
+  const bridge = await startBridge({ port: 0, telemetry, taskIdleMs: 60_000, spoolDir });
   const cpu = process.cpuUsage();
   const started = performance.now();
   await sender.send({ type: 'send', url: `${bridge.url}/v1/traces`, file, gzip });
@@ -294,6 +301,7 @@ async function main() {
   const { payloads, spansPerTurn } = codexPayloads(TURNS);
   const zipped = payloads.map((p) => gzipSync(p));
   const rows = [];
+  const spoolRows = [];
   const summary = [];
   for (const gzip of [false, true]) {
     const bodies = gzip ? zipped : payloads;
@@ -304,10 +312,16 @@ async function main() {
     const floorRates = [];
     /** Per round, ingest over the decode-only run just before it: both see the same machine. */
     const ratios = [];
+    const spoolRates = [];
+    const spoolWallRates = [];
+    /** Per round, spool-on ingest over the in-memory ingest of the same round. */
+    const spoolRatios = [];
+    const spoolDir = mkdtempSync(join(tmpdir(), 'bench-bridge-spool-'));
     // Warm-up, then interleaved rounds.
     for (let w = 0; w < WARMUP; w++) {
       decodeOnly(bodies, gzip);
       await ingest(startBridge, telemetry, sender, stored.file, gzip);
+      await ingest(startBridge, telemetry, sender, stored.file, gzip, spoolDir);
       await httpDecodeFloor(sender, stored.file, gzip);
     }
     for (let r = 0; r < ROUNDS; r++) {
@@ -320,11 +334,19 @@ async function main() {
         );
       }
       ingestRates.push(i.spans / i.cpuSeconds);
+      const sp = await ingest(startBridge, telemetry, sender, stored.file, gzip, spoolDir);
+      if (sp.spans !== d.spans || sp.tasks !== TURNS) {
+        throw new Error(`spool-on ingest saw ${sp.spans} spans and ${sp.tasks} tasks`);
+      }
+      spoolRates.push(sp.spans / sp.cpuSeconds);
+      spoolWallRates.push(sp.spans / sp.wallSeconds);
+      spoolRatios.push(sp.spans / sp.cpuSeconds / (i.spans / i.cpuSeconds));
       floorRates.push(d.spans / (await httpDecodeFloor(sender, stored.file, gzip)));
       wallRates.push(i.spans / i.wallSeconds);
       ratios.push(i.spans / i.cpuSeconds / (d.spans / d.cpuSeconds));
     }
     stored.remove();
+    rmSync(spoolDir, { recursive: true, force: true });
     const ingestRate = median(ingestRates);
     const decodeRate = median(decodeRates);
     // The median of paired ratios, not the ratio of medians: this shared machine's speed drifts
@@ -350,6 +372,25 @@ async function main() {
       vs: `${fmt(ratio * 100, 0)}%`,
       budget: `>= ${BUDGET * 100}%`,
       verdict: ratio >= BUDGET ? 'ok' : 'MISS',
+    });
+    const spoolRatio = median(spoolRatios);
+    const spoolRange = `${fmt(Math.min(...spoolRatios) * 100, 0)}–${fmt(Math.max(...spoolRatios) * 100, 0)}%`;
+    spoolRows.push([
+      label,
+      fmt(median(spoolRates), 0),
+      fmt(median(spoolWallRates), 0),
+      fmt(ingestRate, 0),
+      `${fmt(spoolRatio * 100, 0)}% (${spoolRange})`,
+      `>= ${SPOOL_BUDGET * 100}%`,
+    ]);
+    summary.push({
+      bench: '(e) bridge ingest',
+      metric: `spans per CPU-s with the spool on, Codex mix, ${label}`,
+      value: fmt(median(spoolRates), 0),
+      baseline: `${fmt(ingestRate, 0)} in memory`,
+      vs: `${fmt(spoolRatio * 100, 0)}%`,
+      budget: `>= ${SPOOL_BUDGET * 100}%`,
+      verdict: spoolRatio >= SPOOL_BUDGET ? 'ok' : 'MISS',
     });
   }
   sender.child.kill();
@@ -380,6 +421,20 @@ async function main() {
       'budget',
     ],
     rows,
+  );
+  console.log(
+    '\nwith the spool on (SQLite, WAL, synchronous=NORMAL; committed before each answer):',
+  );
+  printTable(
+    [
+      'payloads',
+      'spool-on spans/CPU-s',
+      'spool-on spans/s (wall)',
+      'in-memory spans/CPU-s',
+      'spool-on/in-memory (range)',
+      'budget',
+    ],
+    spoolRows,
   );
   console.log(`heap with ${memory.open} open tasks: ${fmt(memory.mb, 1)} MB`);
   reportSummary(summary);

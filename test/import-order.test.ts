@@ -17,10 +17,12 @@ const BRIDGE_RANKS: Readonly<Record<string, number>> = {
   sources: 2,
   tasks: 2,
   decode: 2,
+  spool: 2,
   'types.ts': 1.5,
   model: 1,
 };
-const BRIDGE_ORDER = 'root files -> receiver -> pipeline -> {sources, tasks, decode} -> model';
+const BRIDGE_ORDER =
+  'root files -> receiver -> pipeline -> {sources, tasks, decode, spool} -> model';
 
 /** A relative import of one source file. */
 interface Edge {

@@ -3,6 +3,8 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { resolveConfig } from '@mosaicstack/telemetry-exporter/core';
 import { DiagConsoleLogger, DiagLogLevel, diag } from '@opentelemetry/api';
+import { defaultSpoolDir } from './spool/default-spool-dir.js';
+import { SpoolOpenError } from './spool/spool-open-error.js';
 import { startBridge } from './start-bridge.js';
 
 const NAME = 'mosaic-telemetry-bridge';
@@ -19,6 +21,9 @@ Options:
   --host <addr>         address to listen on (default 127.0.0.1)
   --task-idle-ms <n>    a task seen only through logs closes after this long without a
                         new record (default 30000)
+  --spool-dir <dir|off> where accepted tasks wait on disk until delivered, so a restart
+                        or crash loses none (default $XDG_STATE_HOME/${NAME}, else
+                        ~/.local/state/${NAME}); off keeps them in memory only
   -v, --version         print the version
   -h, --help            show this help
 
@@ -168,6 +173,7 @@ async function main(): Promise<void> {
         'grpc-port': { type: 'string' },
         host: { type: 'string' },
         'task-idle-ms': { type: 'string' },
+        'spool-dir': { type: 'string' },
         version: { type: 'boolean', short: 'v' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -194,6 +200,9 @@ async function main(): Promise<void> {
   const grpcPort = grpcFlag === 'off' ? false : intOption(grpcFlag, 'grpc-port', 0, 65_535);
   const host = values.host as string | undefined;
   if (host === '') usageError('--host must not be empty');
+  const spoolFlag = values['spool-dir'] as string | undefined;
+  if (spoolFlag === '') usageError('--spool-dir must be a folder, or off');
+  const spoolDir = spoolFlag === 'off' ? false : (spoolFlag ?? defaultSpoolDir());
   const delivery = deliveryLines();
   let bridge: Awaited<ReturnType<typeof startBridge>>;
   try {
@@ -202,8 +211,13 @@ async function main(): Promise<void> {
       ...(grpcPort === undefined ? {} : { grpcPort }),
       ...(host === undefined ? {} : { host }),
       ...(taskIdleMs === undefined ? {} : { taskIdleMs }),
+      spoolDir,
     });
   } catch (error) {
+    if (error instanceof SpoolOpenError) {
+      err(`${NAME}: ${error.message} (pass --spool-dir DIR for another folder, or off)`);
+      process.exit(1);
+    }
     const code = (error as NodeJS.ErrnoException).code ?? '';
     // The host is not echoed: it may be a key pasted into the wrong flag.
     err(
@@ -218,6 +232,14 @@ async function main(): Promise<void> {
     );
   }
   for (const line of delivery.lines) out(line);
+  const spool = bridge.stats.spool;
+  out(
+    spool === undefined
+      ? 'Spool: off (--spool-dir off): accepted tasks live in memory only and die with the process'
+      : redact(
+          `Spool: ${spool.dir} (${spool.bytes} of ${spool.maxBytes} bytes used; ${spool.openTasks} open tasks and ${spool.undeliveredEvents} undelivered events resumed)`,
+        ),
+  );
   if (!delivery.on) err(`${NAME}: warning: ${delivery.lines[0]?.replace(/^\*+ | \*+$/g, '')}`);
   out('');
   out(envLines(bridge.url, bridge.grpcUrl));

@@ -1,16 +1,39 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { BridgeInternals } from './receiver/bridge-runtime.js';
-import { createOtlpHandler } from './receiver/create-otlp-handler.js';
+import { type BridgeInternals, createBridgeRuntime } from './receiver/bridge-runtime.js';
+import { otlpHandlerOf } from './receiver/create-otlp-handler.js';
 import type { OtlpGrpcListener } from './receiver/grpc-receiver.js';
 import { urlHost } from './receiver/url-host.js';
 import { writeStatus } from './receiver/write-otlp-response.js';
+import { MEMORY_SPOOL } from './spool/memory-spool.js';
+import { openSqliteSpool } from './spool/open-sqlite-spool.js';
+import { SpoolOpenError } from './spool/spool-open-error.js';
+import type { TaskSpool } from './spool/task-spool.js';
 import type { Bridge, BridgeOptions } from './types.js';
 
 /** The OTLP/HTTP port (https://opentelemetry.io/docs/specs/otlp/#otlphttp-default-port). */
 const DEFAULT_PORT = 4318;
 /** The OTLP/gRPC port (https://opentelemetry.io/docs/specs/otlp/#otlpgrpc-default-port). */
 const DEFAULT_GRPC_PORT = 4317;
+/** Default of `spoolMaxBytes`: 256 MiB, about 100,000 open tasks or undelivered events. */
+const DEFAULT_SPOOL_MAX_BYTES = 256 * 1024 * 1024;
+
+/** The spool `options` ask for: SQLite in `spoolDir`, else memory only. */
+async function openSpool(options: BridgeOptions): Promise<TaskSpool> {
+  const dir = options.spoolDir ?? false;
+  if (dir === false) return MEMORY_SPOOL;
+  if (typeof dir !== 'string' || dir.trim() === '') {
+    throw new SpoolOpenError(
+      'spoolDir must be a folder path, or false to keep everything in memory',
+    );
+  }
+  const max = options.spoolMaxBytes;
+  const maxBytes =
+    typeof max === 'number' && Number.isFinite(max) && max >= 1
+      ? Math.floor(max)
+      : DEFAULT_SPOOL_MAX_BYTES;
+  return openSqliteSpool(dir, maxBytes);
+}
 
 const listen = (server: Server, port: number, host: string): Promise<void> =>
   new Promise((resolve, reject) => {
@@ -40,7 +63,8 @@ export async function startBridge(
   internals: BridgeInternals = {},
 ): Promise<Bridge> {
   const host = options.host ?? '127.0.0.1';
-  const handler = createOtlpHandler(options, internals);
+  const spool = await openSpool(options);
+  const handler = otlpHandlerOf(createBridgeRuntime(options, internals, spool));
   const server = createServer((req, res) => {
     if (!handler(req, res)) {
       req.resume();

@@ -30,10 +30,42 @@ export interface BridgeOptions {
   /** A task seen only through logs (or keyed by prompt id) closes after this long without a new record. @default 30000 */
   readonly taskIdleMs?: number;
   readonly defaults?: BridgeDefaults;
+  /**
+   * Folder of the durable spool: an export is answered only once what the bridge keeps of it is
+   * there, and a restart rebuilds open tasks and resends undelivered events from it. `false`
+   * keeps everything in memory (lost with the process). The CLI spools by default.
+   * @default false
+   */
+  readonly spoolDir?: string | false;
+  /**
+   * Most bytes the spool holds (open tasks' records and undelivered events); at it, exports are
+   * refused with 503 and Retry-After (gRPC: UNAVAILABLE) until deliveries bring it under.
+   * @default 268435456 (256 MiB)
+   */
+  readonly spoolMaxBytes?: number;
 }
 
-/** Options of {@link createOtlpHandler}: those of {@link BridgeOptions} that are not about listening. */
-export type OtlpHandlerOptions = Omit<BridgeOptions, 'port' | 'host' | 'grpcPort'>;
+/**
+ * Options of {@link createOtlpHandler}: those of {@link BridgeOptions} that are not about listening
+ * or the spool (an embedded handler keeps its tasks in memory).
+ */
+export type OtlpHandlerOptions = Omit<
+  BridgeOptions,
+  'port' | 'host' | 'grpcPort' | 'spoolDir' | 'spoolMaxBytes'
+>;
+
+/** The spool of a bridge started with `spoolDir`. */
+export interface SpoolStats {
+  /** Its folder. */
+  readonly dir: string;
+  /** Bytes of the records and events it holds (the file takes somewhat more). */
+  readonly bytes: number;
+  readonly maxBytes: number;
+  /** Open traces and keyed tasks with records in it. */
+  readonly openTasks: number;
+  /** Events not yet known to be stored upstream. */
+  readonly undeliveredEvents: number;
+}
 
 /** Counters of a bridge since it started. */
 export interface BridgeStats {
@@ -72,6 +104,8 @@ export interface BridgeStats {
   readonly openTasks: number;
   /** Span, request and tool-record entries held now. */
   readonly pendingRecords: number;
+  /** The spool (undefined without `spoolDir`); exports it refused count under `requestsRefused['503']`. */
+  readonly spool?: SpoolStats | undefined;
 }
 
 /** A running bridge. */

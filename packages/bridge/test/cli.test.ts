@@ -1,7 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { hex, span, tracesRequest } from './support/otlp-json.js';
@@ -24,13 +26,26 @@ interface Run {
   closed: Promise<number | null>;
 }
 
-/** The environment without any MOSAIC_ or OTEL_ variable of the test run, plus `extra`. */
-const cleanEnv = (extra: Record<string, string> = {}): NodeJS.ProcessEnv => ({
-  ...Object.fromEntries(
-    Object.entries(process.env).filter(([k]) => !k.startsWith('MOSAIC_') && !k.startsWith('OTEL_')),
-  ),
-  ...extra,
-});
+/** State directories made for runs (the CLI spools under `$XDG_STATE_HOME` by default). */
+const stateDirs: string[] = [];
+
+/**
+ * The environment without any MOSAIC_ or OTEL_ variable of the test run, with a fresh
+ * `XDG_STATE_HOME` (so runs never share a spool, nor touch the user's), plus `extra`.
+ */
+const cleanEnv = (extra: Record<string, string> = {}): NodeJS.ProcessEnv => {
+  const state = mkdtempSync(join(tmpdir(), 'bridge-cli-state-'));
+  stateDirs.push(state);
+  return {
+    ...Object.fromEntries(
+      Object.entries(process.env).filter(
+        ([k]) => !k.startsWith('MOSAIC_') && !k.startsWith('OTEL_'),
+      ),
+    ),
+    XDG_STATE_HOME: state,
+    ...extra,
+  };
+};
 
 const running: Run[] = [];
 
@@ -93,6 +108,7 @@ describe('mosaic-telemetry-bridge CLI', () => {
     }
     await upstream?.close();
     upstream = undefined;
+    for (const dir of stateDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
   });
 
   it('--help lists every flag and the environment variables, and exits 0', async () => {
@@ -103,6 +119,7 @@ describe('mosaic-telemetry-bridge CLI', () => {
       '--grpc-port',
       '--host',
       '--task-idle-ms',
+      '--spool-dir',
       '--version',
       '--help',
       'MOSAIC_TELEMETRY_SERVER_URL',
@@ -112,7 +129,29 @@ describe('mosaic-telemetry-bridge CLI', () => {
     ]) {
       expect(r.stdout()).toContain(word);
     }
-    expect(r.stdout()).not.toContain('--spool-dir');
+  });
+
+  it('spools by default under $XDG_STATE_HOME and says where; --spool-dir off says memory only', async () => {
+    const env = cleanEnv();
+    const on = run(['--port', '0', '--grpc-port', 'off'], env);
+    await listening(on);
+    const dir = join(env.XDG_STATE_HOME as string, 'mosaic-telemetry-bridge');
+    expect(on.stdout()).toContain(`Spool: ${dir} (0 of 268435456 bytes used;`);
+    const off = run(['--port', '0', '--grpc-port', 'off', '--spool-dir', 'off']);
+    await listening(off);
+    expect(off.stdout()).toContain('Spool: off (--spool-dir off)');
+  });
+
+  it('refuses a spool folder another bridge holds, naming it, with exit code 1', async () => {
+    const env = cleanEnv();
+    const dir = join(env.XDG_STATE_HOME as string, 'shared-spool');
+    const first = run(['--port', '0', '--grpc-port', 'off', '--spool-dir', dir], env);
+    await listening(first);
+    const second = run(['--port', '0', '--grpc-port', 'off', '--spool-dir', dir], env);
+    expect(await second.closed).toBe(1);
+    expect(second.stderr()).toContain(
+      `mosaic-telemetry-bridge: the spool ${dir} is in use by another bridge`,
+    );
   });
 
   it('--version and -v print the package version', async () => {

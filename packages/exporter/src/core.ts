@@ -20,7 +20,7 @@ export { languageOfFiles } from './derive/language-of-files.js';
 export type { GateRule } from './derive/quality-gate-rules.js';
 export { GATE_RULES, SCRIPT_GATES } from './derive/quality-gate-rules.js';
 export type { UsageBreakdown } from './derive/usage-breakdown.js';
-export type { EventDelivery } from './exporter/event-delivery.js';
+export type { EventDelivery, EventDeliveryOptions } from './exporter/event-delivery.js';
 export { createEventDelivery } from './exporter/event-delivery.js';
 export type { ReadableSpanLike } from './otel/otel-types.js';
 export type {

@@ -60,7 +60,13 @@ export interface TaskToDeliver {
 export interface TaskDelivery {
   /** Whether events leave at all (a valid config that is switched on). */
   readonly enabled: boolean;
-  deliver(tasks: readonly TaskToDeliver[]): Promise<void>;
+  /**
+   * The wire events of finished tasks (a task that cannot be converted is left out, logged); none
+   * when delivery is off, since nothing would leave.
+   */
+  toEvents(tasks: readonly TaskToDeliver[]): TaskCompletionEvent[];
+  /** Sends events (converted by `toEvents`, maybe in an earlier run); never rejects. */
+  deliver(events: readonly TaskCompletionEvent[]): Promise<void>;
   forceFlush(): Promise<void>;
   shutdown(): Promise<void>;
 }
@@ -71,9 +77,12 @@ export interface TaskDelivery {
  * Starting a bridge is the opt-in, so `enabled` defaults to true; `MOSAIC_TELEMETRY_ENABLED=0`
  * still switches delivery off.
  */
-export function createTaskDelivery(config: MosaicTelemetryConfig | undefined): TaskDelivery {
+export function createTaskDelivery(
+  config: MosaicTelemetryConfig | undefined,
+  onSettled?: (events: readonly TaskCompletionEvent[]) => void,
+): TaskDelivery {
   const resolved = resolveConfig({ enabled: true, ...config });
-  const delivery = createEventDelivery(resolved);
+  const delivery = createEventDelivery(resolved, onSettled === undefined ? {} : { onSettled });
   const corrected = new Set<string>();
   const onCorrection = (key: string) => {
     if (corrected.has(key)) return;
@@ -82,9 +91,9 @@ export function createTaskDelivery(config: MosaicTelemetryConfig | undefined): T
   };
   return {
     enabled: resolved.enabled,
-    deliver(tasks) {
-      if (tasks.length === 0 || !resolved.enabled) return Promise.resolve();
+    toEvents(tasks) {
       const events: TaskCompletionEvent[] = [];
+      if (!resolved.enabled) return events;
       for (const task of tasks) {
         try {
           events.push(
@@ -99,6 +108,10 @@ export function createTaskDelivery(config: MosaicTelemetryConfig | undefined): T
           logger.debug('dropped a task record that could not be converted');
         }
       }
+      return events;
+    },
+    deliver(events) {
+      if (events.length === 0 || !resolved.enabled) return Promise.resolve();
       return delivery.deliver(events).catch(() => undefined);
     },
     forceFlush: () => delivery.forceFlush().catch(() => undefined),

@@ -1,6 +1,7 @@
+import type { TaskCompletionEvent } from '@mosaicstack/telemetry-semconv';
 import { BoundedMap } from '../model/bounded-map.js';
 import { logger, type SpanRecord, type TaskDelivery } from '../model/exporter-core.js';
-import type { KeyedRequest } from '../model/keyed-request.js';
+import { type KeyedRequest, keyOf } from '../model/keyed-request.js';
 import type { LogRecordLike } from '../model/log-record-like.js';
 import type { TaskDraft } from '../model/task-draft.js';
 import type { TraceView } from '../model/trace-view.js';
@@ -16,6 +17,8 @@ import {
   TRACE_TASK_READERS,
 } from '../sources/index.js';
 import { sumRequests } from '../sources/sum-requests.js';
+import { MEMORY_SPOOL } from '../spool/memory-spool.js';
+import type { TaskSpool } from '../spool/task-spool.js';
 import { activityOutcome } from '../tasks/activity-outcome.js';
 import { AwaitingLogs } from '../tasks/awaiting-logs.js';
 import { buildTaskRecord } from '../tasks/build-task-record.js';
@@ -39,6 +42,8 @@ export interface BridgePipelineOptions {
   readonly defaults: BridgeDefaults;
   readonly stats: BridgeStatsCounter;
   readonly limits: BridgeLimits;
+  /** Where what the pipeline holds is kept across restarts. @default MEMORY_SPOOL (nothing kept) */
+  readonly spool?: TaskSpool;
   /** Wall clock in ms. @default Date.now */
   readonly now?: () => number;
 }
@@ -53,6 +58,8 @@ export class BridgePipeline {
   private readonly keyed: KeyedTasks;
   /** Traced tasks waiting for the log records of the same task (`TaskDraft.covers`). */
   private readonly awaiting: AwaitingLogs;
+  /** The trace each waiting or joined traced task came from, kept in the spool until reported. */
+  private readonly originTrace = new Map<TaskDraft, string>();
   private readonly costs = new BoundedMap<string, number>(10_000);
   private readonly logReaders: ReadonlyMap<string, LogReader> = createLogReaders();
   /** Keys of the traced tasks reported (`TaskDraft.covers`), so log-derived reports of them are not. */
@@ -61,6 +68,7 @@ export class BridgePipeline {
   private readonly limits: BridgeLimits;
   private readonly pending = new Set<Promise<void>>();
   private readonly now: () => number;
+  private readonly spool: TaskSpool;
   private readonly timer: NodeJS.Timeout;
   private backlog = 0;
   private closed = false;
@@ -69,6 +77,7 @@ export class BridgePipeline {
 
   constructor(private readonly options: BridgePipelineOptions) {
     this.now = options.now ?? Date.now;
+    this.spool = options.spool ?? MEMORY_SPOOL;
     const limits = options.limits;
     this.limits = limits;
     this.reported = new BoundedMap(limits.reportedIdsRemembered);
@@ -96,7 +105,7 @@ export class BridgePipeline {
       return 'too many pending records';
     }
     if (this.backlog >= this.limits.maxDeliveryBacklog) return 'delivery backlog is full';
-    return undefined;
+    return this.spool.refusal;
   }
 
   get openTasks(): number {
@@ -112,43 +121,67 @@ export class BridgePipeline {
 
   /** Spans, and parent links of spans no source reads (see `decodeSpans`). */
   ingestSpans(spans: readonly SpanRecord[], links: readonly string[] = []): void {
-    const now = this.now();
-    const traced: SpanRecord[] = [];
-    for (const span of spans) {
-      const keyed = keyedRequestOf(span);
-      if (keyed !== undefined) this.addKeyed(keyed, now);
-      else traced.push(span);
-    }
-    const evicted = this.traces.add(traced, links, now);
-    if (evicted.length > 0) {
-      this.options.stats.dropped.tasksClosedEarly += evicted.length;
-      this.report(evicted.flatMap((t) => this.traceDrafts(t, now)));
-    }
+    this.spool.atomically(() => {
+      const now = this.now();
+      const traced: SpanRecord[] = [];
+      for (const span of spans) {
+        const keyed = keyedRequestOf(span);
+        if (keyed !== undefined) this.addKeyed(keyed, now);
+        else traced.push(span);
+      }
+      this.spool.keepSpans(traced, links);
+      this.holdSpans(traced, links, now);
+    });
   }
 
   ingestLogs(logs: readonly LogRecordLike[]): void {
-    const now = this.now();
-    for (const log of logs) {
-      const read = log.eventName === undefined ? undefined : this.logReaders.get(log.eventName);
-      const reading = read?.(log);
-      if (reading === undefined) continue;
-      if (reading.costOf !== undefined) {
-        this.costs.set(reading.costOf.requestId, reading.costOf.micros);
+    this.spool.atomically(() => {
+      const now = this.now();
+      for (const log of logs) {
+        const read = log.eventName === undefined ? undefined : this.logReaders.get(log.eventName);
+        const reading = read?.(log);
+        if (reading === undefined) continue;
+        if (reading.costOf !== undefined) {
+          this.costs.set(reading.costOf.requestId, reading.costOf.micros);
+          this.spool.keepCost(reading.costOf.requestId, reading.costOf.micros);
+        }
+        if (reading.request !== undefined) this.addKeyed(reading.request, now);
       }
-      if (reading.request !== undefined) this.addKeyed(reading.request, now);
-    }
+    });
+  }
+
+  /** Rebuilds the open tasks the spool holds and resends its undelivered events (once, at start). */
+  restore(): void {
+    const state = this.spool.load();
+    for (const [requestId, micros] of state.costs) this.costs.set(requestId, micros);
+    for (const key of state.covered) this.reportedKeys.set(key, true);
+    this.spool.atomically(() => {
+      const now = this.now();
+      for (const row of state.traces) this.holdSpans(row.spans, row.links, now);
+      for (const request of state.keyed) this.holdKeyed(request, now);
+    });
+    if (state.events.length > 0) this.send(state.events, state.events.length);
   }
 
   /** Closes what is due now and reports its tasks (the timer calls this). */
   closeDue(): void {
-    const now = this.now();
-    const drafts = this.traces.takeDue(now).flatMap((t) => this.traceDrafts(t, now));
-    for (const task of this.keyed.takeDue(now)) {
-      const draft = this.keyedDraft(task);
-      if (draft !== undefined) drafts.push(draft);
+    try {
+      this.spool.atomically(() => {
+        const now = this.now();
+        const drafts = this.traces.takeDue(now).flatMap((t) => this.traceDrafts(t, now));
+        for (const task of this.keyed.takeDue(now)) {
+          const draft = this.keyedDraft(task);
+          if (draft !== undefined) drafts.push(draft);
+        }
+        drafts.push(...this.takeAwaited(this.awaiting.takeDue(now)));
+        this.report(drafts);
+      });
+    } catch (error) {
+      // The closed tasks' records stay in the spool: a restart reports them again, same ids.
+      logger.error(
+        `the spool could not be written: ${error instanceof Error ? error.message : 'error'}`,
+      );
     }
-    drafts.push(...this.awaiting.takeDue(now));
-    this.report(drafts);
   }
 
   /** Stops the timer, closes every open task, delivers everything. Never rejects. */
@@ -156,19 +189,41 @@ export class BridgePipeline {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.timer);
-    const now = this.now();
-    const drafts = this.traces.takeAll().flatMap((t) => this.traceDrafts(t, now));
-    for (const task of this.keyed.takeAll()) {
-      const draft = this.keyedDraft(task);
-      if (draft !== undefined) drafts.push(draft);
+    try {
+      this.spool.atomically(() => {
+        const now = this.now();
+        const drafts = this.traces.takeAll().flatMap((t) => this.traceDrafts(t, now));
+        for (const task of this.keyed.takeAll()) {
+          const draft = this.keyedDraft(task);
+          if (draft !== undefined) drafts.push(draft);
+        }
+        drafts.push(...this.takeAwaited(this.awaiting.takeAll()));
+        this.report(drafts);
+      });
+    } catch (error) {
+      logger.error(
+        `the spool could not be written: ${error instanceof Error ? error.message : 'error'}`,
+      );
     }
-    drafts.push(...this.awaiting.takeAll());
-    this.report(drafts);
     while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
     await this.options.delivery.shutdown();
   }
 
   private addKeyed(request: KeyedRequest, now: number): void {
+    this.spool.keepKeyed(keyOf(request), request);
+    this.holdKeyed(request, now);
+  }
+
+  /** Adds spans and links to the open traces, reporting the traces closed early to make room. */
+  private holdSpans(spans: readonly SpanRecord[], links: readonly string[], now: number): void {
+    const evicted = this.traces.add(spans, links, now);
+    if (evicted.length > 0) {
+      this.options.stats.dropped.tasksClosedEarly += evicted.length;
+      this.report(evicted.flatMap((t) => this.traceDrafts(t, now)));
+    }
+  }
+
+  private holdKeyed(request: KeyedRequest, now: number): void {
     const evicted = this.keyed.add(request, now);
     const key = request.coverKey;
     if (key !== undefined && this.awaiting.size > 0) {
@@ -183,7 +238,9 @@ export class BridgePipeline {
 
   /**
    * The tasks of a closing trace to report now; a task whose log records may add to it (it has
-   * `covers`) joins the open log-derived task with one of its keys, or waits for one.
+   * `covers`) joins the open log-derived task with one of its keys, or waits for one. The spool
+   * forgets the trace's records once none of its tasks waits: a waiting task is rebuilt from
+   * them after a restart.
    */
   private traceDrafts(trace: TraceView, now: number): TaskDraft[] {
     const drafts: TaskDraft[] = [];
@@ -193,11 +250,17 @@ export class BridgePipeline {
       (id) => this.costs.get(id),
       INCOMPLETE_TASK_COUNTERS,
     );
+    let waiting = false;
     for (const { draft } of found.tasks) {
       if (draft.covers === undefined || draft.covers.length === 0) drafts.push(draft);
       else if (this.wasReported(draft)) this.options.stats.dropped.duplicateTasks++;
-      else this.joinOrAwait(draft, now, drafts);
+      else {
+        this.originTrace.set(draft, trace.traceId);
+        waiting = true;
+        this.joinOrAwait(draft, now, drafts);
+      }
     }
+    if (!waiting) this.spool.forgetTrace(trace.traceId);
     if (found.incomplete > 0) {
       this.options.stats.tasksIncomplete += found.incomplete;
       if (!this.incompleteLogged) {
@@ -206,6 +269,17 @@ export class BridgePipeline {
           'a trace closed with model calls of a task whose end never arrived (not reported; stats.tasksIncomplete counts such tasks; this is logged once)',
         );
       }
+    }
+    return drafts;
+  }
+
+  /** Traced tasks being reported after waiting for their logs: the spool forgets their traces. */
+  private takeAwaited(drafts: TaskDraft[]): TaskDraft[] {
+    for (const draft of drafts) {
+      const traceId = this.originTrace.get(draft);
+      if (traceId === undefined) continue;
+      this.originTrace.delete(draft);
+      this.spool.forgetTrace(traceId);
     }
     return drafts;
   }
@@ -229,17 +303,19 @@ export class BridgePipeline {
     const evicted = this.awaiting.add(draft, now);
     if (evicted !== undefined) {
       this.options.stats.dropped.tasksClosedEarly++;
-      drafts.push(evicted);
+      drafts.push(...this.takeAwaited([evicted]));
     }
   }
 
   private keyedDraft(task: KeyedTask): TaskDraft | undefined {
+    this.spool.forgetKeyed(keyOf(task));
     const requests = [...task.requests()];
     const totals = sumRequests(requests);
     const outcome = activityOutcome(task.activities.values());
     if (task.traced !== undefined) {
       // The log-derived report of a traced task: joined into it, not reported on its own.
       this.options.stats.dropped.coveredByTraces++;
+      this.takeAwaited([task.traced]);
       return joinedDraft(task.traced, totals, outcome);
     }
     // Tool records alone (their model requests' records lost) are no task.
@@ -279,14 +355,23 @@ export class BridgePipeline {
       }
       this.reported.set(id, true);
       for (const key of draft.covers ?? []) this.reportedKeys.set(key, true);
+      if (draft.covers !== undefined) this.spool.keepCovered(draft.covers);
       if (draft.uncosted === true) this.options.stats.tasksUncosted++;
       fresh.push(buildTaskRecord(draft, this.options.defaults));
     }
     if (fresh.length === 0) return;
     this.options.stats.tasksReported += fresh.length;
-    this.backlog += fresh.length;
-    const delivered = this.options.delivery.deliver(fresh).finally(() => {
-      this.backlog -= fresh.length;
+    // Kept in the same write that forgets the tasks' records: a crash leaves one or the other.
+    const events = this.options.delivery.toEvents(fresh);
+    this.spool.keepEvents(events);
+    this.send(events, fresh.length);
+  }
+
+  /** Hands events to delivery, counting `tasks` in the backlog until it settles. */
+  private send(events: readonly TaskCompletionEvent[], tasks: number): void {
+    this.backlog += tasks;
+    const delivered = this.options.delivery.deliver(events).finally(() => {
+      this.backlog -= tasks;
       this.pending.delete(delivered);
     });
     this.pending.add(delivered);

@@ -1,4 +1,4 @@
-import type { BridgeStats } from '../types.js';
+import type { BridgeStats, SpoolStats } from '../types.js';
 
 /** The mutable counters behind {@link BridgeStats}. */
 export class BridgeStatsCounter {
@@ -19,8 +19,8 @@ export class BridgeStatsCounter {
     this.requestsRefused[key] = (this.requestsRefused[key] ?? 0) + 1;
   }
 
-  /** A copy, with the open and pending counts of now. */
-  snapshot(openTasks: number, pendingRecords: number): BridgeStats {
+  /** A copy, with the open and pending counts of now and the spool's. */
+  snapshot(openTasks: number, pendingRecords: number, spool?: SpoolStats): BridgeStats {
     return {
       received: { ...this.received },
       tasksReported: this.tasksReported,
@@ -30,6 +30,7 @@ export class BridgeStatsCounter {
       dropped: { ...this.dropped },
       openTasks,
       pendingRecords,
+      ...(spool === undefined ? {} : { spool }),
     };
   }
 }

@@ -2,6 +2,8 @@ import { createTaskDelivery } from '../model/exporter-core.js';
 import { BRIDGE_LIMITS, type BridgeLimits } from '../pipeline/bridge-limits.js';
 import { BridgePipeline } from '../pipeline/bridge-pipeline.js';
 import { BridgeStatsCounter } from '../pipeline/bridge-stats-counter.js';
+import { MEMORY_SPOOL } from '../spool/memory-spool.js';
+import type { TaskSpool } from '../spool/task-spool.js';
 import type { BridgeStats, OtlpHandlerOptions } from '../types.js';
 
 /** Default of `taskIdleMs`. */
@@ -12,6 +14,7 @@ export interface BridgeRuntime {
   readonly pipeline: BridgePipeline;
   readonly counter: BridgeStatsCounter;
   readonly limits: BridgeLimits;
+  readonly spool: TaskSpool;
   inflightBytes: number;
   stats(): BridgeStats;
 }
@@ -29,25 +32,32 @@ export interface BridgeInternals {
   readonly limits?: Partial<BridgeLimits>;
 }
 
-/** Builds the pipeline and delivery of one bridge from its options. */
+/**
+ * Builds the pipeline and delivery of one bridge from its options, on `spool`: what it holds is
+ * rebuilt into the pipeline and its undelivered events resent now.
+ */
 export function createBridgeRuntime(
   options: OtlpHandlerOptions = {},
   internals: BridgeInternals = {},
+  spool: TaskSpool = MEMORY_SPOOL,
 ): BridgeRuntime {
   const counter = new BridgeStatsCounter();
   const limits: BridgeLimits = { ...BRIDGE_LIMITS, ...internals.limits };
   const pipeline = new BridgePipeline({
-    delivery: createTaskDelivery(options.telemetry),
+    delivery: createTaskDelivery(options.telemetry, (events) => spool.forgetEvents(events)),
     taskIdleMs: idleMsOf(options.taskIdleMs),
     defaults: options.defaults ?? {},
     stats: counter,
     limits,
+    spool,
   });
+  pipeline.restore();
   return {
     pipeline,
     counter,
     limits,
+    spool,
     inflightBytes: 0,
-    stats: () => counter.snapshot(pipeline.openTasks, pipeline.pendingRecords),
+    stats: () => counter.snapshot(pipeline.openTasks, pipeline.pendingRecords, spool.stats()),
   };
 }

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { logger } from '../model/exporter-core.js';
+import { SpoolWriteError } from '../spool/spool-write-error.js';
 import type { BridgeStats, OtlpHandlerOptions } from '../types.js';
 import { type BridgeInternals, type BridgeRuntime, createBridgeRuntime } from './bridge-runtime.js';
 import type { OtlpGrpcListener } from './grpc-receiver.js';
@@ -26,7 +27,11 @@ export function createOtlpHandler(
   options: OtlpHandlerOptions = {},
   internals: BridgeInternals = {},
 ): OtlpHandler {
-  const rt: BridgeRuntime = createBridgeRuntime(options, internals);
+  return otlpHandlerOf(createBridgeRuntime(options, internals));
+}
+
+/** The OTLP routes of one bridge runtime (`startBridge` builds its own, with a spool). */
+export function otlpHandlerOf(rt: BridgeRuntime): OtlpHandler {
   const handler = (req: IncomingMessage, res: ServerResponse): boolean => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
     const route = OTLP_ROUTES.get(path);
@@ -44,7 +49,12 @@ export function createOtlpHandler(
     }
     handleExport(req, res, route, rt).catch((error: unknown) => {
       logger.error(`an OTLP request failed: ${error instanceof Error ? error.name : 'error'}`);
-      if (!res.headersSent) {
+      if (error instanceof SpoolWriteError && !res.headersSent) {
+        // Not acknowledged, and worth a retry (OTLP senders retry 503, not 500).
+        rt.counter.refused(503);
+        const retry = { 'Retry-After': String(rt.limits.retryAfterSeconds) };
+        writeStatus(res, 503, 'json', error.message, retry);
+      } else if (!res.headersSent) {
         rt.counter.refused(500);
         writeStatus(res, 500, 'json', 'internal error');
       } else res.destroy();
@@ -52,7 +62,12 @@ export function createOtlpHandler(
     return true;
   };
   return Object.defineProperties(handler, {
-    close: { value: () => rt.pipeline.close() },
+    close: {
+      value: async () => {
+        await rt.pipeline.close();
+        rt.spool.close();
+      },
+    },
     listenGrpc: {
       // grpc-js loads only when a gRPC listener starts: importing the bridge stays light.
       value: async (port: number, host = '127.0.0.1') =>

@@ -7,6 +7,7 @@ import {
 } from '@grpc/grpc-js';
 import { parseOtlpBody } from '../decode/parse-otlp-body.js';
 import { logger } from '../model/exporter-core.js';
+import { SpoolWriteError } from '../spool/spool-write-error.js';
 import type { BridgeRuntime } from './bridge-runtime.js';
 import { createGrpcAdmission } from './grpc-admission.js';
 import { grpcRefusal } from './grpc-status.js';
@@ -56,7 +57,9 @@ function exportHandler(route: SignalRoute, rt: BridgeRuntime) {
       callback(null, exportResponse(route, rejected, reason));
     } catch (error) {
       logger.error(`an OTLP/gRPC call failed: ${error instanceof Error ? error.name : 'error'}`);
-      callback(grpcRefusal(status.INTERNAL, 'internal error'));
+      if (error instanceof SpoolWriteError) {
+        callback(grpcRefusal(status.UNAVAILABLE, error.message, rt.limits.retryAfterSeconds));
+      } else callback(grpcRefusal(status.INTERNAL, 'internal error'));
     }
   };
 }

@@ -43,6 +43,12 @@ export interface EventDeliveryOptions {
   readonly metrics?: SelfMetrics;
   /** First backoff ceiling of the retries, in ms. @default 1000 */
   readonly retryBaseDelayMs?: number;
+  /**
+   * Called with the events of each request whose fate is final (stored, duplicate, or refused as
+   * invalid, so resending cannot change it); never for events carried over, dropped or refused
+   * for the key (401/403), which a later resend may still deliver.
+   */
+  readonly onSettled?: (events: readonly TaskCompletionEvent[]) => void;
 }
 
 const EVENTS_PATH = '/v1/events/batch';
@@ -54,9 +60,12 @@ const AFTER_DEADLINE_GRACE_MS = 250;
  * config's warnings and problems once. With telemetry disabled it sends nothing; in dry-run mode it
  * logs each request body (key redacted) instead of sending it.
  */
-export function createEventDelivery(config: ResolvedMosaicConfig): EventDelivery {
+export function createEventDelivery(
+  config: ResolvedMosaicConfig,
+  options: EventDeliveryOptions = {},
+): EventDelivery {
   reportConfig(config);
-  return new BatchEventDelivery(config);
+  return new BatchEventDelivery(config, options);
 }
 
 /** The delivery behind {@link createEventDelivery}, with the in-process exporter's wiring. */
@@ -73,6 +82,7 @@ export class BatchEventDelivery implements EventDelivery {
   private windowEnd = Number.POSITIVE_INFINITY;
   private deadlineTimer: ReturnType<typeof setTimeout> | undefined;
   private isShutdown = false;
+  private readonly onSettled: ((events: readonly TaskCompletionEvent[]) => void) | undefined;
 
   constructor(
     private readonly config: ResolvedMosaicConfig,
@@ -81,6 +91,7 @@ export class BatchEventDelivery implements EventDelivery {
     this.metrics = options.metrics ?? createSelfMetrics();
     this.carryOver = new CarryOverBuffer(config.maxQueueSize);
     this.startWindowMs = chunkStartWindowMs(config);
+    this.onSettled = options.onSettled;
     this.transport =
       config.enabled && !config.dryRun
         ? createServerTransport(config, options.retryBaseDelayMs)
@@ -235,6 +246,7 @@ export class BatchEventDelivery implements EventDelivery {
     const body = eventBatchJson(chunk);
     if (this.transport === undefined) {
       logDryRun(this.config.serverUrl, EVENTS_PATH, body);
+      this.settled(chunk);
       return;
     }
     const result = await this.transport.send(EVENTS_PATH, body, deadline);
@@ -255,6 +267,7 @@ export class BatchEventDelivery implements EventDelivery {
         );
         return;
       }
+      this.settled(chunk);
       this.metrics.events('accepted', verdict.accepted + verdict.duplicates);
       if (verdict.rejected.length > 0) {
         this.metrics.events('rejected', verdict.rejected.length);
@@ -291,6 +304,7 @@ export class BatchEventDelivery implements EventDelivery {
     // 400, 401, 403 and other client errors: resending the same request cannot succeed.
     this.metrics.events('rejected', chunk.length);
     const refused = status === 403 || status === 401;
+    if (!refused) this.settled(chunk);
     this.report(
       new DeliveryError(
         refused ? 'forbidden' : 'bad-request',
@@ -301,6 +315,16 @@ export class BatchEventDelivery implements EventDelivery {
         status,
       ),
     );
+  }
+
+  /** Tells `onSettled` of events whose fate is final; its errors are logged, never thrown. */
+  private settled(chunk: readonly TaskCompletionEvent[]): void {
+    if (this.onSettled === undefined) return;
+    try {
+      this.onSettled(chunk);
+    } catch (error) {
+      logger.error(`onSettled failed: ${asError(error).message}`);
+    }
   }
 
   /** Keeps events for the next delivery (oldest dropped past the cap), reporting why. */

@@ -1,0 +1,51 @@
+import type { TaskCompletionEvent } from '@mosaicstack/telemetry-semconv';
+import type { SpanRecord } from '../model/exporter-core.js';
+import type { KeyedRequest } from '../model/keyed-request.js';
+import type { SpoolStats } from '../types.js';
+
+/** What a spool held at start: the open tasks' records and the events not yet delivered. */
+export interface SpooledState {
+  /** Spans and parent links (flat triples, as `decodeSpans` gives them), in arrival order. */
+  readonly traces: readonly { spans: SpanRecord[]; links: string[] }[];
+  /** Keyed tasks' records, in arrival order. */
+  readonly keyed: readonly KeyedRequest[];
+  /** Costs the logs gave per request id, oldest first. */
+  readonly costs: readonly (readonly [requestId: string, micros: number])[];
+  /** Keys of tasks traces reported (`TaskDraft.covers`), oldest first. */
+  readonly covered: readonly string[];
+  /** Events handed to delivery and not known to be stored upstream. */
+  readonly events: readonly TaskCompletionEvent[];
+}
+
+/**
+ * Where the pipeline keeps what it holds, so a restart finds it again: the records of open tasks
+ * (the reduced records sources read, never a request body) and the events not yet delivered.
+ * The memory spool keeps nothing; the SQLite spool writes every change of one `atomically` call
+ * in one transaction.
+ */
+export interface TaskSpool {
+  /** Runs `work`, keeping every change it makes to the spool or none; on disk when it returns. */
+  atomically<T>(work: () => T): T;
+  /** Keeps spans of open traces and parent links (flat triples: trace id, span id, parent id). */
+  keepSpans(spans: readonly SpanRecord[], links: readonly string[]): void;
+  /** Keeps a record of the keyed task `key` (`keyOf`). */
+  keepKeyed(key: string, request: KeyedRequest): void;
+  /** Keeps a request's cost, as the logs gave it. */
+  keepCost(requestId: string, micros: number): void;
+  /** Keeps keys of a task traces reported, so its log-derived report stays known as the same task. */
+  keepCovered(keys: readonly string[]): void;
+  /** Forgets the records of a trace that closed. */
+  forgetTrace(traceId: string): void;
+  /** Forgets the records of a keyed task that closed. */
+  forgetKeyed(key: string): void;
+  /** Keeps events until `forgetEvents` says they are stored upstream. */
+  keepEvents(events: readonly TaskCompletionEvent[]): void;
+  forgetEvents(events: readonly TaskCompletionEvent[]): void;
+  /** Why new records cannot be kept now (the spool is full), or undefined. */
+  readonly refusal: string | undefined;
+  /** Its size and place; undefined for the memory spool. */
+  stats(): SpoolStats | undefined;
+  /** What it holds, to rebuild the pipeline from at start. */
+  load(): SpooledState;
+  close(): void;
+}

@@ -1,0 +1,324 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { status } from '@grpc/grpc-js';
+import { type DevServer, startDevServer } from '@mosaicstack/telemetry-devserver';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startBridge } from '../src/start-bridge.js';
+import type { Bridge, BridgeStats } from '../src/types.js';
+import { type BridgeProcess, startBridgeProcess } from './support/bridge-process.js';
+import { loadCapture, toProtobuf } from './support/captures.js';
+import { callRaw, EXPORT_PATHS, grpcClient, statusDetails } from './support/grpc-export.js';
+import { hex, logRecord, logsRequest, span, tracesRequest } from './support/otlp-json.js';
+import { postOtlp } from './support/post-otlp.js';
+import { type RecordingUpstream, startRecordingUpstream } from './support/recording-upstream.js';
+
+/** An explicit task span and, beneath it, one model call of `inputTokens` (to tell tasks apart). */
+function taskSpans(traceId: string, inputTokens: number) {
+  const root = hex(8);
+  return {
+    task: span({
+      traceId,
+      spanId: root,
+      name: 'task',
+      attributes: { 'mosaic.task.type': 'implementation' },
+    }),
+    call: span({
+      traceId,
+      parentSpanId: root,
+      name: 'chat',
+      attributes: {
+        'gen_ai.operation.name': 'chat',
+        'gen_ai.request.model': 'gpt-5',
+        'gen_ai.usage.input_tokens': inputTokens,
+        'gen_ai.usage.output_tokens': 1,
+      },
+    }),
+  };
+}
+
+const postSpans = (url: string, spans: Record<string, unknown>[]) =>
+  postOtlp(url, '/v1/traces', JSON.stringify(tracesRequest({ 'service.name': 'agent' }, spans)));
+
+/** Polls `read` until `done` holds (a real process and a real server: no fixed sleeps). */
+async function until<T>(read: () => T | Promise<T>, done: (value: T) => boolean): Promise<T> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const value = await read();
+    if (done(value) || Date.now() > deadline) return value;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+const healthOf = async (url: string): Promise<BridgeStats> =>
+  (await fetch(`${url}/health`)).json() as Promise<BridgeStats>;
+
+/** Rows left in a spool file (read after its bridge exited). */
+function spoolRows(dir: string): { records: number; events: number } {
+  const db = new Database(join(dir, 'spool.sqlite'), { readonly: true });
+  try {
+    const count = (table: string) =>
+      (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+    return { records: count('records'), events: count('events') };
+  } finally {
+    db.close();
+  }
+}
+
+describe('bridge spool', () => {
+  const dirs: string[] = [];
+  const processes: BridgeProcess[] = [];
+  let devserver: DevServer | undefined;
+  let upstream: RecordingUpstream | undefined;
+  let bridge: Bridge | undefined;
+  const spoolDir = () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bridge-spool-'));
+    dirs.push(dir);
+    return dir;
+  };
+  afterEach(async () => {
+    for (const p of processes.splice(0)) await p.kill9();
+    await bridge?.close();
+    bridge = undefined;
+    await devserver?.close();
+    devserver = undefined;
+    await upstream?.close();
+    upstream = undefined;
+    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  });
+
+  describe('after kill -9', () => {
+    it('rebuilds an open task from the spool, reports it once with what came before the kill, and prunes it', async () => {
+      devserver = await startDevServer({ rateLimit: false });
+      const server = devserver;
+      const dir = spoolDir();
+      const traceId = hex(16);
+      const { task, call } = taskSpans(traceId, 4242);
+      const first = await startBridgeProcess({ spoolDir: dir, server, taskIdleMs: 60_000 });
+      processes.push(first);
+      expect((await postSpans(first.url, [call])).status).toBe(200);
+      await first.kill9();
+
+      const second = await startBridgeProcess({ spoolDir: dir, server, taskIdleMs: 60_000 });
+      processes.push(second);
+      expect(second.stdout()).toContain('1 open tasks and 0 undelivered events resumed');
+      expect((await postSpans(second.url, [task])).status).toBe(200);
+      const events = await until(
+        () => server.listEvents(),
+        (e) => e.length > 0,
+      );
+      expect(events).toHaveLength(1);
+      expect(events[0]).toMatchObject({ task_type: 'implementation', actual_input_tokens: 4242 });
+      await until(
+        () => healthOf(second.url),
+        (h) => h.spool?.undeliveredEvents === 0,
+      );
+      expect(await second.stop()).toBe(0);
+      expect(server.listEvents()).toHaveLength(1);
+      expect(spoolRows(dir)).toEqual({ records: 0, events: 0 });
+    });
+
+    it('resends the events it could not deliver before the kill, once the server is there', async () => {
+      devserver = await startDevServer({ rateLimit: false });
+      const server = devserver;
+      // A loopback port nobody listens on: every delivery fails and is retried.
+      const probe = createServer();
+      await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+      const deadPort = (probe.address() as AddressInfo).port;
+      await new Promise<void>((resolve) => probe.close(() => resolve()));
+      const dir = spoolDir();
+      const first = await startBridgeProcess({
+        spoolDir: dir,
+        server: { ...server, url: `http://127.0.0.1:${deadPort}` },
+        taskIdleMs: 500,
+      });
+      processes.push(first);
+      const { task, call } = taskSpans(hex(16), 777);
+      expect((await postSpans(first.url, [task, call])).status).toBe(200);
+      const waiting = await until(
+        () => healthOf(first.url),
+        (h) => h.spool?.undeliveredEvents === 1 && h.spool.openTasks === 0,
+      );
+      expect(waiting.spool).toMatchObject({ undeliveredEvents: 1, openTasks: 0 });
+      await first.kill9();
+      expect(server.listEvents()).toHaveLength(0);
+
+      const second = await startBridgeProcess({ spoolDir: dir, server, taskIdleMs: 500 });
+      processes.push(second);
+      expect(second.stdout()).toContain('0 open tasks and 1 undelivered events resumed');
+      const events = await until(
+        () => server.listEvents(),
+        (e) => e.length > 0,
+      );
+      expect(events.map((e) => e.actual_input_tokens)).toEqual([777]);
+      await until(
+        () => healthOf(second.url),
+        (h) => h.spool?.undeliveredEvents === 0,
+      );
+      expect(await second.stop()).toBe(0);
+      expect(server.listEvents()).toHaveLength(1);
+      expect(spoolRows(dir)).toEqual({ records: 0, events: 0 });
+    });
+  });
+
+  describe('across a restart', () => {
+    it('still knows a task traces reported when its logs come after the restart (one event)', async () => {
+      upstream = await startRecordingUpstream();
+      const dir = spoolDir();
+      const options = {
+        port: 0,
+        grpcPort: false as const,
+        spoolDir: dir,
+        taskIdleMs: 5_000,
+        telemetry: {
+          serverUrl: upstream.url,
+          apiKey: 'ab'.repeat(32),
+          instanceId: '3f1c9a52-7d4e-4b8a-9c21-5e6f7a8b9c0d',
+        },
+      };
+      const capture = loadCapture('claude', 'run1');
+      const send = async (target: Bridge, signal: 'traces' | 'logs') => {
+        for (const r of capture.filter((c) => c.signal === signal)) {
+          const answer = await postOtlp(target.url, `/v1/${signal}`, r.body, {
+            contentType: r.contentType,
+          });
+          expect(answer.status).toBe(200);
+        }
+      };
+      const first = await startBridge(options);
+      await send(first, 'traces');
+      await first.close();
+      expect(first.stats.tasksReported).toBe(1);
+      bridge = await startBridge(options);
+      await send(bridge, 'logs');
+      await bridge.close();
+      expect(bridge.stats.tasksReported).toBe(0);
+      expect(bridge.stats.dropped.coveredByTraces).toBe(1);
+      const events = upstream.bodies.flatMap(
+        (b) => (JSON.parse(b) as { events: unknown[] }).events,
+      );
+      expect(events).toHaveLength(1);
+    });
+  });
+
+  describe('contents', () => {
+    it('holds no log text, log body, tool input or attribute of a span no source reads', async () => {
+      const marker = `Zq7PLANTED${hex(4)}q7Z`;
+      const dir = spoolDir();
+      bridge = await startBridge({
+        port: 0,
+        grpcPort: false,
+        spoolDir: dir,
+        taskIdleMs: 600_000,
+        telemetry: { enabled: false },
+      });
+      const open = bridge;
+      const ids = { 'session.id': `s-${hex(4)}`, 'prompt.id': `p-${hex(4)}` };
+      const logs = logsRequest({ 'service.name': 'claude-code' }, [
+        logRecord('user_prompt', { ...ids, prompt: marker, prompt_length: 20 }),
+        logRecord(
+          'api_request',
+          {
+            ...ids,
+            model: 'claude-sonnet-4-5',
+            input_tokens: 10,
+            output_tokens: 5,
+            request_id: 'r1',
+            error: marker,
+          },
+          { body: { stringValue: marker } },
+        ),
+        logRecord('tool_result', {
+          ...ids,
+          tool_name: 'Bash',
+          tool_use_id: 'toolu_1',
+          success: 'true',
+          tool_input: JSON.stringify({ command: `pnpm test ${marker}` }),
+          tool_parameters: JSON.stringify({ bash_command: `pnpm test ${marker}` }),
+        }),
+      ]);
+      const answer = await postOtlp(open.url, '/v1/logs', JSON.stringify(logs));
+      expect(answer.status).toBe(200);
+      const traceId = hex(16);
+      const root = hex(8);
+      const spans = [
+        span({
+          traceId,
+          spanId: root,
+          name: 'task',
+          attributes: { 'mosaic.task.type': 'testing' },
+        }),
+        span({ traceId, parentSpanId: root, name: 'internal', attributes: { note: marker } }),
+      ];
+      expect((await postSpans(open.url, spans)).status).toBe(200);
+      expect(open.stats.spool?.openTasks).toBe(2);
+      for (const file of readdirSync(dir)) {
+        expect(readFileSync(join(dir, file), 'latin1'), file).not.toContain(marker);
+      }
+      // What it does hold: the reduced records (the tool call as its gate, not its command).
+      const wal = readFileSync(join(dir, 'spool.sqlite-wal'), 'latin1');
+      expect(wal).toContain('"gates":["test"]');
+      expect(wal).toContain('"inputTokens":10');
+    });
+  });
+
+  describe('byte bound', () => {
+    it('answers 503 with Retry-After (gRPC UNAVAILABLE with RetryInfo) once full, counts it, and loses nothing it accepted', async () => {
+      upstream = await startRecordingUpstream();
+      const maxBytes = 4096;
+      bridge = await startBridge(
+        {
+          port: 0,
+          grpcPort: 0,
+          spoolDir: spoolDir(),
+          spoolMaxBytes: maxBytes,
+          taskIdleMs: 60_000,
+          telemetry: {
+            serverUrl: upstream.url,
+            apiKey: 'ab'.repeat(32),
+            instanceId: '3f1c9a52-7d4e-4b8a-9c21-5e6f7a8b9c0d',
+          },
+        },
+        // Complete tasks stay open for the whole test, so only the bound can refuse.
+        { limits: { traceSettleMs: 600_000 } },
+      );
+      const open = bridge;
+      let accepted = 0;
+      let refused: Awaited<ReturnType<typeof postOtlp>> | undefined;
+      for (let i = 0; i < 100 && refused === undefined; i++) {
+        const { task, call } = taskSpans(hex(16), 1000 + i);
+        const answer = await postSpans(open.url, [task, call]);
+        if (answer.status === 200) accepted++;
+        else refused = answer;
+      }
+      expect(accepted).toBeGreaterThan(0);
+      expect(refused?.status).toBe(503);
+      expect(refused?.headers['retry-after']).toBe('5');
+      expect(JSON.parse(refused?.body.toString() ?? '{}').message).toMatch(
+        /^the spool is full \(\d+ of 4096 bytes/,
+      );
+      expect(open.stats.spool?.bytes).toBeGreaterThanOrEqual(maxBytes);
+      expect(open.stats.spool?.openTasks).toBe(accepted);
+
+      const client = grpcClient(open.grpcUrl as string);
+      const { task, call } = taskSpans(hex(16), 9);
+      const body = toProtobuf('traces', tracesRequest({ 'service.name': 'agent' }, [task, call]));
+      const answer = await callRaw(client, EXPORT_PATHS.traces, body);
+      client.close();
+      expect(answer.code).toBe(status.UNAVAILABLE);
+      expect(statusDetails(answer.trailers)?.retryDelaySeconds).toBe(5);
+      expect(open.stats.requestsRefused).toEqual({ '503': 2 });
+
+      await open.close();
+      const events = upstream.bodies.flatMap(
+        (b) => (JSON.parse(b) as { events: Array<{ actual_input_tokens: number }> }).events,
+      );
+      expect(events.map((e) => e.actual_input_tokens).sort()).toEqual(
+        Array.from({ length: accepted }, (_, i) => 1000 + i),
+      );
+    });
+  });
+});
