@@ -97,7 +97,7 @@ export function ingestExport(
     rejected = batch.rejected;
     reason = batch.rejectReason;
   } else if (route.signal === 'logs') {
-    const batch = decodeLogRecords(message);
+    const batch = decodeLogRecords(message, rt.pipeline.spanFilter.kept);
     rt.counter.received.logRecords += batch.records.length;
     rt.pipeline.ingestLogs(batch.records);
   } else {
