@@ -27,6 +27,12 @@ import type { BridgeDefaults } from '../types.js';
 import type { BridgeLimits } from './bridge-limits.js';
 import type { BridgeStatsCounter } from './bridge-stats-counter.js';
 
+/** Why the records of a request were not taken: the status to answer (with Retry-After) and why. */
+export interface BudgetRefusal {
+  readonly status: 429 | 503;
+  readonly reason: string;
+}
+
 /** Options of a {@link BridgePipeline}. */
 export interface BridgePipelineOptions {
   readonly delivery: TaskDelivery;
@@ -75,7 +81,12 @@ export class BridgePipeline {
       },
       { isRelevantSpan: SPAN_FILTER.isRelevantSpan, completesTask, awaitedData },
     );
-    this.keyed = new KeyedTasks(limits.maxOpenKeyedTasks, options.taskIdleMs, limits.maxTaskAgeMs);
+    this.keyed = new KeyedTasks(
+      limits.maxOpenKeyedTasks,
+      options.taskIdleMs,
+      limits.maxTaskAgeMs,
+      limits.maxTaskBytes,
+    );
     const tickMs = Math.max(20, Math.min(1000, Math.floor(settleMs / 2)));
     this.timer = setInterval(() => this.closeDue(), tickMs);
     this.timer.unref();
@@ -88,7 +99,15 @@ export class BridgePipeline {
       return 'too many pending records';
     }
     if (this.backlog >= this.limits.maxDeliveryBacklog) return 'delivery backlog is full';
+    if (this.heldBytes >= this.limits.maxHeldBytes) {
+      return `the open tasks hold their budget of ${this.limits.maxHeldBytes} bytes`;
+    }
     return undefined;
+  }
+
+  /** Bytes the open tasks hold, estimated as records are kept. */
+  get heldBytes(): number {
+    return this.traces.bytes + this.keyed.bytes;
   }
 
   get openTasks(): number {
@@ -102,20 +121,42 @@ export class BridgePipeline {
   /** Which spans the sources read, for `decodeSpans`. */
   readonly spanFilter = SPAN_FILTER;
 
-  /** Spans, and parent links of spans no source reads (see `decodeSpans`). */
-  ingestSpans(spans: readonly SpanRecord[], links: readonly string[] = []): void {
+  /**
+   * Spans, and parent links of spans no source reads (see `decodeSpans`); or none of them, and why
+   * (429: a trace would pass `maxTaskBytes`; 503: the open tasks would pass `maxHeldBytes`).
+   */
+  ingestSpans(
+    spans: readonly SpanRecord[],
+    links: readonly string[] = [],
+  ): BudgetRefusal | undefined {
     const now = this.now();
     const traced: SpanRecord[] = [];
+    const keyed: KeyedRequest[] = [];
     for (const span of spans) {
-      const keyed = keyedRequestOf(span);
-      if (keyed !== undefined) this.addKeyed(keyed, now);
+      const request = keyedRequestOf(span);
+      if (request !== undefined) keyed.push(request);
       else traced.push(span);
     }
+    const adding = this.traces.bytesToAdd(traced, links);
+    if (adding.largestTrace > this.limits.maxTaskBytes) {
+      return {
+        status: 429,
+        reason: `a trace would hold more than ${this.limits.maxTaskBytes} bytes: retry later`,
+      };
+    }
+    if (this.heldBytes + adding.total > this.limits.maxHeldBytes) {
+      return {
+        status: 503,
+        reason: `the open tasks would hold more than ${this.limits.maxHeldBytes} bytes: retry later`,
+      };
+    }
+    for (const request of keyed) this.addKeyed(request, now);
     const evicted = this.traces.add(traced, links, now);
     if (evicted.length > 0) {
       this.options.stats.dropped.tasksClosedEarly += evicted.length;
       this.report(evicted.flatMap((t) => this.traceDrafts(t)));
     }
+    return undefined;
   }
 
   ingestLogs(logs: readonly LogRecordLike[]): void {
@@ -158,11 +199,11 @@ export class BridgePipeline {
   }
 
   private addKeyed(request: KeyedRequest, now: number): void {
-    const evicted = this.keyed.add(request, now);
-    if (evicted === undefined) return;
-    this.options.stats.dropped.tasksClosedEarly++;
-    const draft = this.keyedDraft(evicted);
-    if (draft !== undefined) this.report([draft]);
+    for (const closed of this.keyed.add(request, now)) {
+      this.options.stats.dropped.tasksClosedEarly++;
+      const draft = this.keyedDraft(closed);
+      if (draft !== undefined) this.report([draft]);
+    }
   }
 
   private traceDrafts(trace: TraceView): TaskDraft[] {

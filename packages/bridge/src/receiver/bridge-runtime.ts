@@ -3,6 +3,7 @@ import { BRIDGE_LIMITS, type BridgeLimits } from '../pipeline/bridge-limits.js';
 import { BridgePipeline } from '../pipeline/bridge-pipeline.js';
 import { BridgeStatsCounter } from '../pipeline/bridge-stats-counter.js';
 import type { BridgeStats, OtlpHandlerOptions } from '../types.js';
+import { InflightBudget } from './inflight-budget.js';
 
 /** Default of `taskIdleMs`. */
 export const DEFAULT_TASK_IDLE_MS = 30_000;
@@ -12,7 +13,8 @@ export interface BridgeRuntime {
   readonly pipeline: BridgePipeline;
   readonly counter: BridgeStatsCounter;
   readonly limits: BridgeLimits;
-  inflightBytes: number;
+  /** Request bytes being read, in all and per client address. */
+  readonly inflight: InflightBudget;
   stats(): BridgeStats;
 }
 
@@ -43,11 +45,21 @@ export function createBridgeRuntime(
     stats: counter,
     limits,
   });
+  const inflight = new InflightBudget(
+    limits.maxInflightBodyBytes,
+    limits.maxInflightBytesPerClient,
+  );
   return {
     pipeline,
     counter,
     limits,
-    inflightBytes: 0,
-    stats: () => counter.snapshot(pipeline.openTasks, pipeline.pendingRecords),
+    inflight,
+    stats: () =>
+      counter.snapshot(
+        pipeline.openTasks,
+        pipeline.pendingRecords,
+        pipeline.heldBytes,
+        inflight.bytes,
+      ),
   };
 }

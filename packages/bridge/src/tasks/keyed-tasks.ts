@@ -6,36 +6,52 @@ export class KeyedTasks {
   private readonly tasks = new Map<string, KeyedTask>();
   /** Requests held across all tasks. */
   entries = 0;
+  /** Bytes held across all tasks, estimated as records are kept (`estimate-bytes`). */
+  bytes = 0;
 
   constructor(
     private readonly maxTasks: number,
     private readonly idleMs: number,
     private readonly maxAgeMs: number,
+    /** A task that holds this many bytes closes early (counted, like one over `maxTasks`). */
+    private readonly maxTaskBytes: number,
   ) {}
 
   get size(): number {
     return this.tasks.size;
   }
 
-  /** Adds a request; returns a task closed early to stay within `maxTasks`, if any. */
-  add(r: KeyedRequest, nowMs: number): KeyedTask | undefined {
+  /**
+   * Adds a request; returns the tasks closed early: the oldest beyond `maxTasks`, and this one
+   * once it holds `maxTaskBytes`.
+   */
+  add(r: KeyedRequest, nowMs: number): KeyedTask[] {
     const key = keyOf(r);
     let task = this.tasks.get(key);
-    let evicted: KeyedTask | undefined;
+    const closed: KeyedTask[] = [];
     if (task === undefined) {
       if (this.tasks.size >= this.maxTasks) {
         const [oldestKey, oldest] = this.tasks.entries().next().value as [string, KeyedTask];
-        this.tasks.delete(oldestKey);
-        this.entries -= oldest.size;
-        evicted = oldest;
+        closed.push(this.remove(oldestKey, oldest));
       }
       task = new KeyedTask(r, nowMs);
       this.tasks.set(key, task);
+      this.bytes += task.bytes;
     }
     const before = task.size;
+    const bytesBefore = task.bytes;
     task.add(r, nowMs);
     this.entries += task.size - before;
-    return evicted;
+    this.bytes += task.bytes - bytesBefore;
+    if (task.bytes >= this.maxTaskBytes) closed.push(this.remove(key, task));
+    return closed;
+  }
+
+  private remove(key: string, task: KeyedTask): KeyedTask {
+    this.tasks.delete(key);
+    this.entries -= task.size;
+    this.bytes -= task.bytes;
+    return task;
   }
 
   /** Removes and returns the tasks idle for `idleMs` (or older than `maxAgeMs`). */
@@ -43,9 +59,7 @@ export class KeyedTasks {
     const due: KeyedTask[] = [];
     for (const [key, task] of this.tasks) {
       if (nowMs - task.lastSeenMs >= this.idleMs || nowMs - task.firstSeenMs >= this.maxAgeMs) {
-        due.push(task);
-        this.tasks.delete(key);
-        this.entries -= task.size;
+        due.push(this.remove(key, task));
       }
     }
     return due;
@@ -56,6 +70,7 @@ export class KeyedTasks {
     const all = [...this.tasks.values()];
     this.tasks.clear();
     this.entries = 0;
+    this.bytes = 0;
     return all;
   }
 }
