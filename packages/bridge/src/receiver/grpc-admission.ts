@@ -9,9 +9,6 @@ import type { BridgeRuntime } from './bridge-runtime.js';
 import { grpcRefusal, httpStatusOf } from './grpc-status.js';
 import type { InflightRefusal } from './inflight-budget.js';
 
-/** Bytes reserved for a call whose message size is not known yet. */
-const UNSIZED_RESERVE_BYTES = 64 * 1024;
-
 /** The address of a grpc-js peer (`host:port`, `[v6]:port`), without its port. */
 export function peerAddress(peer: string): string {
   const at = peer.lastIndexOf(':');
@@ -25,10 +22,12 @@ const REASONS = {
 } as const;
 
 /**
- * A grpc-js interceptor holding OTLP/gRPC calls to the bridge's limits before their message is
- * read: `UNAVAILABLE` while the pipeline refuses records, `RESOURCE_EXHAUSTED` while too many
- * message bytes are in flight, in all or from the caller's address (both with `RetryInfo`); it
- * also counts every refusal in `stats`.
+ * A grpc-js interceptor holding OTLP/gRPC calls to the bridge's limits: when the call's headers
+ * arrive, `UNAVAILABLE` while the pipeline refuses records and `RESOURCE_EXHAUSTED` while the
+ * in-flight bytes are full, in all or from the caller's address; when its message has arrived,
+ * `RESOURCE_EXHAUSTED` if its size does not fit (all with `RetryInfo`). A call holds its message's
+ * bytes until it is answered, and nothing before (a call whose message never comes holds none).
+ * It also counts every refusal in `stats`.
  */
 export function createGrpcAdmission(rt: BridgeRuntime): ServerInterceptor {
   return (_method, next) => {
@@ -60,19 +59,15 @@ export function createGrpcAdmission(rt: BridgeRuntime): ServerInterceptor {
                 call.sendStatus(grpcRefusal(status.UNAVAILABLE, `${refusal}: retry later`, retry));
                 return;
               }
-              const full = rt.inflight.take(client, UNSIZED_RESERVE_BYTES);
+              const full = rt.inflight.admits(client);
               if (full !== undefined) return refuseInflight(full);
-              reserved = UNSIZED_RESERVE_BYTES;
               pass(metadata);
             })
             .withOnReceiveMessage((message: Buffer, pass) => {
               // Now the size is known: hold what it really takes until the answer is sent.
-              const extra = message.length - reserved;
-              if (extra > 0 && reserved > 0) {
-                const full = rt.inflight.take(client, extra);
-                if (full !== undefined) return refuseInflight(full);
-                reserved += extra;
-              }
+              const full = rt.inflight.take(client, message.length);
+              if (full !== undefined) return refuseInflight(full);
+              reserved = message.length;
               pass(message);
             })
             .withOnCancel(release)
