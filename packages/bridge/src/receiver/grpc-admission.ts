@@ -7,7 +7,7 @@ import {
 } from '@grpc/grpc-js';
 import type { BridgeRuntime } from './bridge-runtime.js';
 import { grpcRefusal, httpStatusOf } from './grpc-status.js';
-import type { InflightRefusal } from './inflight-budget.js';
+import { INFLIGHT_REASONS, type InflightRefusal } from './inflight-budget.js';
 
 /** The address of a grpc-js peer (`host:port`, `[v6]:port`), without its port. */
 export function peerAddress(peer: string): string {
@@ -15,11 +15,6 @@ export function peerAddress(peer: string): string {
   const host = at > 0 ? peer.slice(0, at) : peer;
   return host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
 }
-
-const REASONS = {
-  total: 'too many request messages in flight: retry later',
-  client: 'this client address has too many request bytes in flight: retry later',
-} as const;
 
 /**
  * A grpc-js interceptor holding OTLP/gRPC calls to the bridge's limits: when the call's headers
@@ -40,7 +35,7 @@ export function createGrpcAdmission(rt: BridgeRuntime): ServerInterceptor {
     const refuseInflight = (which: InflightRefusal) => {
       rt.counter.refusedForBudget(which === 'total' ? 'inflightBytes' : 'clientShare');
       const retry = rt.limits.retryAfterSeconds;
-      call.sendStatus(grpcRefusal(status.RESOURCE_EXHAUSTED, REASONS[which], retry));
+      call.sendStatus(grpcRefusal(status.RESOURCE_EXHAUSTED, INFLIGHT_REASONS[which], retry));
     };
     const responder = new ResponderBuilder()
       .withSendStatus((answer, send) => {

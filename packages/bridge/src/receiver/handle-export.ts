@@ -5,6 +5,7 @@ import { decodeSpans } from '../decode/decode-spans.js';
 import { type OtlpEncoding, parseOtlpBody } from '../decode/parse-otlp-body.js';
 import type { BudgetRefusal } from '../pipeline/bridge-pipeline.js';
 import type { BridgeRuntime } from './bridge-runtime.js';
+import { INFLIGHT_REASONS } from './inflight-budget.js';
 import type { SignalRoute } from './otlp-signals.js';
 import { readRequestBody } from './read-request-body.js';
 import { writeExportResponse, writeStatus } from './write-otlp-response.js';
@@ -61,11 +62,7 @@ export async function handleExport(
   const full = rt.inflight.admits(client);
   if (full !== undefined) {
     rt.counter.refusedForBudget(full === 'total' ? 'inflightBytes' : 'clientShare');
-    const whose =
-      full === 'total'
-        ? 'too many request bytes'
-        : 'this client address has too many request bytes';
-    return refuse(429, encoding, `${whose} in flight: retry later`, true);
+    return refuse(429, encoding, INFLIGHT_REASONS[full], true);
   }
   const read = await readRequestBody(req, compression, max, {
     budget: rt.inflight,
@@ -77,10 +74,8 @@ export async function handleExport(
       rt.counter.refusedForBudget('bodyTimeout');
       // Cut, not drained: a body that stopped arriving would hold its connection.
       res.once('finish', () => req.destroy());
-    } else if (read.status === 429) {
-      rt.counter.refusedForBudget(
-        read.reason.startsWith('this client') ? 'clientShare' : 'inflightBytes',
-      );
+    } else if (read.inflight !== undefined) {
+      rt.counter.refusedForBudget(read.inflight === 'total' ? 'inflightBytes' : 'clientShare');
     }
     return refuse(read.status, encoding, read.reason, read.status === 429 || read.status === 503);
   }

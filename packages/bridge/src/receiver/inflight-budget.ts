@@ -1,6 +1,12 @@
 /** Which cap a take would pass. */
 export type InflightRefusal = 'total' | 'client';
 
+/** What a sender refused for an in-flight cap is told. */
+export const INFLIGHT_REASONS: Readonly<Record<InflightRefusal, string>> = {
+  total: 'too many request bytes in flight: retry later',
+  client: 'this client address has too many request bytes in flight: retry later',
+};
+
 /**
  * The request bytes being read at once, in all and per client address, counted as they arrive:
  * a sender that declares a large body and sends little holds little, and one address cannot hold

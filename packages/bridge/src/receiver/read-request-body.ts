@@ -1,14 +1,20 @@
 import type { IncomingMessage } from 'node:http';
 import { gunzip, gunzipSync, inflate, inflateSync } from 'node:zlib';
-import type { InflightBudget } from './inflight-budget.js';
+import { INFLIGHT_REASONS, type InflightBudget, type InflightRefusal } from './inflight-budget.js';
 
 /**
- * A read body, or the status and reason to refuse it with: 429 and 503 are retryable (answer
- * with Retry-After), and `stalled` says the body stopped arriving (cut, not drained).
+ * A read body, or the status and reason to refuse it with: 429 (`inflight`: the cap it passed)
+ * and 503 (`stalled`: the body stopped arriving, cut rather than drained) are retryable.
  */
 export type BodyResult =
   | { ok: true; body: Buffer }
-  | { ok: false; status: 400 | 413 | 429 | 503; reason: string; stalled?: boolean };
+  | {
+      ok: false;
+      status: 400 | 413 | 429 | 503;
+      reason: string;
+      inflight?: InflightRefusal;
+      stalled?: boolean;
+    };
 
 /** Where a body's bytes are counted while it is read, and how long it may send nothing. */
 export interface BodyIntake {
@@ -52,12 +58,6 @@ const unzip = (fn: typeof gunzip, data: Buffer, maxBytes: number): Promise<BodyR
         });
     });
   });
-
-/** Why a body was refused for the in-flight caps. */
-const INFLIGHT_REASONS = {
-  total: 'too many request bytes in flight: retry later',
-  client: 'this client address has too many request bytes in flight: retry later',
-} as const;
 
 /**
  * Reads a request body of at most `maxBytes` (compressed, and again after decompression) and
@@ -105,7 +105,7 @@ export function readRequestBody(
       }
       const refused = intake.budget.take(intake.client, chunk.length);
       if (refused !== undefined) {
-        finish({ ok: false, status: 429, reason: INFLIGHT_REASONS[refused] });
+        finish({ ok: false, status: 429, reason: INFLIGHT_REASONS[refused], inflight: refused });
         req.resume();
         return;
       }
