@@ -1,3 +1,4 @@
+import { status } from '@grpc/grpc-js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { decodeLogRecords } from '../src/decode/decode-log-records.js';
 import { decodeSpans } from '../src/decode/decode-spans.js';
@@ -7,6 +8,8 @@ import type { BridgeInternals } from '../src/receiver/bridge-runtime.js';
 import { SPAN_FILTER } from '../src/sources/index.js';
 import { startBridge } from '../src/start-bridge.js';
 import type { Bridge } from '../src/types.js';
+import { toProtobuf } from './support/captures.js';
+import { callRaw, EXPORT_PATHS, grpcClient, statusDetails } from './support/grpc-export.js';
 import { hex, logRecord, logsRequest, span, tracesRequest } from './support/otlp-json.js';
 import { postOtlp } from './support/post-otlp.js';
 
@@ -197,6 +200,34 @@ describe('byte budgets', () => {
       // Another trace is still taken.
       const other = JSON.stringify(tracesRequest({}, linkSpans(hex(16), 40)));
       expect((await postOtlp(b.url, '/v1/traces', other)).status).toBe(200);
+    });
+
+    it('answers RESOURCE_EXHAUSTED with RetryInfo over gRPC when a trace would pass the per-task budget', async () => {
+      bridge = await startBridge(
+        { port: 0, grpcPort: 0, taskIdleMs: 60_000, ...OFF },
+        { limits: { maxTaskBytes: 20_000 } },
+      );
+      const client = grpcClient(bridge.grpcUrl as string);
+      try {
+        const traceId = hex(16);
+        const codes: status[] = [];
+        for (let i = 0; i < 6; i++) {
+          const body = toProtobuf('traces', tracesRequest({}, linkSpans(traceId, 40)));
+          const answer = await callRaw(client, EXPORT_PATHS.traces, body);
+          codes.push(answer.code);
+          if (answer.code !== status.OK) {
+            expect(answer.code).toBe(status.RESOURCE_EXHAUSTED);
+            expect(statusDetails(answer.trailers)?.retryDelaySeconds).toBe(5);
+          }
+        }
+        expect(codes.at(-1)).toBe(status.RESOURCE_EXHAUSTED);
+        expect(bridge.stats.budgetRefusals.taskBytes).toBe(
+          codes.filter((c) => c !== status.OK).length,
+        );
+        expect(bridge.stats.requestsRefused['429']).toBe(bridge.stats.budgetRefusals.taskBytes);
+      } finally {
+        client.close();
+      }
     });
 
     it('answers 503 with Retry-After when the open tasks would pass their budget, and takes records again once tasks close', async () => {
