@@ -236,7 +236,8 @@ async function openTasksMemory(startBridge, telemetry, tasks, hostileChars) {
   const hostile = hostileChars > 0 ? 'p'.repeat(hostileChars) : undefined;
   gc();
   const before = process.memoryUsage().heapUsed;
-  const PER_REQUEST = 100;
+  // Hostile requests carry fewer tasks each, to stay under the 16 MiB body limit.
+  const PER_REQUEST = hostile ? 10 : 100;
   for (let i = 0; i < tasks; i += PER_REQUEST) {
     const spans = [];
     for (let t = i; t < Math.min(tasks, i + PER_REQUEST); t++) {
