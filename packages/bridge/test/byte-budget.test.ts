@@ -178,6 +178,30 @@ describe('byte budgets', () => {
       expect(b.stats.heldBytes / tasks).toBeLessThan(2048);
     });
 
+    it('closes a keyed task early, reporting it once, when it holds the per-task budget', async () => {
+      const b = await start({ limits: { maxTaskBytes: 4_000 } });
+      const records = Array.from({ length: 30 }, (_, i) =>
+        logRecord('claude_code.api_request', {
+          'session.id': 's-1',
+          'prompt.id': 'p-1',
+          request_id: `req_${i}`,
+          'event.sequence': i,
+          model: 'claude-sonnet-4-5',
+          input_tokens: 10,
+          output_tokens: 2,
+          cost_usd: 0.001,
+        }),
+      );
+      const body = logsRequest({ 'service.name': 'claude-code' }, records);
+      expect((await postOtlp(b.url, '/v1/logs', JSON.stringify(body))).status).toBe(200);
+      // Reported once, when it first holds the budget; what its key brings later opens a task of
+      // the same event id, which is not reported again (counted as a duplicate).
+      expect(b.stats.dropped.tasksClosedEarly).toBeGreaterThan(1);
+      expect(b.stats.tasksReported).toBe(1);
+      expect(b.stats.dropped.duplicateTasks).toBe(b.stats.dropped.tasksClosedEarly - 1);
+      expect(b.stats.heldBytes).toBeLessThan(4_000);
+    });
+
     it('answers 429 with Retry-After, taking none of its spans, when a trace would pass the per-task budget', async () => {
       const b = await start({ limits: { maxTaskBytes: 20_000 } });
       const traceId = hex(16);
