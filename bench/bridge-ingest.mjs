@@ -11,7 +11,9 @@
 // decode-only, ingest and a bare HTTP+decode server back to back; the verdict is the median of
 // the rounds' ingest/decode ratios. Each round also ingests with the durable spool on (SQLite in a
 // temporary folder, every export committed before its answer): its rate over the in-memory
-// ingest of the same round (budget: at least 50%). Also: heap with 10,000 open tasks.
+// ingest of the same round (budget: at least 50%). Also: heap with 10,000 open tasks, and bytes
+// per open task (the bridge's estimate and the heap measured) with realistic and with hostile
+// attributes.
 
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -30,6 +32,9 @@ const TURNS = Number(process.env.BENCH_BRIDGE_TURNS ?? 120);
 const ROUNDS = Number(process.env.BENCH_BRIDGE_ROUNDS ?? 9);
 const WARMUP = Number(process.env.BENCH_BRIDGE_WARMUP ?? 3);
 const OPEN_TASKS = Number(process.env.BENCH_BRIDGE_OPEN_TASKS ?? 10_000);
+/** Open tasks whose every span carries a prompt of HOSTILE_CHARS characters no source reads. */
+const HOSTILE_OPEN_TASKS = Number(process.env.BENCH_BRIDGE_HOSTILE_OPEN_TASKS ?? 1_000);
+const HOSTILE_CHARS = 16 * 1024;
 const BUDGET = 0.5;
 /** The spool-on ingest keeps at least this share of the in-memory ingest rate. */
 const SPOOL_BUDGET = 0.5;
@@ -211,8 +216,13 @@ function decodeCpu(payloads, gzip) {
   return { cpuSeconds: (used.user + used.system) / 1e6, spans: d.spans };
 }
 
-/** Heap of the bridge with OPEN_TASKS Codex-like turns open (turn/start + 19 spans, no totals). */
-async function openTasksMemory(startBridge, telemetry) {
+/**
+ * Heap of the bridge with `tasks` Codex-like turns open (turn/start + 19 spans, no totals), and its
+ * own estimate of the bytes they hold; `hostileChars` > 0 adds a prompt of that many characters
+ * to every span and a command line as long to every request's resource (attributes no source
+ * reads).
+ */
+async function openTasksMemory(startBridge, telemetry, tasks, hostileChars) {
   setFlagsFromString('--expose-gc');
   const gc = runInNewContext('gc');
   const bridge = await startBridge({ port: 0, telemetry, taskIdleMs: 3_600_000 });
@@ -231,18 +241,21 @@ async function openTasksMemory(startBridge, telemetry) {
     endTimeUnixNano: 1_796_161_679_500_000_000n.toString(),
     attributes,
   });
+  const hostile = hostileChars > 0 ? 'p'.repeat(hostileChars) : undefined;
   gc();
   const before = process.memoryUsage().heapUsed;
-  const PER_REQUEST = 100;
-  for (let i = 0; i < OPEN_TASKS; i += PER_REQUEST) {
+  // Hostile requests carry fewer tasks each, to stay under the 16 MiB body limit.
+  const PER_REQUEST = hostile ? 10 : 100;
+  for (let i = 0; i < tasks; i += PER_REQUEST) {
     const spans = [];
-    for (let t = i; t < Math.min(OPEN_TASKS, i + PER_REQUEST); t++) {
+    for (let t = i; t < Math.min(tasks, i + PER_REQUEST); t++) {
       const traceId = randomBytes(16);
       const root = randomBytes(8);
       spans.push(
         spanOf(traceId, root, undefined, 'turn/start', [
           attr('turn.id', `turn-${t}`),
           attr('rpc.method', 'turn/start'),
+          ...(hostile ? [attr('gen_ai.prompt', hostile)] : []),
         ]),
       );
       for (let c = 0; c < 19; c++) {
@@ -255,6 +268,7 @@ async function openTasksMemory(startBridge, telemetry) {
             attr('gen_ai.usage.input_tokens', 2101),
             attr('gen_ai.usage.output_tokens', 61),
           );
+        if (hostile) attrs.push(attr('gen_ai.prompt', hostile));
         spans.push(
           spanOf(
             traceId,
@@ -271,7 +285,12 @@ async function openTasksMemory(startBridge, telemetry) {
         TraceRequest.fromObject({
           resourceSpans: [
             {
-              resource: { attributes: [attr('service.name', 'codex_exec')] },
+              resource: {
+                attributes: [
+                  attr('service.name', 'codex_exec'),
+                  ...(hostile ? [attr('process.command_args', hostile)] : []),
+                ],
+              },
               scopeSpans: [{ spans }],
             },
           ],
@@ -282,9 +301,14 @@ async function openTasksMemory(startBridge, telemetry) {
   }
   gc();
   const after = process.memoryUsage().heapUsed;
-  const open = bridge.stats.openTasks;
+  const { openTasks: open, heldBytes } = bridge.stats;
   await bridge.close();
-  return { open, mb: (after - before) / 1024 / 1024 };
+  return {
+    open,
+    mb: (after - before) / 1024 / 1024,
+    heapPerTask: (after - before) / Math.max(1, open),
+    heldPerTask: heldBytes / Math.max(1, open),
+  };
 }
 
 async function main() {
@@ -394,7 +418,13 @@ async function main() {
     });
   }
   sender.child.kill();
-  const memory = await openTasksMemory(startBridge, telemetry);
+  const memory = await openTasksMemory(startBridge, telemetry, OPEN_TASKS, 0);
+  const hostileMemory = await openTasksMemory(
+    startBridge,
+    telemetry,
+    HOSTILE_OPEN_TASKS,
+    HOSTILE_CHARS,
+  );
   summary.push({
     bench: '(e) bridge ingest',
     metric: 'see its table: ingest vs a bare node:http server that only decodes',
@@ -406,6 +436,17 @@ async function main() {
     value: `${fmt(memory.mb, 1)} MB`,
     baseline: `${fmt((memory.mb * 1024) / Math.max(1, memory.open), 1)} KB/task`,
   });
+  for (const [label, m] of [
+    ['realistic', memory],
+    [`hostile (${HOSTILE_CHARS / 1024} KiB prompt per span)`, hostileMemory],
+  ]) {
+    summary.push({
+      bench: '(e) bridge ingest',
+      metric: `bytes per open task, ${label} attributes (${m.open} tasks of 20 spans)`,
+      value: `${fmt(m.heldPerTask, 0)} B held (bridge's estimate)`,
+      baseline: `${fmt(m.heapPerTask, 0)} B of heap measured`,
+    });
+  }
   console.log(
     `\n(e) bridge ingest: ${TURNS} Codex turns of ${spansPerTurn} spans, ${ROUNDS} rounds`,
   );
@@ -437,6 +478,9 @@ async function main() {
     spoolRows,
   );
   console.log(`heap with ${memory.open} open tasks: ${fmt(memory.mb, 1)} MB`);
+  console.log(
+    `bytes per open task (bridge's estimate / heap measured): realistic ${fmt(memory.heldPerTask, 0)} / ${fmt(memory.heapPerTask, 0)}; hostile ${fmt(hostileMemory.heldPerTask, 0)} / ${fmt(hostileMemory.heapPerTask, 0)}`,
+  );
   reportSummary(summary);
   await sink.close();
   agent.destroy();

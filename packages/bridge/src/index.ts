@@ -7,5 +7,6 @@ export type {
   BridgeDefaults,
   BridgeOptions,
   BridgeStats,
+  BudgetRefusals,
   OtlpHandlerOptions,
 } from './types.js';

@@ -100,12 +100,35 @@ export interface BridgeStats {
     /** Tasks read from logs not reported because traces report the same task (its own keys). */
     readonly coveredByTraces: number;
   };
+  /**
+   * Requests refused (or cut) to stay within a byte budget, by budget; each also counts under its
+   * status in `requestsRefused` (429 or 503, with Retry-After).
+   */
+  readonly budgetRefusals: BudgetRefusals;
   /** Traces and keyed tasks open now. */
   readonly openTasks: number;
   /** Span, request and tool-record entries held now. */
   readonly pendingRecords: number;
   /** The spool (undefined without `spoolDir`); exports it refused count under `requestsRefused['503']`. */
   readonly spool?: SpoolStats | undefined;
+  /** Bytes the open tasks hold now, estimated as records are kept (docs/bridge.md, Limits). */
+  readonly heldBytes: number;
+  /** Request body bytes being read now. */
+  readonly inflightBytes: number;
+}
+
+/** Requests refused (or cut) for each byte budget of the bridge. */
+export interface BudgetRefusals {
+  /** The open tasks would hold more than their budget in all (503). */
+  readonly heldBytes: number;
+  /** One trace would hold more than the budget of one open task (429). */
+  readonly taskBytes: number;
+  /** The request bytes being read would pass the in-flight cap (429). */
+  readonly inflightBytes: number;
+  /** One client address would hold more than its share of the in-flight cap (429). */
+  readonly clientShare: number;
+  /** A body sent nothing for the body timeout and was cut (503). */
+  readonly bodyTimeout: number;
 }
 
 /** A running bridge. */

@@ -54,30 +54,59 @@ describe('decode', () => {
 
   describe('readAttributes', () => {
     it('reads every primitive, arrays of primitives, and skips kvlists, bytes and broken entries', () => {
-      const attrs = readAttributes([
-        ...(keyValues({ s: 'x', i: 3, d: 1.5, b: true, arr: ['a', 1], kv: { a: 'b' } }) as never[]),
-        { key: 'n', value: { intValue: 7 } },
-        { key: 'ds', value: { doubleValue: '2.5' } },
-        { key: 'bytes', value: { bytesValue: 'AAEC' } as never },
-        { key: 'empty', value: {} },
-        { key: 5, value: { stringValue: 'no' } } as never,
-        null as never,
-      ]);
+      const every = new Map(
+        ['s', 'i', 'd', 'b', 'arr', 'kv', 'n', 'ds', 'bytes', 'empty'].map((k) => [k, 99]),
+      );
+      const attrs = readAttributes(
+        [
+          ...(keyValues({
+            s: 'x',
+            i: 3,
+            d: 1.5,
+            b: true,
+            arr: ['a', 1],
+            kv: { a: 'b' },
+          }) as never[]),
+          { key: 'n', value: { intValue: 7 } },
+          { key: 'ds', value: { doubleValue: '2.5' } },
+          { key: 'bytes', value: { bytesValue: 'AAEC' } as never },
+          { key: 'empty', value: {} },
+          { key: 5, value: { stringValue: 'no' } } as never,
+          null as never,
+        ],
+        every,
+      );
       expect(attrs).toEqual({ s: 'x', i: 3, d: 1.5, b: true, arr: ['a', 1], n: 7, ds: 2.5 });
-      expect(readAttributes(undefined)).toEqual({});
+      expect(readAttributes(undefined, every)).toEqual({});
     });
 
     it('reads protobuf-decoded values by their set oneof member', () => {
       const traceId = hex(16);
-      const body = tracesRequest({ r: 'x' }, [
-        span({ traceId, name: 'ai.x', attributes: { s: '', i: 0, b: false, arr: [], t: 'y' } }),
+      const body = tracesRequest({ 'service.name': 'x' }, [
+        span({
+          traceId,
+          name: 'ai.x',
+          attributes: {
+            model: '',
+            input_tokens: 0,
+            success: false,
+            'mosaic.quality.gates_run': [],
+            'session.id': 'y',
+          },
+        }),
       ]);
       const decoded = decodeSpans(
         OtlpTypes.traceRequest.decode(toProtobuf('traces', body)),
         SPAN_FILTER,
       );
-      expect(decoded.records[0]?.attributes).toEqual({ s: '', i: 0, b: false, arr: [], t: 'y' });
-      expect(decoded.records[0]?.resourceAttributes).toEqual({ r: 'x' });
+      expect(decoded.records[0]?.attributes).toEqual({
+        model: '',
+        input_tokens: 0,
+        success: false,
+        'mosaic.quality.gates_run': [],
+        'session.id': 'y',
+      });
+      expect(decoded.records[0]?.resourceAttributes).toEqual({ 'service.name': 'x' });
     });
   });
 
@@ -122,7 +151,7 @@ describe('decode', () => {
         logRecord('plain', {}, { nameIn: 'body' }),
         { timeUnixNano: '2000000', attributes: [] },
       ]);
-      const { records } = decodeLogRecords(body);
+      const { records } = decodeLogRecords(body, SPAN_FILTER.kept);
       expect(records.map((r) => r.eventName)).toEqual([
         'a.attr',
         'b.field',
@@ -132,7 +161,7 @@ describe('decode', () => {
       ]);
       expect(records[4]?.timeMs).toBe(2);
       expect(records[0]?.timeMs).toBeGreaterThan(1_700_000_000_000);
-      expect(decodeLogRecords({}).records).toEqual([]);
+      expect(decodeLogRecords({}, SPAN_FILTER.kept).records).toEqual([]);
     });
   });
 });

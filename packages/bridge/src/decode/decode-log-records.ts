@@ -1,3 +1,4 @@
+import type { KeptAttributes } from '../model/kept-attributes.js';
 import type { LogRecordLike } from '../model/log-record-like.js';
 import type { DecodedBatch } from './decoded-batch.js';
 import { hexId } from './hex-id.js';
@@ -34,21 +35,25 @@ function eventNameOf(log: LogLike, attrs: Record<string, unknown>): string | und
 }
 
 /**
- * The log records of an `ExportLogsServiceRequest` (protobufjs message or OTLP/JSON), normalised.
- * Bodies are read only to find an event name: no body text is kept.
+ * The log records of an `ExportLogsServiceRequest` (protobufjs message or OTLP/JSON), normalised,
+ * with only the attributes some source reads (`kept`). Bodies are read only to find an event name:
+ * no body text is kept.
  */
-export function decodeLogRecords(request: unknown): DecodedBatch<LogRecordLike> {
+export function decodeLogRecords(
+  request: unknown,
+  kept: KeptAttributes,
+): DecodedBatch<LogRecordLike> {
   const records: LogRecordLike[] = [];
   const resources = (request as LogsRequestLike).resourceLogs;
   if (!Array.isArray(resources)) return { records, rejected: 0, rejectReason: undefined };
   for (const rl of resources) {
     if (rl === null || typeof rl !== 'object' || !Array.isArray(rl.scopeLogs)) continue;
-    const resourceAttributes = readAttributes(rl.resource?.attributes);
+    const resourceAttributes = readAttributes(rl.resource?.attributes, kept.resource);
     for (const sl of rl.scopeLogs) {
       if (sl === null || typeof sl !== 'object' || !Array.isArray(sl.logRecords)) continue;
       for (const log of sl.logRecords as readonly LogLike[]) {
         if (log === null || typeof log !== 'object') continue;
-        const attributes = readAttributes(log.attributes);
+        const attributes = readAttributes(log.attributes, kept.log);
         const time = nanosToMillis(log.timeUnixNano) || nanosToMillis(log.observedTimeUnixNano);
         records.push({
           timeMs: time > 0 ? time : Date.now(),

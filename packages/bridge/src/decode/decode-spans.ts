@@ -1,11 +1,12 @@
 import type { Type } from 'protobufjs';
 import type { SpanRecord } from '../model/exporter-core.js';
+import { MAX_KEPT_VALUE_CHARS } from '../model/kept-attributes.js';
 import type { SpanFilter } from '../model/span-filter.js';
 import type { DecodedBatch } from './decoded-batch.js';
 import { hexId } from './hex-id.js';
 import { LazyTraceTypes } from './lazy-trace-types.js';
 import { nanosToMillis } from './nanos-to-millis.js';
-import { type KeyValueLike, readAttributes } from './read-attributes.js';
+import { cutString, type KeyValueLike, readAttributes } from './read-attributes.js';
 
 interface SpanLike {
   readonly traceId?: unknown;
@@ -107,7 +108,8 @@ function isRelevant(
  * OTLP numbers span kinds from 1 (INTERNAL); `SpanRecord.kind` uses the API's numbering from 0.
  * A span without a valid trace or span id, or whose bytes are no Span, is refused and counted.
  * A span no source reads (`filter`: by name and attribute keys) is decoded as a parent link only
- * (`links`).
+ * (`links`); of the others, and of their resources, only the attributes some source reads are kept
+ * (`filter.kept`), names and values cut to their caps.
  */
 export function decodeSpans(request: unknown, filter: SpanFilter): DecodedSpans {
   const records: SpanRecord[] = [];
@@ -120,11 +122,14 @@ export function decodeSpans(request: unknown, filter: SpanFilter): DecodedSpans 
   if (!Array.isArray(resources)) return { records, links, rejected, rejectReason: undefined };
   for (const rs of resources) {
     if (rs === null || typeof rs !== 'object') continue;
-    const resourceAttributes = readAttributes(rs.resource?.attributes);
+    const resourceAttributes = readAttributes(rs.resource?.attributes, filter.kept.resource);
     if (!Array.isArray(rs.scopeSpans)) continue;
     for (const ss of rs.scopeSpans) {
       if (ss === null || typeof ss !== 'object' || !Array.isArray(ss.spans)) continue;
-      const scopeName = typeof ss.scope?.name === 'string' ? ss.scope.name : undefined;
+      const scopeName =
+        typeof ss.scope?.name === 'string'
+          ? cutString(ss.scope.name, MAX_KEPT_VALUE_CHARS)
+          : undefined;
       for (const entry of ss.spans as readonly unknown[]) {
         // Protobuf spans arrive as their bytes (`LazyTraceTypes`): the head first, and the whole
         // span only if a source reads it. OTLP/JSON spans arrive as objects.
@@ -169,12 +174,12 @@ export function decodeSpans(request: unknown, filter: SpanFilter): DecodedSpans 
           traceId,
           spanId,
           parentSpanId,
-          name,
+          name: cutString(name, MAX_KEPT_VALUE_CHARS),
           kind: kind > 0 ? kind - 1 : 0,
           startTimeMs,
           endTimeMs: Math.max(end, startTimeMs),
           statusCode: enumValue(span.status?.code, STATUS_CODES),
-          attributes: readAttributes(span.attributes),
+          attributes: readAttributes(span.attributes, filter.kept.span),
           resourceAttributes,
           scopeName,
         });

@@ -1,4 +1,5 @@
 import type { Attributes, AttributeValue } from '@opentelemetry/api';
+import { MAX_KEPT_ARRAY_ITEMS } from '../model/kept-attributes.js';
 import { int64ToNumber } from './nanos-to-millis.js';
 
 /** OTLP `AnyValue`, as protobufjs decodes it or as OTLP/JSON writes it. */
@@ -59,16 +60,39 @@ export function readAnyValue(v: AnyValueLike | null | undefined): AttributeValue
 }
 
 /**
- * OTLP `KeyValue[]` as OTel `Attributes`. Values that are no attribute value (kvlists, bytes,
- * empty) are left out: no task field is ever one of them.
+ * A string cut to `maxChars`, copied: V8 may keep a long string alive behind a short slice of it,
+ * and the long one is what must not stay.
  */
-export function readAttributes(list: readonly KeyValueLike[] | null | undefined): Attributes {
+export function cutString(value: string, maxChars: number): string {
+  if (value.length <= maxChars) return value;
+  return Buffer.from(value.slice(0, maxChars), 'utf8').toString('utf8');
+}
+
+/** A kept value: strings cut to `maxChars`, arrays to `MAX_KEPT_ARRAY_ITEMS` items. */
+function capValue(value: AttributeValue, maxChars: number): AttributeValue {
+  if (typeof value === 'string') return cutString(value, maxChars);
+  if (!Array.isArray(value)) return value;
+  const items = value.length > MAX_KEPT_ARRAY_ITEMS ? value.slice(0, MAX_KEPT_ARRAY_ITEMS) : value;
+  return items.map((v) => (typeof v === 'string' ? cutString(v, maxChars) : v)) as AttributeValue;
+}
+
+/**
+ * OTLP `KeyValue[]` as OTel `Attributes`, keeping only the keys of `kept`, each value cut to the
+ * length `kept` gives its key. Values that are no attribute value (kvlists, bytes, empty) are left
+ * out: no task field is ever one of them.
+ */
+export function readAttributes(
+  list: readonly KeyValueLike[] | null | undefined,
+  kept: ReadonlyMap<string, number>,
+): Attributes {
   const attrs: Attributes = {};
   if (!Array.isArray(list)) return attrs;
   for (const kv of list) {
     if (kv === null || typeof kv !== 'object' || typeof kv.key !== 'string') continue;
+    const cap = kept.get(kv.key);
+    if (cap === undefined) continue;
     const value = readAnyValue(kv.value);
-    if (value !== undefined) attrs[kv.key] = value;
+    if (value !== undefined) attrs[kv.key] = capValue(value, cap);
   }
   return attrs;
 }

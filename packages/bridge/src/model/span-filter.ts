@@ -1,4 +1,5 @@
 import type { SpanRecord } from './exporter-core.js';
+import type { KeptAttributes } from './kept-attributes.js';
 
 /** Which spans some source reads: asked on the decode path, and again for each decoded span. */
 export interface SpanFilter {
@@ -8,4 +9,6 @@ export interface SpanFilter {
   isRelevantKey(key: unknown): boolean;
   /** Whether a source may read this span's record; the others are kept only as a parent link. */
   isRelevantSpan(span: SpanRecord): boolean;
+  /** The attributes kept of the records it lets through, and of their resources. */
+  readonly kept: KeptAttributes;
 }

@@ -1,3 +1,5 @@
+import type { Attributes } from '@opentelemetry/api';
+import { TRACE_BYTES } from './estimate-bytes.js';
 import type { SpanRecord } from './exporter-core.js';
 
 /** Deepest parent chain followed; deeper trees are cut there (no trace here is near it). */
@@ -17,6 +19,10 @@ export class TraceView {
   /** Wall-clock ms of the first and the last span received. */
   firstSeenMs: number;
   lastSeenMs: number;
+  /** The bytes it holds, estimated as records are kept (`estimate-bytes`). */
+  bytes = TRACE_BYTES;
+  /** The resource attributes last counted in `bytes` (the spans of one request share them). */
+  countedResource: Attributes | undefined;
 
   constructor(
     readonly traceId: string,

@@ -1,12 +1,29 @@
 /**
- * The bridge's fixed limits (docs/bridge.md states them). Counts, not bytes, except the body
- * limits; every drop they cause is counted in `stats.dropped` or answered with a status.
+ * The bridge's fixed limits (docs/bridge.md states them): bytes for what it holds and reads, counts
+ * as a second line; every drop they cause is counted in `stats.dropped` or answered with a status.
  */
 export const BRIDGE_LIMITS = {
   /** Largest request body accepted, compressed or not, and after decompression (413 beyond). */
   maxBodyBytes: 16 * 1024 * 1024,
-  /** Request bodies being read at once, in bytes; beyond it new requests get 429. */
+  /**
+   * Request body bytes being read at once, counted as they arrive (not as declared); a request
+   * whose bytes would pass it gets 429.
+   */
   maxInflightBodyBytes: 64 * 1024 * 1024,
+  /** Of those, the bytes the requests of one client address may hold; beyond it, 429. */
+  maxInflightBytesPerClient: 16 * 1024 * 1024,
+  /** A request body that sends nothing for this long is cut (503) and its bytes released. */
+  bodyTimeoutMs: 10_000,
+  /**
+   * Bytes the open tasks hold in all (estimated as records are kept: only attributes a source
+   * reads, values capped); a request that would pass it gets 503.
+   */
+  maxHeldBytes: 256 * 1024 * 1024,
+  /**
+   * Bytes one open task may hold (a trace: its records and parent links; a keyed task: its
+   * requests); a request that would take a trace past it gets 429, a keyed task closes early.
+   */
+  maxTaskBytes: 8 * 1024 * 1024,
   /** Open traces; the oldest closes early beyond it. */
   maxOpenTraces: 10_000,
   /** Open tasks keyed by (session, prompt); the oldest closes early beyond it. */

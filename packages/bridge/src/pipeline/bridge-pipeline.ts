@@ -35,6 +35,12 @@ import type { BridgeStatsCounter } from './bridge-stats-counter.js';
 /** The id a task is remembered by as reported: its event id seeds. */
 const idOf = (draft: TaskDraft): string => `${draft.traceId}${draft.spanId}`;
 
+/** Why the records of a request were not taken: the status to answer (with Retry-After) and why. */
+export interface BudgetRefusal {
+  readonly status: 429 | 503;
+  readonly reason: string;
+}
+
 /** Options of a {@link BridgePipeline}. */
 export interface BridgePipelineOptions {
   readonly delivery: TaskDelivery;
@@ -91,7 +97,12 @@ export class BridgePipeline {
       },
       { isRelevantSpan: SPAN_FILTER.isRelevantSpan, completesTask, awaitedData },
     );
-    this.keyed = new KeyedTasks(limits.maxOpenKeyedTasks, options.taskIdleMs, limits.maxTaskAgeMs);
+    this.keyed = new KeyedTasks(
+      limits.maxOpenKeyedTasks,
+      options.taskIdleMs,
+      limits.maxTaskAgeMs,
+      limits.maxTaskBytes,
+    );
     this.awaiting = new AwaitingLogs(options.taskIdleMs, limits.maxOpenTraces);
     const tickMs = Math.max(20, Math.min(1000, Math.floor(settleMs / 2)));
     this.timer = setInterval(() => this.closeDue(), tickMs);
@@ -105,7 +116,15 @@ export class BridgePipeline {
       return 'too many pending records';
     }
     if (this.backlog >= this.limits.maxDeliveryBacklog) return 'delivery backlog is full';
+    if (this.heldBytes >= this.limits.maxHeldBytes) {
+      return `the open tasks hold their budget of ${this.limits.maxHeldBytes} bytes`;
+    }
     return this.spool.refusal;
+  }
+
+  /** Bytes the open tasks hold, estimated as records are kept. */
+  get heldBytes(): number {
+    return this.traces.bytes + this.keyed.bytes;
   }
 
   get openTasks(): number {
@@ -119,19 +138,41 @@ export class BridgePipeline {
   /** Which spans the sources read, for `decodeSpans`. */
   readonly spanFilter = SPAN_FILTER;
 
-  /** Spans, and parent links of spans no source reads (see `decodeSpans`). */
-  ingestSpans(spans: readonly SpanRecord[], links: readonly string[] = []): void {
+  /**
+   * Spans, and parent links of spans no source reads (see `decodeSpans`); or none of them, and why
+   * (429: a trace would pass `maxTaskBytes`; 503: the open tasks would pass `maxHeldBytes`).
+   */
+  ingestSpans(
+    spans: readonly SpanRecord[],
+    links: readonly string[] = [],
+  ): BudgetRefusal | undefined {
+    const traced: SpanRecord[] = [];
+    const keyed: KeyedRequest[] = [];
+    for (const span of spans) {
+      const request = keyedRequestOf(span);
+      if (request !== undefined) keyed.push(request);
+      else traced.push(span);
+    }
+    const adding = this.traces.bytesToAdd(traced, links);
+    if (adding.largestTrace > this.limits.maxTaskBytes) {
+      return {
+        status: 429,
+        reason: `a trace would hold more than ${this.limits.maxTaskBytes} bytes: retry later`,
+      };
+    }
+    if (this.heldBytes + adding.total > this.limits.maxHeldBytes) {
+      return {
+        status: 503,
+        reason: `the open tasks would hold more than ${this.limits.maxHeldBytes} bytes: retry later`,
+      };
+    }
     this.spool.atomically(() => {
       const now = this.now();
-      const traced: SpanRecord[] = [];
-      for (const span of spans) {
-        const keyed = keyedRequestOf(span);
-        if (keyed !== undefined) this.addKeyed(keyed, now);
-        else traced.push(span);
-      }
+      for (const request of keyed) this.addKeyed(request, now);
       this.spool.keepSpans(traced, links);
       this.holdSpans(traced, links, now);
     });
+    return undefined;
   }
 
   ingestLogs(logs: readonly LogRecordLike[]): void {
@@ -224,16 +265,17 @@ export class BridgePipeline {
   }
 
   private holdKeyed(request: KeyedRequest, now: number): void {
-    const evicted = this.keyed.add(request, now);
+    const closed = this.keyed.add(request, now);
     const key = request.coverKey;
     if (key !== undefined && this.awaiting.size > 0) {
       const task = this.keyed.withCoverKey(key);
       if (task !== undefined && task.traced === undefined) task.traced = this.awaiting.take(key);
     }
-    if (evicted === undefined) return;
-    this.options.stats.dropped.tasksClosedEarly++;
-    const draft = this.keyedDraft(evicted);
-    if (draft !== undefined) this.report([draft]);
+    for (const task of closed) {
+      this.options.stats.dropped.tasksClosedEarly++;
+      const draft = this.keyedDraft(task);
+      if (draft !== undefined) this.report([draft]);
+    }
   }
 
   /**

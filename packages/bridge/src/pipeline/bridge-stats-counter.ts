@@ -1,4 +1,4 @@
-import type { BridgeStats, SpoolStats } from '../types.js';
+import type { BridgeStats, BudgetRefusals, SpoolStats } from '../types.js';
 
 /** The mutable counters behind {@link BridgeStats}. */
 export class BridgeStatsCounter {
@@ -14,13 +14,32 @@ export class BridgeStatsCounter {
     coveredByTraces: 0,
   };
 
+  readonly budgetRefusals: { -readonly [K in keyof BudgetRefusals]: number } = {
+    heldBytes: 0,
+    taskBytes: 0,
+    inflightBytes: 0,
+    clientShare: 0,
+    bodyTimeout: 0,
+  };
+
+  /** A request refused (or cut) to stay within a byte budget; its status counts in `refused`. */
+  refusedForBudget(reason: keyof BudgetRefusals): void {
+    this.budgetRefusals[reason]++;
+  }
+
   refused(status: number): void {
     const key = String(status);
     this.requestsRefused[key] = (this.requestsRefused[key] ?? 0) + 1;
   }
 
-  /** A copy, with the open and pending counts of now and the spool's. */
-  snapshot(openTasks: number, pendingRecords: number, spool?: SpoolStats): BridgeStats {
+  /** A copy, with the open, pending and byte counts of now and the spool's. */
+  snapshot(
+    openTasks: number,
+    pendingRecords: number,
+    heldBytes: number,
+    inflightBytes: number,
+    spool?: SpoolStats,
+  ): BridgeStats {
     return {
       received: { ...this.received },
       tasksReported: this.tasksReported,
@@ -28,8 +47,11 @@ export class BridgeStatsCounter {
       tasksIncomplete: this.tasksIncomplete,
       requestsRefused: { ...this.requestsRefused },
       dropped: { ...this.dropped },
+      budgetRefusals: { ...this.budgetRefusals },
       openTasks,
       pendingRecords,
+      heldBytes,
+      inflightBytes,
       ...(spool === undefined ? {} : { spool }),
     };
   }

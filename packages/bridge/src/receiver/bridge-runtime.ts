@@ -5,6 +5,7 @@ import { BridgeStatsCounter } from '../pipeline/bridge-stats-counter.js';
 import { MEMORY_SPOOL } from '../spool/memory-spool.js';
 import type { TaskSpool } from '../spool/task-spool.js';
 import type { BridgeStats, OtlpHandlerOptions } from '../types.js';
+import { InflightBudget } from './inflight-budget.js';
 
 /** Default of `taskIdleMs`. */
 export const DEFAULT_TASK_IDLE_MS = 30_000;
@@ -15,7 +16,8 @@ export interface BridgeRuntime {
   readonly counter: BridgeStatsCounter;
   readonly limits: BridgeLimits;
   readonly spool: TaskSpool;
-  inflightBytes: number;
+  /** Request bytes being read, in all and per client address. */
+  readonly inflight: InflightBudget;
   stats(): BridgeStats;
 }
 
@@ -52,12 +54,23 @@ export function createBridgeRuntime(
     spool,
   });
   pipeline.restore();
+  const inflight = new InflightBudget(
+    limits.maxInflightBodyBytes,
+    limits.maxInflightBytesPerClient,
+  );
   return {
     pipeline,
     counter,
     limits,
     spool,
-    inflightBytes: 0,
-    stats: () => counter.snapshot(pipeline.openTasks, pipeline.pendingRecords, spool.stats()),
+    inflight,
+    stats: () =>
+      counter.snapshot(
+        pipeline.openTasks,
+        pipeline.pendingRecords,
+        pipeline.heldBytes,
+        inflight.bytes,
+        spool.stats(),
+      ),
   };
 }

@@ -7,21 +7,35 @@ import {
 } from '@grpc/grpc-js';
 import type { BridgeRuntime } from './bridge-runtime.js';
 import { grpcRefusal, httpStatusOf } from './grpc-status.js';
+import { INFLIGHT_REASONS, type InflightRefusal } from './inflight-budget.js';
 
-/** Bytes reserved for a call whose message size is not known yet (OTLP/HTTP's unsized body too). */
-const UNSIZED_RESERVE_BYTES = 64 * 1024;
+/** The address of a grpc-js peer (`host:port`, `[v6]:port`), without its port. */
+export function peerAddress(peer: string): string {
+  const at = peer.lastIndexOf(':');
+  const host = at > 0 ? peer.slice(0, at) : peer;
+  return host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
+}
 
 /**
- * A grpc-js interceptor holding OTLP/gRPC calls to the bridge's limits before their message is
- * read: `UNAVAILABLE` while the pipeline refuses records, `RESOURCE_EXHAUSTED` while too many
- * message bytes are in flight (both with `RetryInfo`); it also counts every refusal in `stats`.
+ * A grpc-js interceptor holding OTLP/gRPC calls to the bridge's limits: when the call's headers
+ * arrive, `UNAVAILABLE` while the pipeline refuses records and `RESOURCE_EXHAUSTED` while the
+ * in-flight bytes are full, in all or from the caller's address; when its message has arrived,
+ * `RESOURCE_EXHAUSTED` if its size does not fit (all with `RetryInfo`). A call holds its message's
+ * bytes until it is answered, and nothing before (a call whose message never comes holds none).
+ * It also counts every refusal in `stats`.
  */
 export function createGrpcAdmission(rt: BridgeRuntime): ServerInterceptor {
   return (_method, next) => {
     let reserved = 0;
+    let client = '';
     const release = () => {
-      rt.inflightBytes -= reserved;
+      rt.inflight.give(client, reserved);
       reserved = 0;
+    };
+    const refuseInflight = (which: InflightRefusal) => {
+      rt.counter.refusedForBudget(which === 'total' ? 'inflightBytes' : 'clientShare');
+      const retry = rt.limits.retryAfterSeconds;
+      call.sendStatus(grpcRefusal(status.RESOURCE_EXHAUSTED, INFLIGHT_REASONS[which], retry));
     };
     const responder = new ResponderBuilder()
       .withSendStatus((answer, send) => {
@@ -33,29 +47,22 @@ export function createGrpcAdmission(rt: BridgeRuntime): ServerInterceptor {
         start(
           new ServerListenerBuilder()
             .withOnReceiveMetadata((metadata, pass) => {
+              client = peerAddress(call.getPeer());
               const refusal = rt.pipeline.refusal;
-              const retry = rt.limits.retryAfterSeconds;
               if (refusal !== undefined) {
+                const retry = rt.limits.retryAfterSeconds;
                 call.sendStatus(grpcRefusal(status.UNAVAILABLE, `${refusal}: retry later`, retry));
-              } else if (
-                rt.inflightBytes + UNSIZED_RESERVE_BYTES >
-                rt.limits.maxInflightBodyBytes
-              ) {
-                const reason = 'too many request messages in flight: retry later';
-                call.sendStatus(grpcRefusal(status.RESOURCE_EXHAUSTED, reason, retry));
-              } else {
-                reserved = UNSIZED_RESERVE_BYTES;
-                rt.inflightBytes += reserved;
-                pass(metadata);
+                return;
               }
+              const full = rt.inflight.admits(client);
+              if (full !== undefined) return refuseInflight(full);
+              pass(metadata);
             })
             .withOnReceiveMessage((message: Buffer, pass) => {
               // Now the size is known: hold what it really takes until the answer is sent.
-              const extra = message.length - reserved;
-              if (extra > 0 && reserved > 0) {
-                rt.inflightBytes += extra;
-                reserved += extra;
-              }
+              const full = rt.inflight.take(client, message.length);
+              if (full !== undefined) return refuseInflight(full);
+              reserved = message.length;
               pass(message);
             })
             .withOnCancel(release)

@@ -53,7 +53,12 @@ function exportHandler(route: SignalRoute, rt: BridgeRuntime) {
         callback(grpcRefusal(status.INVALID_ARGUMENT, parsed.reason));
         return;
       }
-      const { rejected, reason } = ingestExport(parsed.message, route, rt);
+      const { rejected, reason, overBudget } = ingestExport(parsed.message, route, rt);
+      if (overBudget !== undefined) {
+        const code = overBudget.status === 429 ? status.RESOURCE_EXHAUSTED : status.UNAVAILABLE;
+        callback(grpcRefusal(code, overBudget.reason, rt.limits.retryAfterSeconds));
+        return;
+      }
       callback(null, exportResponse(route, rejected, reason));
     } catch (error) {
       logger.error(`an OTLP/gRPC call failed: ${error instanceof Error ? error.name : 'error'}`);

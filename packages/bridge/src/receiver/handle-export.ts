@@ -3,7 +3,9 @@ import { countDataPoints } from '../decode/count-data-points.js';
 import { decodeLogRecords } from '../decode/decode-log-records.js';
 import { decodeSpans } from '../decode/decode-spans.js';
 import { type OtlpEncoding, parseOtlpBody } from '../decode/parse-otlp-body.js';
+import type { BudgetRefusal } from '../pipeline/bridge-pipeline.js';
 import type { BridgeRuntime } from './bridge-runtime.js';
+import { INFLIGHT_REASONS } from './inflight-budget.js';
 import type { SignalRoute } from './otlp-signals.js';
 import { readRequestBody } from './read-request-body.js';
 import { writeExportResponse, writeStatus } from './write-otlp-response.js';
@@ -41,6 +43,7 @@ export async function handleExport(
       retry ? { 'Retry-After': String(rt.limits.retryAfterSeconds) } : undefined,
     );
   };
+  const client = req.socket.remoteAddress ?? '';
   const encoding = encodingOf(req.headers['content-type']);
   if (encoding === undefined) {
     return refuse(415, 'json', 'Content-Type must be application/x-protobuf or application/json');
@@ -54,22 +57,36 @@ export async function handleExport(
   const max = rt.limits.maxBodyBytes;
   const declared = Number(req.headers['content-length'] ?? 0);
   if (declared > max) return refuse(413, encoding, `the body exceeds ${max} bytes`);
-  const reserve = declared > 0 ? declared : 64 * 1024;
-  if (rt.inflightBytes + reserve > rt.limits.maxInflightBodyBytes) {
-    return refuse(429, encoding, 'too many request bodies in flight: retry later', true);
+  // Bytes count as they arrive (`readRequestBody`), never as declared: a sender that declares
+  // 16 MiB and sends one byte holds one byte.
+  const full = rt.inflight.admits(client);
+  if (full !== undefined) {
+    rt.counter.refusedForBudget(full === 'total' ? 'inflightBytes' : 'clientShare');
+    return refuse(429, encoding, INFLIGHT_REASONS[full], true);
   }
-  rt.inflightBytes += reserve;
-  let read: Awaited<ReturnType<typeof readRequestBody>>;
-  try {
-    read = await readRequestBody(req, compression, max);
-  } finally {
-    rt.inflightBytes -= reserve;
+  const read = await readRequestBody(req, compression, max, {
+    budget: rt.inflight,
+    client,
+    timeoutMs: rt.limits.bodyTimeoutMs,
+  });
+  if (!read.ok) {
+    if (read.stalled === true) {
+      rt.counter.refusedForBudget('bodyTimeout');
+      // Cut, not drained: a body that stopped arriving would hold its connection.
+      res.once('finish', () => req.destroy());
+    } else if (read.inflight !== undefined) {
+      rt.counter.refusedForBudget(read.inflight === 'total' ? 'inflightBytes' : 'clientShare');
+    }
+    return refuse(read.status, encoding, read.reason, read.status === 429 || read.status === 503);
   }
-  if (!read.ok) return refuse(read.status, encoding, read.reason);
+  // Records may have arrived while the body was read: the pipeline may be full now.
+  const nowFull = rt.pipeline.refusal;
+  if (nowFull !== undefined) return refuse(503, encoding, `${nowFull}: retry later`, true);
   const parsed = parseOtlpBody(read.body, encoding, route.request);
   if (!parsed.ok) return refuse(400, encoding, parsed.reason);
 
-  const { rejected, reason } = ingestExport(parsed.message, route, rt);
+  const { rejected, reason, overBudget } = ingestExport(parsed.message, route, rt);
+  if (overBudget !== undefined) return refuse(overBudget.status, encoding, overBudget.reason, true);
   writeExportResponse(res, encoding, route.response, route.rejectedField, rejected, reason);
 }
 
@@ -77,6 +94,8 @@ export async function handleExport(
 export interface IngestResult {
   readonly rejected: number;
   readonly reason: string | undefined;
+  /** Set when none of its records were taken, to stay within a byte budget (answer retryable). */
+  readonly overBudget?: BudgetRefusal | undefined;
 }
 
 /**
@@ -92,12 +111,16 @@ export function ingestExport(
   let reason: string | undefined;
   if (route.signal === 'traces') {
     const batch = decodeSpans(message, rt.pipeline.spanFilter);
+    const overBudget = rt.pipeline.ingestSpans(batch.records, batch.links);
+    if (overBudget !== undefined) {
+      rt.counter.refusedForBudget(overBudget.status === 429 ? 'taskBytes' : 'heldBytes');
+      return { rejected: 0, reason: undefined, overBudget };
+    }
     rt.counter.received.spans += batch.records.length + batch.links.length / 3;
-    rt.pipeline.ingestSpans(batch.records, batch.links);
     rejected = batch.rejected;
     reason = batch.rejectReason;
   } else if (route.signal === 'logs') {
-    const batch = decodeLogRecords(message);
+    const batch = decodeLogRecords(message, rt.pipeline.spanFilter.kept);
     rt.counter.received.logRecords += batch.records.length;
     rt.pipeline.ingestLogs(batch.records);
   } else {

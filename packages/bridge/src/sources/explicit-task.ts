@@ -1,4 +1,7 @@
-import { ATTR_MOSAIC_TASK_TYPE } from '@mosaicstack/telemetry-semconv';
+import {
+  ATTR_MOSAIC_TASK_TYPE,
+  TASK_SPAN_ATTRIBUTE_ALLOWLIST,
+} from '@mosaicstack/telemetry-semconv';
 import type { SpanRecord } from '../model/exporter-core.js';
 import type { TraceTask, TraceTaskContext } from '../model/trace-task.js';
 import type { TraceView } from '../model/trace-view.js';
@@ -36,6 +39,10 @@ export const explicitTask: Source = {
   reads: {
     spanNamePrefixes: MODEL_CALL_READS.spanNamePrefixes,
     attributeKeys: [ATTR_MOSAIC_TASK_TYPE, ...MODEL_CALL_READS.attributeKeys],
+    // The converter reads the allowlist of a task span's own attributes.
+    keys: [...TASK_SPAN_ATTRIBUTE_ALLOWLIST, ...MODEL_CALL_READS.keys],
+    // A task type equal to the resource's is inherited, not a marker (`hasOwnTaskType`).
+    resourceKeys: [ATTR_MOSAIC_TASK_TYPE],
   },
   traceTasks: explicitTasks,
   completesTask: hasOwnTaskType,

@@ -9,7 +9,7 @@ import type { TraceView } from '../model/trace-view.js';
 
 /**
  * What makes a span a model call the fold reads (the exporter core's `readModelCall`): the AI
- * SDK's `ai.` spans by name, the others by one of these attribute keys.
+ * SDK's `ai.` spans by name, the others by one of these attribute keys; and the keys it reads.
  */
 export const MODEL_CALL_READS = {
   spanNamePrefixes: ['ai.'],
@@ -22,6 +22,26 @@ export const MODEL_CALL_READS = {
     'openinference.span.kind',
     'traceloop.span.kind',
     'llm.request.type',
+  ],
+  /** Everything else the core's `readModelCall` reads, in any dialect. */
+  keys: [
+    'gen_ai.provider.name',
+    'gen_ai.system',
+    'gen_ai.request.model',
+    'gen_ai.response.model',
+    'gen_ai.usage.completion_tokens',
+    'ai.model.id',
+    'ai.model.provider',
+    'ai.usage.inputTokens',
+    'ai.usage.promptTokens',
+    'ai.usage.tokens',
+    'ai.usage.outputTokens',
+    'ai.usage.completionTokens',
+    'llm.invocation_parameters',
+    'llm.model_name',
+    'llm.token_count.completion',
+    'llm.provider',
+    'llm.system',
   ],
 } as const;
 

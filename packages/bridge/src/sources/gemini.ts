@@ -145,7 +145,32 @@ export function readGeminiSpan(span: SpanRecord): KeyedRequest | undefined {
  */
 export const gemini: Source = {
   name: 'Gemini CLI',
-  reads: { spanNames: [GEMINI_CALL_SPAN], logEvents: GEMINI_LOG_EVENTS },
+  reads: {
+    spanNames: [GEMINI_CALL_SPAN],
+    logEvents: GEMINI_LOG_EVENTS,
+    keys: [
+      'session.id',
+      'prompt_id',
+      'status_code',
+      'model',
+      'input_token_count',
+      'output_token_count',
+      'thoughts_token_count',
+      'cached_content_token_count',
+      'event.timestamp',
+      'duration_ms',
+      'function_name',
+      'success',
+      'gen_ai.prompt.name',
+      'gen_ai.conversation.id',
+      'gen_ai.usage.input_tokens',
+      'gen_ai.usage.output_tokens',
+      'gen_ai.request.model',
+      'gen_ai.response.model',
+    ],
+    logTextKeys: ['function_args'],
+    resourceKeys: ['service.name', 'session.id'],
+  },
   keyedRequestOf: readGeminiSpan,
   logReader: () => (log) => {
     const request = readGeminiLog(log);

@@ -1,5 +1,6 @@
 import type { SpanRecord } from '../model/exporter-core.js';
 import type { KeyedRequest } from '../model/keyed-request.js';
+import { TASK_RECORD_RESOURCE_KEYS } from '../model/task-record-reads.js';
 import type { IncompleteTaskCounter, TraceTaskReader } from '../model/trace-task.js';
 import { claudeCode } from './claude-code/index.js';
 import { codex } from './codex/index.js';
@@ -26,8 +27,8 @@ export const SOURCES: readonly Source[] = [
   invokeAgent,
 ];
 
-/** The decode path's filter: the spans some source reads. */
-export const SPAN_FILTER = buildSpanFilter(SOURCES);
+/** The decode path's filter: the spans some source reads, and the attributes it keeps of them. */
+export const SPAN_FILTER = buildSpanFilter(SOURCES, TASK_RECORD_RESOURCE_KEYS);
 
 /** The trace readers, in precedence order. */
 export const TRACE_TASK_READERS: readonly TraceTaskReader[] = SOURCES.flatMap((s) =>

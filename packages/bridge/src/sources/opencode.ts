@@ -41,7 +41,7 @@ export function openCodeIncompleteTasks(trace: TraceView, ctx: TraceTaskContext)
 /** OpenCode (traces only: its logs carry no usage). */
 export const openCode: Source = {
   name: 'OpenCode',
-  reads: { ...MODEL_CALL_READS, spanNames: [OPENCODE_PROMPT_SPAN] },
+  reads: { ...MODEL_CALL_READS, spanNames: [OPENCODE_PROMPT_SPAN], resourceKeys: ['service.name'] },
   traceTasks: openCodeTasks,
   incompleteTasks: openCodeIncompleteTasks,
   completesTask: (span: SpanRecord) => span.name === OPENCODE_PROMPT_SPAN,

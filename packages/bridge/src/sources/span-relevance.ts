@@ -1,4 +1,9 @@
 import type { SpanRecord } from '../model/exporter-core.js';
+import {
+  type KeptAttributes,
+  MAX_KEPT_TEXT_CHARS,
+  MAX_KEPT_VALUE_CHARS,
+} from '../model/kept-attributes.js';
 import type { SpanFilter } from '../model/span-filter.js';
 import type { Source } from './source.js';
 
@@ -9,6 +14,41 @@ function table(indexes: readonly number[], minSize: number): Uint8Array {
   return out;
 }
 
+/** Keys, each with the longest value kept of it. */
+const capped = (keys: Iterable<string>, maxChars: number): [string, number][] =>
+  [...keys].map((key) => [key, maxChars]);
+
+/**
+ * The attributes kept, from what the sources declare they read (`Source.reads`) and the resource
+ * keys the task record reads of every task (`resourceKeys`). A source added later is kept by
+ * declaring its keys.
+ */
+export function buildKeptAttributes(
+  sources: readonly Source[],
+  resourceKeys: readonly string[],
+): KeptAttributes {
+  const reads = sources.map((s) => s.reads);
+  const record = new Set(reads.flatMap((r) => [...(r.attributeKeys ?? []), ...(r.keys ?? [])]));
+  // The decode path reads `event.name` to find a log record's source.
+  const log = new Map([
+    ...capped(
+      reads.flatMap((r) => r.logTextKeys ?? []),
+      MAX_KEPT_TEXT_CHARS,
+    ),
+    ...capped([...record, 'event.name'], MAX_KEPT_VALUE_CHARS),
+  ]);
+  return {
+    span: new Map(capped(record, MAX_KEPT_VALUE_CHARS)),
+    log,
+    resource: new Map(
+      capped(
+        [...resourceKeys, ...reads.flatMap((r) => r.resourceKeys ?? [])],
+        MAX_KEPT_VALUE_CHARS,
+      ),
+    ),
+  };
+}
+
 /**
  * The decode path's filter, from what the sources declare they read (`Source.reads`). Most
  * decoded strings are ruled out without hashing them: span names by length (or a prefix's first
@@ -17,7 +57,10 @@ function table(indexes: readonly number[], minSize: number): Uint8Array {
  * cheaper than a Set lookup, and tracing spans' common keys (`code.module.name`) share a length
  * with some of the sources'.
  */
-export function buildSpanFilter(sources: readonly Source[]): SpanFilter {
+export function buildSpanFilter(
+  sources: readonly Source[],
+  resourceKeys: readonly string[],
+): SpanFilter {
   const names = new Set(sources.flatMap((s) => s.reads.spanNames ?? []));
   const prefixes = [...new Set(sources.flatMap((s) => s.reads.spanNamePrefixes ?? []))];
   const keys = new Set(sources.flatMap((s) => s.reads.attributeKeys ?? []));
@@ -64,5 +107,10 @@ export function buildSpanFilter(sources: readonly Source[]): SpanFilter {
     for (const key in span.attributes) if (keys.has(key)) return true;
     return false;
   };
-  return { isRelevantName, isRelevantKey, isRelevantSpan };
+  return {
+    isRelevantName,
+    isRelevantKey,
+    isRelevantSpan,
+    kept: buildKeptAttributes(sources, resourceKeys),
+  };
 }

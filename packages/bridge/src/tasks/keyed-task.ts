@@ -1,4 +1,5 @@
 import type { Attributes } from '@opentelemetry/api';
+import { keyedRequestBytes, keyedTaskBytes } from '../model/estimate-bytes.js';
 import type { KeyedRequest } from '../model/keyed-request.js';
 import type { ModelRequest } from '../model/model-request.js';
 import type { TaskActivity } from '../model/task-activity.js';
@@ -21,8 +22,11 @@ export class KeyedTask {
   /** Wall-clock ms of the first and the last record received. */
   readonly firstSeenMs: number;
   lastSeenMs: number;
+  /** The bytes it holds, estimated as records are kept (`estimate-bytes`). */
+  bytes: number;
 
   constructor(first: KeyedRequest, nowMs: number) {
+    this.bytes = keyedTaskBytes(first);
     this.source = first.source;
     this.sessionId = first.sessionId;
     this.promptId = first.promptId;
@@ -33,11 +37,14 @@ export class KeyedTask {
 
   /** Adds a record (a duplicate id is ignored: the same record exported twice counts once). */
   add(r: KeyedRequest, nowMs: number): void {
+    const before = this.size + this.coverKeys.size;
     if (r.request !== undefined) {
       (r.from === 'logs' ? this.fromLogs : this.fromSpans).set(r.request.id, r.request);
     }
     if (r.activity !== undefined) this.activities.set(r.activity.id, r.activity);
     if (r.coverKey !== undefined) this.coverKeys.add(r.coverKey);
+    // A record seen before replaces its copy: it adds no bytes.
+    if (this.size + this.coverKeys.size > before) this.bytes += keyedRequestBytes(r);
     this.lastSeenMs = nowMs;
   }
 

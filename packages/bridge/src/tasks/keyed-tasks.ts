@@ -8,36 +8,56 @@ export class KeyedTasks {
   private readonly byCoverKey = new Map<string, KeyedTask>();
   /** Requests held across all tasks. */
   entries = 0;
+  /** Bytes held across all tasks, estimated as records are kept (`estimate-bytes`). */
+  bytes = 0;
 
   constructor(
     private readonly maxTasks: number,
     private readonly idleMs: number,
     private readonly maxAgeMs: number,
+    /** A task that holds this many bytes closes early (counted, like one over `maxTasks`). */
+    private readonly maxTaskBytes: number,
   ) {}
 
   get size(): number {
     return this.tasks.size;
   }
 
-  /** Adds a request; returns a task closed early to stay within `maxTasks`, if any. */
-  add(r: KeyedRequest, nowMs: number): KeyedTask | undefined {
+  /**
+   * Adds a request; returns the tasks closed early: the oldest beyond `maxTasks`, and this one
+   * once it holds `maxTaskBytes`.
+   */
+  add(r: KeyedRequest, nowMs: number): KeyedTask[] {
     const key = keyOf(r);
     let task = this.tasks.get(key);
-    let evicted: KeyedTask | undefined;
+    const closed: KeyedTask[] = [];
     if (task === undefined) {
       if (this.tasks.size >= this.maxTasks) {
         const [oldestKey, oldest] = this.tasks.entries().next().value as [string, KeyedTask];
-        this.remove(oldestKey, oldest);
-        evicted = oldest;
+        closed.push(this.remove(oldestKey, oldest));
       }
       task = new KeyedTask(r, nowMs);
       this.tasks.set(key, task);
+      this.bytes += task.bytes;
     }
     const before = task.size;
+    const bytesBefore = task.bytes;
     task.add(r, nowMs);
     if (r.coverKey !== undefined) this.byCoverKey.set(r.coverKey, task);
     this.entries += task.size - before;
-    return evicted;
+    this.bytes += task.bytes - bytesBefore;
+    if (task.bytes >= this.maxTaskBytes) closed.push(this.remove(key, task));
+    return closed;
+  }
+
+  private remove(key: string, task: KeyedTask): KeyedTask {
+    this.tasks.delete(key);
+    for (const cover of task.coverKeys) {
+      if (this.byCoverKey.get(cover) === task) this.byCoverKey.delete(cover);
+    }
+    this.entries -= task.size;
+    this.bytes -= task.bytes;
+    return task;
   }
 
   /** The open task whose records named this cover key, if any. */
@@ -50,8 +70,7 @@ export class KeyedTasks {
     const due: KeyedTask[] = [];
     for (const [key, task] of this.tasks) {
       if (nowMs - task.lastSeenMs >= this.idleMs || nowMs - task.firstSeenMs >= this.maxAgeMs) {
-        due.push(task);
-        this.remove(key, task);
+        due.push(this.remove(key, task));
       }
     }
     return due;
@@ -63,14 +82,7 @@ export class KeyedTasks {
     this.tasks.clear();
     this.byCoverKey.clear();
     this.entries = 0;
+    this.bytes = 0;
     return all;
-  }
-
-  private remove(key: string, task: KeyedTask): void {
-    this.tasks.delete(key);
-    for (const cover of task.coverKeys) {
-      if (this.byCoverKey.get(cover) === task) this.byCoverKey.delete(cover);
-    }
-    this.entries -= task.size;
   }
 }

@@ -1,3 +1,9 @@
+import {
+  attributesBytes,
+  LINK_BYTES,
+  spanRecordBytes,
+  TRACE_BYTES,
+} from '../model/estimate-bytes.js';
 import type { SpanRecord } from '../model/exporter-core.js';
 import { TraceView } from '../model/trace-view.js';
 
@@ -31,6 +37,8 @@ export class OpenTraces {
   private readonly traces = new Map<string, TraceView>();
   /** Parent links and records held across all traces. */
   entries = 0;
+  /** Bytes held across all traces, estimated as records are kept (`estimate-bytes`). */
+  bytes = 0;
 
   constructor(
     private readonly limits: OpenTracesLimits,
@@ -56,12 +64,22 @@ export class OpenTraces {
       trace.parents.set(links[i + 1] as string, parent === '' ? undefined : parent);
       trace.lastSeenMs = nowMs;
       this.entries += trace.size - before;
+      if (trace.size > before) this.grow(trace, LINK_BYTES);
     }
     for (const span of spans) {
       if (trace?.traceId !== span.traceId) trace = this.open(span.traceId, nowMs, evicted);
       const before = trace.size;
       trace.parents.set(span.spanId, span.parentSpanId);
-      if (this.rules.isRelevantSpan(span)) trace.records.set(span.spanId, span);
+      if (trace.size > before) this.grow(trace, LINK_BYTES);
+      if (this.rules.isRelevantSpan(span)) {
+        const replaced = trace.records.get(span.spanId);
+        trace.records.set(span.spanId, span);
+        this.grow(trace, spanRecordBytes(span) - (replaced ? spanRecordBytes(replaced) : 0));
+        if (trace.countedResource !== span.resourceAttributes) {
+          trace.countedResource = span.resourceAttributes;
+          this.grow(trace, attributesBytes(span.resourceAttributes));
+        }
+      }
       if (!trace.hasCompletingSpan && this.rules.completesTask(span))
         trace.hasCompletingSpan = true;
       const awaited = this.rules.awaitedData(span);
@@ -71,6 +89,58 @@ export class OpenTraces {
       this.entries += trace.size - before;
     }
     return evicted;
+  }
+
+  private grow(trace: TraceView, bytes: number): void {
+    trace.bytes += bytes;
+    this.bytes += bytes;
+  }
+
+  /**
+   * The most bytes any one trace would hold after adding these spans and links (an estimate that
+   * counts a replayed span again), and the bytes they add in all; nothing is added.
+   */
+  bytesToAdd(
+    spans: readonly SpanRecord[],
+    links: readonly string[],
+  ): { readonly largestTrace: number; readonly total: number } {
+    const added = new Map<string, { bytes: number; resource: unknown }>();
+    const entry = (traceId: string) => {
+      let e = added.get(traceId);
+      if (e === undefined) {
+        e = { bytes: this.traces.get(traceId)?.bytes ?? TRACE_BYTES, resource: undefined };
+        added.set(traceId, e);
+      }
+      return e;
+    };
+    let total = 0;
+    let last: { bytes: number; resource: unknown } | undefined;
+    let lastId: string | undefined;
+    for (let i = 0; i + 2 < links.length; i += 3) {
+      const traceId = links[i] as string;
+      if (last === undefined || traceId !== lastId) {
+        last = entry(traceId);
+        lastId = traceId;
+      }
+      last.bytes += LINK_BYTES;
+      total += LINK_BYTES;
+    }
+    for (const span of spans) {
+      const e = entry(span.traceId);
+      let bytes = LINK_BYTES;
+      if (this.rules.isRelevantSpan(span)) {
+        bytes += spanRecordBytes(span);
+        if (e.resource !== span.resourceAttributes) {
+          e.resource = span.resourceAttributes;
+          bytes += attributesBytes(span.resourceAttributes);
+        }
+      }
+      e.bytes += bytes;
+      total += bytes;
+    }
+    let largestTrace = 0;
+    for (const e of added.values()) if (e.bytes > largestTrace) largestTrace = e.bytes;
+    return { largestTrace, total };
   }
 
   /** The open trace of this id, opened now if needed (closing the oldest beyond the cap). */
@@ -83,6 +153,7 @@ export class OpenTraces {
       }
       trace = new TraceView(traceId, nowMs);
       this.traces.set(traceId, trace);
+      this.bytes += trace.bytes;
     }
     return trace;
   }
@@ -112,12 +183,14 @@ export class OpenTraces {
     const all = [...this.traces.values()];
     this.traces.clear();
     this.entries = 0;
+    this.bytes = 0;
     return all;
   }
 
   private remove(trace: TraceView): TraceView {
     this.traces.delete(trace.traceId);
     this.entries -= trace.size;
+    this.bytes -= trace.bytes;
     return trace;
   }
 }

@@ -29,7 +29,7 @@ export function tracesOf(requests: readonly CapturedRequest[]): TraceView[] {
 export function logsOf(requests: readonly CapturedRequest[]): LogRecordLike[] {
   return requests
     .filter((r) => r.signal === 'logs')
-    .flatMap((r) => decodeLogRecords(r.json).records);
+    .flatMap((r) => decodeLogRecords(r.json, SPAN_FILTER.kept).records);
 }
 
 /** A source's tasks in these traces, asked alone (no earlier source claims a span). */
