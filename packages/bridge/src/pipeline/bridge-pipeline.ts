@@ -3,6 +3,7 @@ import { BoundedMap } from '../model/bounded-map.js';
 import { logger, type SpanRecord, type TaskDelivery } from '../model/exporter-core.js';
 import { type KeyedRequest, keyOf } from '../model/keyed-request.js';
 import type { LogRecordLike } from '../model/log-record-like.js';
+import { syntheticIds } from '../model/synthetic-ids.js';
 import type { TaskDraft } from '../model/task-draft.js';
 import type { TraceView } from '../model/trace-view.js';
 import {
@@ -27,7 +28,6 @@ import { joinedDraft } from '../tasks/joined-draft.js';
 import type { KeyedTask } from '../tasks/keyed-task.js';
 import { KeyedTasks } from '../tasks/keyed-tasks.js';
 import { OpenTraces } from '../tasks/open-traces.js';
-import { syntheticIds } from '../tasks/synthetic-ids.js';
 import type { BridgeDefaults } from '../types.js';
 import type { BridgeLimits } from './bridge-limits.js';
 import type { BridgeStatsCounter } from './bridge-stats-counter.js';

@@ -1,5 +1,5 @@
 import type { ModelRequest } from '../../model/model-request.js';
-import { syntheticIds } from '../../tasks/synthetic-ids.js';
+import { syntheticIds } from '../../model/synthetic-ids.js';
 
 /** The event id seed of Claude Code tasks keyed by session id + first request id. */
 const CLAUDE_TASK_KEY = 'claude_code';

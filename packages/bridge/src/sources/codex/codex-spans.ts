@@ -1,9 +1,9 @@
 import type { SpanRecord } from '../../model/exporter-core.js';
 import type { ModelRequest } from '../../model/model-request.js';
 import { SPAN_STATUS_ERROR } from '../../model/span-status.js';
+import { syntheticIds } from '../../model/synthetic-ids.js';
 import type { TraceTask, TraceTaskContext } from '../../model/trace-task.js';
 import type { TraceView } from '../../model/trace-view.js';
-import { syntheticIds } from '../../tasks/synthetic-ids.js';
 import { inferProvider } from '../infer-provider.js';
 import { priceRequest } from '../price-request.js';
 import { countAttr, textAttr } from '../read-attribute.js';

@@ -1,5 +1,5 @@
 import type { SpanRecord } from '../../model/exporter-core.js';
-import { syntheticIds } from '../../tasks/synthetic-ids.js';
+import { syntheticIds } from '../../model/synthetic-ids.js';
 import type { Source } from '../source.js';
 import { CODEX_KEYED_SOURCE, CODEX_LOG_EVENTS, CodexLogReader } from './codex-logs.js';
 import {
