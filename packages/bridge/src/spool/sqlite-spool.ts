@@ -31,10 +31,9 @@ interface TraceRow {
 }
 
 /**
- * A {@link TaskSpool} in one SQLite database (better-sqlite3, WAL): one row per open task and
- * export, one per undelivered event, as JSON a person can read. Bounded by the bytes of those
- * rows (`maxBytes`): at or past it, `refusal` says so and the bridge answers 503 until deliveries
- * and closing tasks bring it back under.
+ * A {@link TaskSpool} in one SQLite database (better-sqlite3, WAL), rows as readable JSON (one per
+ * open task and export, one per undelivered event), refusing new records once their bytes reach
+ * `maxBytes`.
  */
 export class SqliteSpool implements TaskSpool {
   private readonly insertRecord: BetterSqlite3.Statement<[string, string]>;

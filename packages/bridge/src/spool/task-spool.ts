@@ -18,10 +18,9 @@ export interface SpooledState {
 }
 
 /**
- * Where the pipeline keeps what it holds, so a restart finds it again: the records of open tasks
- * (the reduced records sources read, never a request body) and the events not yet delivered.
- * The memory spool keeps nothing; the SQLite spool writes every change of one `atomically` call
- * in one transaction.
+ * Where the pipeline keeps what it holds (open tasks' reduced records, undelivered events) so a
+ * restart finds it again: `MEMORY_SPOOL` keeps nothing, `SqliteSpool` one transaction per
+ * `atomically` call.
  */
 export interface TaskSpool {
   /** Runs `work`, keeping every change it makes to the spool or none; on disk when it returns. */

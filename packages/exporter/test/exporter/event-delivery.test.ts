@@ -90,6 +90,47 @@ describe('createEventDelivery', () => {
       await delivery.shutdown();
     });
 
+    it('tells onSettled of the events the server answered for (stored, duplicate, invalid), not of those a resend may still deliver', async () => {
+      const settled: string[][] = [];
+      const sent = events(5);
+      const ids = sent.map((e) => e.event_id);
+      // Requests: 0 stores two (one a duplicate); 1 is a 503 (carried over); 2 a 403 (the key:
+      // the carried-over event and the next, not settled); 3 a 400 (never valid: settled).
+      server.respondWith((req, index) => {
+        const batch = (JSON.parse(req.body) as { events: Array<{ event_id: string }> }).events;
+        if (index === 1) return { status: 503 };
+        if (index === 2) return { status: 403, body: '{"error":"instance mismatch"}' };
+        if (index === 3) return { status: 400, body: 'no' };
+        return {
+          status: 200,
+          body: JSON.stringify({
+            accepted: batch.length - (index === 0 ? 1 : 0),
+            rejected: index === 0 ? 1 : 0,
+            results: batch.map((e, i) =>
+              index === 0 && i === 1
+                ? { event_id: e.event_id, status: 'rejected', error: 'duplicate event_id' }
+                : { event_id: e.event_id, status: 'accepted', error: null },
+            ),
+          }),
+        };
+      });
+      const delivery = createEventDelivery(
+        resolveConfig({ ...testConfig(server.url), maxRetries: 0, onError: () => {} }),
+        { onSettled: (batch) => settled.push(batch.map((e) => e.event_id)) },
+      );
+      await delivery.deliver(sent.slice(0, 2));
+      expect(settled).toEqual([ids.slice(0, 2)]);
+      await delivery.deliver([sent[2] as TaskCompletionEvent]);
+      expect(settled).toHaveLength(1);
+      // The carried-over event goes again with the next one: refused for the key, still unsettled.
+      await delivery.deliver([sent[3] as TaskCompletionEvent]);
+      expect(settled).toHaveLength(1);
+      await delivery.deliver([sent[4] as TaskCompletionEvent]);
+      expect(settled).toEqual([ids.slice(0, 2), [ids[4]]]);
+      expect(server.requests).toHaveLength(4);
+      await delivery.shutdown();
+    });
+
     it('reports events delivered after shutdown as dropped instead of losing them silently', async () => {
       const errors: MosaicDeliveryError[] = [];
       const delivery = createEventDelivery(
