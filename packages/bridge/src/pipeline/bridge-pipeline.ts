@@ -67,6 +67,14 @@ export class BridgePipeline {
   /** The trace each waiting or joined traced task came from, kept in the spool until reported. */
   private readonly originTrace = new Map<TaskDraft, string>();
   private readonly costs = new BoundedMap<string, number>(10_000);
+  /**
+   * The ids of keyed tasks closed early (over `maxOpenKeyedTasks` or `maxTaskBytes`): what their
+   * key brings later opens a task of the same event id, not a second task (for sources whose ids
+   * derive from the task's first request, that request is gone with the first part).
+   */
+  private readonly closedEarlyIds = new BoundedMap<string, { traceId: string; spanId: string }>(
+    10_000,
+  );
   private readonly logReaders: ReadonlyMap<string, LogReader> = createLogReaders();
   /** Keys of the traced tasks reported (`TaskDraft.covers`), so log-derived reports of them are not. */
   private readonly reportedKeys = new BoundedMap<string, true>(100_000);
@@ -274,7 +282,9 @@ export class BridgePipeline {
     for (const task of closed) {
       this.options.stats.dropped.tasksClosedEarly++;
       const draft = this.keyedDraft(task);
-      if (draft !== undefined) this.report([draft]);
+      if (draft === undefined) continue;
+      this.closedEarlyIds.set(keyOf(task), { traceId: draft.traceId, spanId: draft.spanId });
+      this.report([draft]);
     }
   }
 
@@ -369,6 +379,7 @@ export class BridgePipeline {
       return undefined;
     }
     const ids =
+      this.closedEarlyIds.get(keyOf(task)) ??
       source?.keyedTaskIds?.(task.sessionId, task.promptId, requests) ??
       syntheticIds(task.source, task.sessionId, task.promptId);
     return {
