@@ -2,6 +2,8 @@ import { BoundedMap } from '../model/bounded-map.js';
 import { logger, type SpanRecord, type TaskDelivery } from '../model/exporter-core.js';
 import type { KeyedRequest } from '../model/keyed-request.js';
 import type { LogRecordLike } from '../model/log-record-like.js';
+import type { MetricPoint } from '../model/metric-point.js';
+import { senderSession, sessionCoverKey } from '../model/sender-session.js';
 import type { TaskDraft } from '../model/task-draft.js';
 import type { TraceView } from '../model/trace-view.js';
 import {
@@ -11,6 +13,8 @@ import {
   INCOMPLETE_TASK_COUNTERS,
   keyedRequestOf,
   type LogReader,
+  METRIC_FILTER,
+  METRIC_READERS,
   SOURCE_OF_KEYED,
   SPAN_FILTER,
   TRACE_TASK_READERS,
@@ -21,6 +25,7 @@ import { buildTaskRecord } from '../tasks/build-task-record.js';
 import { findTraceTasks } from '../tasks/find-trace-tasks.js';
 import type { KeyedTask } from '../tasks/keyed-task.js';
 import { KeyedTasks } from '../tasks/keyed-tasks.js';
+import { MetricTaskReader } from '../tasks/metric-task-reader.js';
 import { OpenTraces } from '../tasks/open-traces.js';
 import { syntheticIds } from '../tasks/synthetic-ids.js';
 import type { BridgeDefaults } from '../types.js';
@@ -50,6 +55,9 @@ export class BridgePipeline {
   private readonly logReaders: ReadonlyMap<string, LogReader> = createLogReaders();
   /** Keys traced tasks reported (`TaskDraft.covers`), so log-derived reports of them are not. */
   private readonly reportedKeys = new BoundedMap<string, true>(100_000);
+  /** Sender sessions that spans or logs made a task of (`sessionCoverKey`), for metrics tasks. */
+  private readonly taskSessions = new BoundedMap<string, true>(100_000);
+  private readonly metrics: MetricTaskReader;
   private readonly reported: BoundedMap<string, true>;
   private readonly limits: BridgeLimits;
   private readonly pending = new Set<Promise<void>>();
@@ -76,6 +84,12 @@ export class BridgePipeline {
       { isRelevantSpan: SPAN_FILTER.isRelevantSpan, completesTask, awaitedData },
     );
     this.keyed = new KeyedTasks(limits.maxOpenKeyedTasks, options.taskIdleMs, limits.maxTaskAgeMs);
+    this.metrics = new MetricTaskReader(METRIC_READERS, {
+      idleMs: options.taskIdleMs,
+      maxAgeMs: limits.maxTaskAgeMs,
+      maxStreams: limits.maxMetricStreams,
+      maxSessions: limits.maxOpenKeyedTasks,
+    });
     const tickMs = Math.max(20, Math.min(1000, Math.floor(settleMs / 2)));
     this.timer = setInterval(() => this.closeDue(), tickMs);
     this.timer.unref();
@@ -131,6 +145,18 @@ export class BridgePipeline {
     }
   }
 
+  /** Which metric data points the sources read, for `decodeMetricPoints`. */
+  readonly metricFilter = METRIC_FILTER;
+
+  /** Metric data points: each counted delta is a request of its sender session's task. */
+  ingestMetrics(points: readonly MetricPoint[]): void {
+    const now = this.now();
+    for (const point of points) {
+      const request = this.metrics.read(point, now);
+      if (request !== undefined) this.addKeyed(request, now);
+    }
+  }
+
   /** Closes what is due now and reports its tasks (the timer calls this). */
   closeDue(): void {
     const now = this.now();
@@ -158,6 +184,10 @@ export class BridgePipeline {
   }
 
   private addKeyed(request: KeyedRequest, now: number): void {
+    if (request.from !== 'metrics') {
+      this.taskSessions.set(sessionCoverKey(request.sessionId), true);
+      this.taskSessions.set(sessionCoverKey(senderSession(request.resourceAttributes)), true);
+    }
     const evicted = this.keyed.add(request, now);
     if (evicted === undefined) return;
     this.options.stats.dropped.tasksClosedEarly++;
@@ -175,6 +205,8 @@ export class BridgePipeline {
     );
     for (const task of found.tasks) {
       for (const key of task.draft.covers ?? []) this.reportedKeys.set(key, true);
+      const session = sessionCoverKey(senderSession(task.draft.resourceAttributes));
+      this.taskSessions.set(session, true);
       drafts.push(task.draft);
     }
     if (found.incomplete > 0) {
@@ -194,11 +226,14 @@ export class BridgePipeline {
     // Tool records alone (their model requests' records lost) are no task.
     if (requests.length === 0) return undefined;
     const totals = sumRequests(requests);
-    const covered = SOURCE_OF_KEYED.get(task.source)?.isCovered?.(task.coverKeys, (key) =>
-      this.reportedKeys.has(key),
+    const source = SOURCE_OF_KEYED.get(task.source);
+    const covered = source?.isCovered?.(
+      task.coverKeys,
+      (key) => this.reportedKeys.has(key) || this.taskSessions.has(key),
     );
     if (covered === true) {
-      this.options.stats.dropped.coveredByTraces++;
+      if (source?.readMetric === undefined) this.options.stats.dropped.coveredByTraces++;
+      else this.options.stats.dropped.coveredMetricTasks++;
       return undefined;
     }
     const ids = syntheticIds(task.source, task.sessionId, task.promptId);

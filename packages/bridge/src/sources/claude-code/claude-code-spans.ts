@@ -1,6 +1,7 @@
 import type { Attributes } from '@opentelemetry/api';
 import { readModelCall, type SpanRecord } from '../../model/exporter-core.js';
 import type { ModelRequest } from '../../model/model-request.js';
+import { sessionCoverKey } from '../../model/sender-session.js';
 import { SPAN_STATUS_ERROR } from '../../model/span-status.js';
 import type { TraceTask, TraceTaskContext } from '../../model/trace-task.js';
 import type { TraceView } from '../../model/trace-view.js';
@@ -66,6 +67,7 @@ export function claudeCodeTasks(trace: TraceView, ctx: TraceTaskContext): TraceT
   const ids = new Set(interactions.map((r) => r.spanId));
   const requests = new Map<string, ModelRequest[]>();
   const covers = new Map<string, string[]>();
+  const sessions = new Map<string, string>();
   for (const span of trace.named(CLAUDE_REQUEST_SPAN)) {
     const task = trace.nearestIn(span.spanId, ids);
     if (task === undefined) continue;
@@ -79,9 +81,13 @@ export function claudeCodeTasks(trace: TraceView, ctx: TraceTaskContext): TraceT
     if (session !== undefined && requestId !== undefined) {
       covers.set(task, [...(covers.get(task) ?? []), claudeRequestKey(session, requestId)]);
     }
+    if (session !== undefined) sessions.set(task, session);
   }
   return interactions.map((span) => {
     const totals = sumRequests(requests.get(span.spanId) ?? []);
+    // The session's metrics task (its metrics enabled too) is this task's too.
+    const session = sessions.get(span.spanId);
+    const keys = covers.get(span.spanId);
     return {
       complete: true,
       draft: {
@@ -94,7 +100,7 @@ export function claudeCodeTasks(trace: TraceView, ctx: TraceTaskContext): TraceT
         usage: totals.usage,
         costMicros: totals.costMicros,
         failed: span.statusCode === SPAN_STATUS_ERROR || totals.lastFailed,
-        covers: covers.get(span.spanId),
+        covers: session === undefined ? keys : [...(keys ?? []), sessionCoverKey(session)],
       },
     };
   });
