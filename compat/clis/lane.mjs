@@ -2,7 +2,7 @@
 // `unshare -n`): the fake model API, a devserver with mosaic-telemetry-bridge in front of it on
 // 127.0.0.1:4318, the CLI pointed at both, then the stored events checked against the fake API's
 // ground truth and for content that must never leave.
-// usage: node lane.mjs <claude|codex|gemini|opencode|agents/NAME> <ok|error> <result.json>   (env LANE_STAGE)
+// usage: node lane.mjs <claude|codex|gemini|opencode|NAME of agents/NAME.mjs> <ok|error> <result.json>   (env LANE_STAGE)
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

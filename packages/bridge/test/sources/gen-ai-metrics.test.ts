@@ -14,6 +14,7 @@ import {
 import { afterEach, describe, expect, it } from 'vitest';
 import { computeCostMicros } from '../../src/model/exporter-core.js';
 import { type BridgeLoop, startBridgeLoop } from '../support/bridge-to-devserver.js';
+import { loadCapture, loadGroundTruth } from '../support/captures.js';
 
 const MODEL = 'gpt-4.1';
 
@@ -192,5 +193,40 @@ describe('source: GenAI token usage metric', () => {
     const events = await loop.finish();
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ actual_input_tokens: 42, actual_output_tokens: 4 });
+  });
+
+  it("counts Gemini CLI's session once when its logs and traces come with its GenAI metric", async () => {
+    const capture = loadCapture('gemini', 'run1');
+    const truth = loadGroundTruth('gemini', 'run1').flatMap((l) =>
+      l.usageMetadata === undefined ? [] : [l.usageMetadata],
+    );
+    const input = truth.reduce((n, u) => n + (u.promptTokenCount ?? 0), 0);
+    const candidates = truth.reduce((n, u) => n + (u.candidatesTokenCount ?? 0), 0);
+    const thoughts = truth.reduce((n, u) => n + (u.thoughtsTokenCount ?? 0), 0);
+    loop = await startBridgeLoop({ grpcPort: false, taskIdleMs: 60_000 });
+    await loop.send(capture);
+    const events = await loop.finish();
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({
+      actual_input_tokens: input,
+      actual_output_tokens: candidates + thoughts,
+    });
+    expect(loop.bridge.stats.dropped.coveredMetricTasks).toBe(1);
+  });
+
+  it("reports Gemini CLI's GenAI metric alone as one task, without thoughts (the metric has none)", async () => {
+    const capture = loadCapture('gemini', 'run1').filter((r) => r.signal === 'metrics');
+    const truth = loadGroundTruth('gemini', 'run1').flatMap((l) =>
+      l.usageMetadata === undefined ? [] : [l.usageMetadata],
+    );
+    loop = await startBridgeLoop({ grpcPort: false, taskIdleMs: 60_000 });
+    await loop.send(capture);
+    const events = await loop.finish();
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({
+      actual_input_tokens: truth.reduce((n, u) => n + (u.promptTokenCount ?? 0), 0),
+      actual_output_tokens: truth.reduce((n, u) => n + (u.candidatesTokenCount ?? 0), 0),
+      provider: 'google',
+    });
   });
 });
