@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Attributes } from '@opentelemetry/api';
 import type { MetricFilter } from '../model/metric-filter.js';
 import type { MetricPoint } from '../model/metric-point.js';
+import { senderSession } from '../model/sender-session.js';
 import { int64ToNumber, nanosToMillis } from './nanos-to-millis.js';
 import { type KeyValueLike, readAttributes } from './read-attributes.js';
 
@@ -85,17 +86,22 @@ function sumValue(p: PointLike): number | undefined {
   return numberOf(p.asDouble) ?? numberOf(p.asInt);
 }
 
-function keep(attrs: Attributes, keys: ReadonlySet<string>): Attributes {
+function keep(attrs: Attributes, isKept: (key: string) => boolean): Attributes {
   const kept: Attributes = {};
-  for (const key in attrs) if (keys.has(key)) kept[key] = attrs[key];
+  for (const key in attrs) if (isKept(key)) kept[key] = attrs[key];
   return kept;
 }
+
+/** The resource attributes a task event reads: `service.name` (harness) and `mosaic.*`. */
+const isEventResourceKey = (key: string): boolean =>
+  key === 'service.name' || key.startsWith('mosaic.');
 
 /**
  * The data points of an `ExportMetricsServiceRequest` (protobufjs message or OTLP/JSON) that the
  * sources read: monotonic sums and histograms (their sum) of the metrics `filter` names, with a
  * known temporality and a recorded value; every point is counted. A point keeps only the
- * attributes `filter` names; its stream is told apart by a digest of all of them.
+ * attributes `filter` names, and of its resource only what an event reads; its stream is told
+ * apart by a digest of all of them, and its sender session is read from the whole resource.
  */
 export function decodeMetricPoints(request: unknown, filter: MetricFilter): DecodedMetrics {
   const records: MetricPoint[] = [];
@@ -106,6 +112,7 @@ export function decodeMetricPoints(request: unknown, filter: MetricFilter): Deco
     if (rm === null || typeof rm !== 'object' || !Array.isArray(rm.scopeMetrics)) continue;
     let resourceAttributes: Attributes | undefined;
     let resource = '';
+    let session = '';
     for (const sm of rm.scopeMetrics) {
       if (sm === null || typeof sm !== 'object' || !Array.isArray(sm.metrics)) continue;
       const scope = `${String(sm.scope?.name ?? '')}\u0000${String(sm.scope?.version ?? '')}`;
@@ -126,8 +133,10 @@ export function decodeMetricPoints(request: unknown, filter: MetricFilter): Deco
         const temporality = temporalityOf(data.aggregationTemporality);
         if (temporality === undefined) continue;
         if (resourceAttributes === undefined) {
-          resourceAttributes = readAttributes(rm.resource?.attributes);
-          resource = digest(canonical(resourceAttributes));
+          const all = readAttributes(rm.resource?.attributes);
+          resource = digest(canonical(all));
+          session = senderSession(all);
+          resourceAttributes = keep(all, isEventResourceKey);
         }
         const unit =
           typeof metric.unit === 'string' && metric.unit !== '' ? metric.unit : undefined;
@@ -146,9 +155,9 @@ export function decodeMetricPoints(request: unknown, filter: MetricFilter): Deco
             startMs: nanosToMillis(p.startTimeUnixNano),
             timeMs,
             stream: digest(`${resource}\u0000${scope}\u0000${name}\u0000${canonical(all)}`),
-            attributes: keep(all, filter.attributeKeys),
+            attributes: keep(all, (key) => filter.attributeKeys.has(key)),
             resourceAttributes,
-            resource,
+            senderSession: session,
           });
         }
       }

@@ -21,7 +21,8 @@ export interface MetricPoint {
   readonly stream: string;
   /** The point's attributes that some source reads (`Source.reads.metricAttributeKeys`). */
   readonly attributes: Attributes;
+  /** The resource's `service.name` and `mosaic.*` attributes (what a task event reads). */
   readonly resourceAttributes: Attributes;
-  /** A digest of the resource's attributes: the sender, when nothing else names its session. */
-  readonly resource: string;
+  /** The session its whole resource names (`senderSession`), for points that name none. */
+  readonly senderSession: string;
 }

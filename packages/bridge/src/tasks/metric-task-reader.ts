@@ -2,7 +2,7 @@ import { BoundedMap } from '../model/bounded-map.js';
 import type { KeyedRequest } from '../model/keyed-request.js';
 import type { MetricPoint } from '../model/metric-point.js';
 import type { ModelRequest } from '../model/model-request.js';
-import { senderSession, sessionCoverKey } from '../model/sender-session.js';
+import { sessionCoverKey } from '../model/sender-session.js';
 import { inferProvider } from '../sources/infer-provider.js';
 import { priceRequest } from '../sources/price-request.js';
 import type { MetricReading, Source } from '../sources/source.js';
@@ -19,7 +19,7 @@ export interface MetricTaskReaderOptions {
 }
 
 interface OpenTask {
-  /** The start of the task's first window (ms), as text: part of its key and event id seed. */
+  /** The time of the task's first counted point (ms), as text: part of its key and event id seed. */
   readonly epoch: string;
   readonly firstMs: number;
   lastMs: number;
@@ -37,7 +37,8 @@ const BREAKDOWN_PART = {
  * point's `session.id`, else the resource's `session.id`, else `service.instance.id`, else the
  * resource): each counted point's delta (see `MetricDeltas`) is one request. A session's task
  * closes as keyed tasks do (idle for `idleMs`, or `maxAgeMs` old); its next delta opens a new task,
- * keyed by the start of its first window, so a replay of the same points gives the same event id.
+ * keyed by the time of its first point (a stream's points are counted only in increasing time), so
+ * a replay of the same points gives the same event id.
  */
 export class MetricTaskReader {
   private readonly deltas: MetricDeltas;
@@ -61,10 +62,8 @@ export class MetricTaskReader {
     if (delta === undefined || delta.amount <= 0) return undefined;
     const session = point.attributes['session.id'];
     const sessionId =
-      typeof session === 'string' && session.trim() !== ''
-        ? session.trim()
-        : senderSession(point.resourceAttributes);
-    const epoch = this.epochOf(`${source.keyedSource}\u0000${sessionId}`, delta.startMs, nowMs);
+      typeof session === 'string' && session.trim() !== '' ? session.trim() : point.senderSession;
+    const epoch = this.epochOf(`${source.keyedSource}\u0000${sessionId}`, point.timeMs, nowMs);
     return {
       source: source.keyedSource,
       sessionId,
@@ -77,14 +76,14 @@ export class MetricTaskReader {
   }
 
   /** The open task of a session, or a new one when it has none or its task is due to close. */
-  private epochOf(key: string, startMs: number, nowMs: number): string {
+  private epochOf(key: string, firstPointMs: number, nowMs: number): string {
     const task = this.open.get(key);
     const { idleMs, maxAgeMs } = this.options;
     if (task !== undefined && nowMs - task.lastMs < idleMs && nowMs - task.firstMs < maxAgeMs) {
       task.lastMs = nowMs;
       return task.epoch;
     }
-    const epoch = String(startMs);
+    const epoch = String(firstPointMs);
     this.open.set(key, { epoch, firstMs: nowMs, lastMs: nowMs });
     return epoch;
   }

@@ -12,7 +12,9 @@ import {
   type PushMetricExporter,
 } from '@opentelemetry/sdk-metrics';
 import { afterEach, describe, expect, it } from 'vitest';
+import { decodeMetricPoints } from '../../src/decode/decode-metric-points.js';
 import { computeCostMicros } from '../../src/model/exporter-core.js';
+import { METRIC_FILTER } from '../../src/sources/index.js';
 import { type BridgeLoop, startBridgeLoop } from '../support/bridge-to-devserver.js';
 import { loadCapture, loadGroundTruth } from '../support/captures.js';
 
@@ -216,6 +218,15 @@ describe('source: GenAI token usage metric', () => {
 
   it("reports Gemini CLI's GenAI metric alone as one task, without thoughts (the metric has none)", async () => {
     const capture = loadCapture('gemini', 'run1').filter((r) => r.signal === 'metrics');
+    // Its resource's process.command_args holds the prompt: decoding keeps none of it.
+    const points = capture.flatMap((r) => decodeMetricPoints(r.json, METRIC_FILTER).records);
+    expect(points.length).toBeGreaterThan(0);
+    expect(JSON.stringify(capture)).toContain('Read hello.txt');
+    expect(JSON.stringify(points)).not.toContain('hello.txt');
+    for (const p of points) {
+      expect(Object.keys(p.resourceAttributes)).toEqual(['service.name']);
+      expect(p.senderSession).toBe('b65ef87c-e46f-458c-bdde-811ad11aa1f7');
+    }
     const truth = loadGroundTruth('gemini', 'run1').flatMap((l) =>
       l.usageMetadata === undefined ? [] : [l.usageMetadata],
     );
