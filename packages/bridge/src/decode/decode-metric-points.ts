@@ -106,7 +106,7 @@ const isEventResourceKey = (key: string): boolean =>
 export function decodeMetricPoints(request: unknown, filter: MetricFilter): DecodedMetrics {
   const records: MetricPoint[] = [];
   let dataPoints = 0;
-  const resources = (request as MetricsRequestLike).resourceMetrics;
+  const resources = (request as MetricsRequestLike | null | undefined)?.resourceMetrics;
   if (!Array.isArray(resources)) return { records, dataPoints };
   for (const rm of resources) {
     if (rm === null || typeof rm !== 'object' || !Array.isArray(rm.scopeMetrics)) continue;
