@@ -5,27 +5,30 @@ import {
   OTLPMetricExporter as JsonExporter,
 } from '@opentelemetry/exporter-metrics-otlp-http';
 import { OTLPMetricExporter as ProtobufExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import {
   MeterProvider,
   PeriodicExportingMetricReader,
   type PushMetricExporter,
 } from '@opentelemetry/sdk-metrics';
+import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { afterEach, describe, expect, it } from 'vitest';
 import { decodeMetricPoints } from '../../src/decode/decode-metric-points.js';
 import { computeCostMicros } from '../../src/model/exporter-core.js';
 import { METRIC_FILTER } from '../../src/sources/index.js';
 import { type BridgeLoop, startBridgeLoop } from '../support/bridge-to-devserver.js';
 import { loadCapture, loadGroundTruth } from '../support/captures.js';
+import { recordAgentRuns } from '../support/record-agent-runs.js';
 
 const MODEL = 'gpt-4.1';
 
 /** A real OTel MeterProvider recording `gen_ai.client.token.usage` as a GenAI client library does. */
-function genAiSender(exporter: PushMetricExporter, instance: string) {
+function genAiSender(exporter: PushMetricExporter, instance: string | undefined) {
   const provider = new MeterProvider({
     resource: resourceFromAttributes({
       'service.name': 'support-agent',
-      'service.instance.id': instance,
+      ...(instance === undefined ? {} : { 'service.instance.id': instance }),
       'mosaic.task.type': 'implementation',
     }),
     // Exports only when flushed, so each test decides what each export holds.
@@ -239,5 +242,33 @@ describe('source: GenAI token usage metric', () => {
       actual_output_tokens: truth.reduce((n, u) => n + (u.candidatesTokenCount ?? 0), 0),
       provider: 'google',
     });
+  });
+
+  it('counts an agent once when it sends invoke_agent spans and the GenAI metric from one resource', async () => {
+    loop = await startBridgeLoop({ grpcPort: false, taskIdleMs: 60_000 });
+    // No session.id or service.instance.id: the sender session is the resource itself.
+    const tracing = new BasicTracerProvider({
+      resource: resourceFromAttributes({
+        'service.name': 'support-agent',
+        'mosaic.task.type': 'implementation',
+      }),
+      spanProcessors: [
+        new BatchSpanProcessor(new OTLPTraceExporter({ url: `${loop.bridge.url}/v1/traces` })),
+      ],
+    });
+    recordAgentRuns(tracing.getTracer('agent'), 1);
+    await tracing.forceFlush();
+    await tracing.shutdown();
+    const metrics = genAiSender(
+      new ProtobufExporter({ url: `${loop.bridge.url}/v1/metrics` }),
+      undefined,
+    );
+    metrics.call(200, 20);
+    await metrics.flush();
+    await metrics.shutdown();
+    const events = await loop.finish();
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({ actual_input_tokens: 200, actual_output_tokens: 20 });
+    expect(loop.bridge.stats.dropped.coveredMetricTasks).toBe(1);
   });
 });
