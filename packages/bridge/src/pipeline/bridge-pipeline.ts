@@ -19,13 +19,13 @@ import {
   SPAN_FILTER,
   TRACE_TASK_READERS,
 } from '../sources/index.js';
+import { MetricTaskReader } from '../sources/metric-task-reader.js';
 import { sumRequests } from '../sources/sum-requests.js';
 import { activityOutcome } from '../tasks/activity-outcome.js';
 import { buildTaskRecord } from '../tasks/build-task-record.js';
 import { findTraceTasks } from '../tasks/find-trace-tasks.js';
 import type { KeyedTask } from '../tasks/keyed-task.js';
 import { KeyedTasks } from '../tasks/keyed-tasks.js';
-import { MetricTaskReader } from '../tasks/metric-task-reader.js';
 import { OpenTraces } from '../tasks/open-traces.js';
 import { syntheticIds } from '../tasks/synthetic-ids.js';
 import type { BridgeDefaults } from '../types.js';

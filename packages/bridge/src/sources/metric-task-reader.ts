@@ -3,10 +3,10 @@ import type { KeyedRequest } from '../model/keyed-request.js';
 import type { MetricPoint } from '../model/metric-point.js';
 import type { ModelRequest } from '../model/model-request.js';
 import { sessionCoverKey } from '../model/sender-session.js';
-import { inferProvider } from '../sources/infer-provider.js';
-import { priceRequest } from '../sources/price-request.js';
-import type { MetricReading, Source } from '../sources/source.js';
+import { inferProvider } from './infer-provider.js';
 import { MetricDeltas } from './metric-deltas.js';
+import { priceRequest } from './price-request.js';
+import type { MetricReading, Source } from './source.js';
 
 /** Limits of a {@link MetricTaskReader}: the keyed tasks' idle and age limits, and memory caps. */
 export interface MetricTaskReaderOptions {
