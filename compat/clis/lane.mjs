@@ -2,11 +2,11 @@
 // `unshare -n`): the fake model API, a devserver with mosaic-telemetry-bridge in front of it on
 // 127.0.0.1:4318, the CLI pointed at both, then the stored events checked against the fake API's
 // ground truth and for content that must never leave.
-// usage: node lane.mjs <claude|codex|gemini|opencode> <ok|error> <result.json>   (env LANE_STAGE)
+// usage: node lane.mjs <claude|codex|gemini|opencode|NAME of agents/NAME.mjs> <ok|error> <result.json>   (env LANE_STAGE)
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const [cli, scenario, resultFile] = process.argv.slice(2);
 const stage = process.env.LANE_STAGE ?? '/tmp/mosaic-compat-clis';
@@ -204,6 +204,19 @@ const CLIS = {
   },
 };
 
+// More agents, one module each in agents/: `name`, and `spec(context)` giving what CLIS holds,
+// plus `expected(truth)` (the task the bridge should report) where the lane's rule below does not fit.
+for (const file of readdirSync(join(here, 'agents')).filter((f) => f.endsWith('.mjs'))) {
+  const agent = await import(pathToFileURL(join(here, 'agents', file)).href);
+  CLIS[agent.name] = agent.spec({
+    home,
+    work,
+    bin,
+    bridge: BRIDGE,
+    prompt: { read: PROMPT_READ, run: PROMPT_RUN },
+  });
+}
+
 /** The task's tokens from the fake API's ground truth, in the bridge's token meaning. */
 function expectedFrom(truth) {
   let input = 0;
@@ -257,7 +270,9 @@ function runCli(spec) {
 async function main() {
   const spec = CLIS[cli];
   if (spec === undefined || !['ok', 'error'].includes(scenario)) {
-    throw new Error('usage: node lane.mjs <claude|codex|gemini|opencode> <ok|error> <result.json>');
+    throw new Error(
+      `usage: node lane.mjs <${Object.keys(CLIS).join('|')}> <ok|error> <result.json>`,
+    );
   }
   const version = JSON.parse(
     readFileSync(join(stage, cli, 'node_modules', ...spec.pkg.split('/'), 'package.json'), 'utf8'),
@@ -301,7 +316,7 @@ async function main() {
         .filter(Boolean)
         .map((l) => JSON.parse(l))
     : [];
-  const expected = expectedFrom(truth);
+  const expected = spec.expected?.(truth) ?? expectedFrom(truth);
   const problems = [];
   const stored = JSON.stringify(events);
   for (const secret of SECRETS) {

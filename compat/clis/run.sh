@@ -7,7 +7,7 @@
 # stored events equal the fake API's ground truth (one event per prompt) and hold no prompt or
 # file text. Run by .ci/run after `pnpm test` (not by `pnpm test`: it downloads ~500 MB of CLIs
 # once and takes minutes).
-#   compat/clis/run.sh                 every CLI and scenario
+#   compat/clis/run.sh                 every CLI and scenario (agents/*.mjs: one more agent each)
 #   compat/clis/run.sh claude codex    some CLIs
 # Env: MOSAIC_CLIS_DIR (default /tmp/mosaic-compat-clis) where the CLIs are installed (kept between
 # runs: a stamp named after each lockfile's hash skips a finished install).
@@ -17,7 +17,7 @@ here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
 stage="${MOSAIC_CLIS_DIR:-/tmp/mosaic-compat-clis}"
 clis=("$@")
-[[ ${#clis[@]} -gt 0 ]] || clis=(claude codex gemini opencode)
+[[ ${#clis[@]} -gt 0 ]] || clis=(claude codex gemini opencode $(cd "$here/agents" && ls -- *.mjs | sed 's/\.mjs$//'))
 started=$SECONDS
 
 install_cli() {

@@ -65,6 +65,7 @@ function shellCall(names, turn) {
   if (pick('shell_command')) return { name: 'shell_command', args: { command: cmd } };
   if (pick('shell')) return { name: 'shell', args: { command: ['bash', '-lc', cmd] } };
   if (pick('bash')) return { name: 'bash', args: { command: cmd, description: 'Run the command' } };
+  if (pick('Bash')) return { name: 'Bash', args: { command: cmd } }; // Continue CLI
   if (pick('read'))
     return {
       name: 'read',

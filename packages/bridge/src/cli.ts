@@ -112,6 +112,8 @@ export function envLines(url: string, grpcUrl?: string): string {
     `  GEMINI_TELEMETRY_OTLP_ENDPOINT=${url} GEMINI_TELEMETRY_TRACES_ENABLED=true`,
     'OpenCode (opencode.json: "experimental": { "openTelemetry": true }):',
     `  OTEL_EXPORTER_OTLP_ENDPOINT=${url} OTEL_BSP_SCHEDULE_DELAY=20`,
+    'Continue CLI (metrics only: one task per run):',
+    `  OTEL_EXPORTER_OTLP_ENDPOINT=${url} OTEL_METRICS_EXPORTER=otlp CONTINUE_METRICS_ENABLED=1`,
     'Task fields the CLI cannot know (any of them):',
     '  OTEL_RESOURCE_ATTRIBUTES=mosaic.task.type=implementation,mosaic.task.complexity=medium',
     ...grpc,

@@ -99,6 +99,8 @@ export interface BridgeStats {
     readonly duplicateTasks: number;
     /** Tasks read from logs not reported because traces report the same task (its own keys). */
     readonly coveredByTraces: number;
+    /** Tasks read from metrics not reported because spans or logs of the same sender session made tasks. */
+    readonly coveredMetricTasks: number;
   };
   /**
    * Requests refused (or cut) to stay within a byte budget, by budget; each also counts under its

@@ -96,3 +96,18 @@ export function readAttributes(
   }
   return attrs;
 }
+
+/** Every attribute of an OTLP `KeyValue[]`, each value cut to `maxChars` (for a digest, not kept). */
+export function readEveryAttribute(
+  list: readonly KeyValueLike[] | null | undefined,
+  maxChars: number,
+): Attributes {
+  const attrs: Attributes = {};
+  if (!Array.isArray(list)) return attrs;
+  for (const kv of list) {
+    if (kv === null || typeof kv !== 'object' || typeof kv.key !== 'string') continue;
+    const value = readAnyValue(kv.value);
+    if (value !== undefined) attrs[kv.key] = capValue(value, maxChars);
+  }
+  return attrs;
+}

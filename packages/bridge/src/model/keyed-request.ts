@@ -12,8 +12,11 @@ export interface KeyedRequest {
   readonly sessionId: string;
   /** The prompt id; empty where the source has none (Codex logs: one task per conversation gap). */
   readonly promptId: string;
-  /** Log records are preferred over spans where both describe a request (Gemini: thoughts). */
-  readonly from: 'logs' | 'spans';
+  /**
+   * Log records are preferred over spans where both describe a request (Gemini: thoughts); a
+   * metrics-derived task holds metrics only.
+   */
+  readonly from: 'logs' | 'spans' | 'metrics';
   readonly request?: ModelRequest | undefined;
   /** A tool call's gates or touched file (see `TaskActivity`). */
   readonly activity?: TaskActivity | undefined;

@@ -28,6 +28,8 @@ export const BRIDGE_LIMITS = {
   maxOpenTraces: 10_000,
   /** Open tasks keyed by (session, prompt); the oldest closes early beyond it. */
   maxOpenKeyedTasks: 10_000,
+  /** Metric streams whose last cumulative value is remembered; the oldest is forgotten beyond it. */
+  maxMetricStreams: 100_000,
   /** Span parent links, span records and requests held; beyond it requests get 503. */
   maxPendingRecords: 1_000_000,
   /** Events handed to delivery and not yet settled; beyond it requests get 503. */

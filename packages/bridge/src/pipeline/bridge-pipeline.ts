@@ -3,6 +3,8 @@ import { BoundedMap } from '../model/bounded-map.js';
 import { logger, type SpanRecord, type TaskDelivery } from '../model/exporter-core.js';
 import { type KeyedRequest, keyOf } from '../model/keyed-request.js';
 import type { LogRecordLike } from '../model/log-record-like.js';
+import type { MetricPoint } from '../model/metric-point.js';
+import { senderSession, sessionCoverKey } from '../model/sender-session.js';
 import { syntheticIds } from '../model/synthetic-ids.js';
 import type { TaskDraft } from '../model/task-draft.js';
 import type { TraceView } from '../model/trace-view.js';
@@ -13,10 +15,13 @@ import {
   INCOMPLETE_TASK_COUNTERS,
   keyedRequestOf,
   type LogReader,
+  METRIC_FILTER,
+  METRIC_READERS,
   SOURCE_OF_KEYED,
   SPAN_FILTER,
   TRACE_TASK_READERS,
 } from '../sources/index.js';
+import { MetricTaskReader } from '../sources/metric-task-reader.js';
 import { sumRequests } from '../sources/sum-requests.js';
 import { MEMORY_SPOOL } from '../spool/memory-spool.js';
 import type { TaskSpool } from '../spool/task-spool.js';
@@ -78,6 +83,9 @@ export class BridgePipeline {
   private readonly logReaders: ReadonlyMap<string, LogReader> = createLogReaders();
   /** Keys of the traced tasks reported (`TaskDraft.covers`), so log-derived reports of them are not. */
   private readonly reportedKeys = new BoundedMap<string, true>(100_000);
+  /** Sender sessions that spans or logs made a task of (`sessionCoverKey`), for metrics tasks. */
+  private readonly taskSessions = new BoundedMap<string, true>(100_000);
+  private readonly metrics: MetricTaskReader;
   private readonly reported: BoundedMap<string, true>;
   private readonly limits: BridgeLimits;
   private readonly pending = new Set<Promise<void>>();
@@ -112,6 +120,12 @@ export class BridgePipeline {
       limits.maxTaskBytes,
     );
     this.awaiting = new AwaitingLogs(options.taskIdleMs, limits.maxOpenTraces);
+    this.metrics = new MetricTaskReader(METRIC_READERS, {
+      idleMs: options.taskIdleMs,
+      maxAgeMs: limits.maxTaskAgeMs,
+      maxStreams: limits.maxMetricStreams,
+      maxSessions: limits.maxOpenKeyedTasks,
+    });
     const tickMs = Math.max(20, Math.min(1000, Math.floor(settleMs / 2)));
     this.timer = setInterval(() => this.closeDue(), tickMs);
     this.timer.unref();
@@ -212,6 +226,20 @@ export class BridgePipeline {
     if (state.events.length > 0) this.send(state.events, state.events.length);
   }
 
+  /** Which metric data points the sources read, for `decodeMetricPoints`. */
+  readonly metricFilter = METRIC_FILTER;
+
+  /** Metric data points: each counted delta is a request of its sender session's task. */
+  ingestMetrics(points: readonly MetricPoint[]): void {
+    this.spool.atomically(() => {
+      const now = this.now();
+      for (const point of points) {
+        const request = this.metrics.read(point, now);
+        if (request !== undefined) this.addKeyed(request, now);
+      }
+    });
+  }
+
   /** Closes what is due now and reports its tasks (the timer calls this). */
   closeDue(): void {
     try {
@@ -259,6 +287,10 @@ export class BridgePipeline {
   }
 
   private addKeyed(request: KeyedRequest, now: number): void {
+    if (request.from !== 'metrics') {
+      this.taskSessions.set(sessionCoverKey(request.sessionId), true);
+      this.taskSessions.set(sessionCoverKey(senderSession(request.resourceAttributes)), true);
+    }
     this.spool.keepKeyed(keyOf(request), request);
     this.holdKeyed(request, now);
   }
@@ -304,6 +336,7 @@ export class BridgePipeline {
     );
     let waiting = false;
     for (const { draft } of found.tasks) {
+      this.taskSessions.set(sessionCoverKey(senderSession(draft.resourceAttributes)), true);
       if (draft.covers === undefined || draft.covers.length === 0) drafts.push(draft);
       else if (this.wasReported(draft)) this.options.stats.dropped.duplicateTasks++;
       else {
@@ -373,9 +406,13 @@ export class BridgePipeline {
     // Tool records alone (their model requests' records lost) are no task.
     if (requests.length === 0) return undefined;
     const source = SOURCE_OF_KEYED.get(task.source);
-    const covered = source?.isCovered?.(task.coverKeys, (key) => this.reportedKeys.has(key));
+    const covered = source?.isCovered?.(
+      task.coverKeys,
+      (key) => this.reportedKeys.has(key) || this.taskSessions.has(key),
+    );
     if (covered === true) {
-      this.options.stats.dropped.coveredByTraces++;
+      if (source?.readMetric === undefined) this.options.stats.dropped.coveredByTraces++;
+      else this.options.stats.dropped.coveredMetricTasks++;
       return undefined;
     }
     const ids =

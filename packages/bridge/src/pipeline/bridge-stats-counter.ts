@@ -12,6 +12,7 @@ export class BridgeStatsCounter {
     tasksClosedEarly: 0,
     duplicateTasks: 0,
     coveredByTraces: 0,
+    coveredMetricTasks: 0,
   };
 
   readonly budgetRefusals: { -readonly [K in keyof BudgetRefusals]: number } = {

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { countDataPoints } from '../decode/count-data-points.js';
 import { decodeLogRecords } from '../decode/decode-log-records.js';
+import { decodeMetricPoints } from '../decode/decode-metric-points.js';
 import { decodeSpans } from '../decode/decode-spans.js';
 import { type OtlpEncoding, parseOtlpBody } from '../decode/parse-otlp-body.js';
 import type { BudgetRefusal } from '../pipeline/bridge-pipeline.js';
@@ -124,7 +124,9 @@ export function ingestExport(
     rt.counter.received.logRecords += batch.records.length;
     rt.pipeline.ingestLogs(batch.records);
   } else {
-    rt.counter.received.dataPoints += countDataPoints(message);
+    const batch = decodeMetricPoints(message, rt.pipeline.metricFilter);
+    rt.counter.received.dataPoints += batch.dataPoints;
+    rt.pipeline.ingestMetrics(batch.records);
   }
   rt.counter.dropped.invalidRecords += rejected;
   return { rejected, reason };

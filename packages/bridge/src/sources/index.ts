@@ -1,17 +1,21 @@
 import type { SpanRecord } from '../model/exporter-core.js';
 import type { KeyedRequest } from '../model/keyed-request.js';
+import type { MetricFilter } from '../model/metric-filter.js';
 import { TASK_RECORD_RESOURCE_KEYS } from '../model/task-record-reads.js';
 import type { IncompleteTaskCounter, TraceTaskReader } from '../model/trace-task.js';
+import { claudeCodeMetrics } from './claude-code/claude-code-metrics.js';
 import { claudeCode } from './claude-code/index.js';
 import { codex } from './codex/index.js';
+import { continueCli } from './continue-cli.js';
 import { explicitTask } from './explicit-task.js';
 import { gemini } from './gemini.js';
+import { genAiMetrics } from './gen-ai-metrics.js';
 import { invokeAgent } from './invoke-agent.js';
 import { openCode } from './opencode.js';
 import type { LogReader, Source } from './source.js';
 import { buildSpanFilter } from './span-relevance.js';
 
-export type { LogReader, LogReading, Source } from './source.js';
+export type { LogReader, LogReading, MetricReading, Source } from './source.js';
 
 /**
  * The sources in order of precedence: a span that is (or lies beneath) a task of an earlier source
@@ -25,10 +29,28 @@ export const SOURCES: readonly Source[] = [
   gemini,
   openCode,
   invokeAgent,
+  continueCli,
+  claudeCodeMetrics,
+  genAiMetrics,
 ];
 
 /** The decode path's filter: the spans some source reads, and the attributes it keeps of them. */
 export const SPAN_FILTER = buildSpanFilter(SOURCES, TASK_RECORD_RESOURCE_KEYS);
+
+/** The decode path's filter of metric data points: the metrics and attributes some source reads. */
+export const METRIC_FILTER: MetricFilter = {
+  names: new Set(SOURCES.flatMap((s) => s.reads.metricNames ?? [])),
+  attributeKeys: new Set(SOURCES.flatMap((s) => s.reads.metricAttributeKeys ?? [])),
+};
+
+/** The source reading each metric name (the first in precedence order that declares it). */
+export const METRIC_READERS: ReadonlyMap<string, Source> = new Map(
+  [...SOURCES]
+    .reverse()
+    .flatMap((s) =>
+      s.readMetric === undefined ? [] : (s.reads.metricNames ?? []).map((n) => [n, s] as const),
+    ),
+);
 
 /** The trace readers, in precedence order. */
 export const TRACE_TASK_READERS: readonly TraceTaskReader[] = SOURCES.flatMap((s) =>

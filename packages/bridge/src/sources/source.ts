@@ -1,6 +1,7 @@
 import type { SpanRecord } from '../model/exporter-core.js';
 import type { KeyedRequest } from '../model/keyed-request.js';
 import type { LogRecordLike } from '../model/log-record-like.js';
+import type { MetricPoint } from '../model/metric-point.js';
 import type { ModelRequest } from '../model/model-request.js';
 import type { IncompleteTaskCounter, TraceTaskReader } from '../model/trace-task.js';
 
@@ -13,6 +14,18 @@ export interface LogReading {
 
 /** Reads a source's log records in arrival order (a reader may remember earlier records). */
 export type LogReader = (log: LogRecordLike) => LogReading | undefined;
+
+/** What one data point of a metrics sender counts (the pipeline turns its value into a delta). */
+export interface MetricReading {
+  /**
+   * Input tokens (`input`: those the sender does not count as cache reads or writes, priced as
+   * uncached), output tokens (reasoning included), or cost in USD.
+   */
+  readonly counts: 'input' | 'cacheRead' | 'cacheWrite' | 'output' | 'costUsd';
+  readonly model: string | undefined;
+  /** Price the tokens from the price table (a sender without a USD cost metric of its own). */
+  readonly priced: boolean;
+}
 
 /**
  * One telemetry source (a CLI, or a convention such as explicit task spans): what it reads, how it
@@ -41,6 +54,10 @@ export interface Source {
     readonly logTextKeys?: readonly string[];
     /** Resource attribute keys it reads. */
     readonly resourceKeys?: readonly string[];
+    /** Metric names read (their monotonic sums and histograms). */
+    readonly metricNames?: readonly string[];
+    /** Metric data point attribute keys read (decoding keeps no other). */
+    readonly metricAttributeKeys?: readonly string[];
   };
   /** Its tasks within one trace (task spans); `complete` is false while data is awaited. */
   readonly traceTasks?: TraceTaskReader;
@@ -54,6 +71,11 @@ export interface Source {
   keyedRequestOf?(span: SpanRecord): KeyedRequest | undefined;
   /** A new reader of its log records (one per bridge). */
   logReader?(): LogReader;
+  /**
+   * What a data point of one of its `metricNames` counts, if anything; its tasks are keyed by
+   * sender session under `keyedSource` (see `MetricTaskReader`).
+   */
+  readMetric?(point: MetricPoint): MetricReading | undefined;
   /** The `KeyedRequest.source` of the keyed tasks it reports. */
   readonly keyedSource?: string;
   /**

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { sessionCoverKey } from '../../src/model/sender-session.js';
 import { claudeCode } from '../../src/sources/claude-code/index.js';
 import { SPAN_FILTER } from '../../src/sources/index.js';
 import { loadCapture } from '../support/captures.js';
@@ -36,7 +37,7 @@ describe('source: Claude Code', () => {
       usage: { inputTokens: 11_309, outputTokens: 80, provider: 'anthropic' },
       costMicros: 8249 + 7438,
       failed: false,
-      covers: [key('req_fake_1'), key('req_fake_2')],
+      covers: [key('req_fake_1'), key('req_fake_2'), sessionCoverKey(SESSION)],
     });
   });
 

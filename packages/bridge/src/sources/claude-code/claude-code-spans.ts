@@ -1,6 +1,7 @@
 import type { Attributes } from '@opentelemetry/api';
 import { readModelCall, type SpanRecord } from '../../model/exporter-core.js';
 import type { ModelRequest } from '../../model/model-request.js';
+import { sessionCoverKey } from '../../model/sender-session.js';
 import { SPAN_STATUS_ERROR } from '../../model/span-status.js';
 import type { TraceTask, TraceTaskContext } from '../../model/trace-task.js';
 import type { TraceView } from '../../model/trace-view.js';
@@ -113,8 +114,10 @@ export function claudeCodeTasks(trace: TraceView, ctx: TraceTaskContext): TraceT
   return interactions.map((span) => {
     const own = requests.get(span.spanId) ?? [];
     const totals = sumRequests(own);
+    // The session's metrics task (its metrics enabled too) is this task's too.
     const session = sessions.get(span.spanId);
     const ids = session === undefined ? undefined : claudeTaskIds(session, own);
+    const keys = covers.get(span.spanId);
     return {
       complete: true,
       taskSpanId: span.spanId,
@@ -129,7 +132,7 @@ export function claudeCodeTasks(trace: TraceView, ctx: TraceTaskContext): TraceT
         costMicros: totals.costMicros,
         uncosted: totals.uncosted,
         failed: span.statusCode === SPAN_STATUS_ERROR || totals.lastFailed,
-        covers: covers.get(span.spanId),
+        covers: session === undefined ? keys : [...(keys ?? []), sessionCoverKey(session)],
       },
     };
   });

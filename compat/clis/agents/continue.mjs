@@ -1,0 +1,59 @@
+// Continue CLI (`cn`) in the CLI lane: an OpenAI-compatible model on the fake API, metrics only
+// (its one OTLP signal) to the bridge. Its metrics say nothing of a failed call, so the event of
+// the failing-last-call run is a success with the tokens of the calls that were answered.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** The lane's name of this agent (`run.sh continue`). */
+export const name = 'continue';
+
+/** The spec lane.mjs runs, given the run's folders and the lane's constants. */
+export function spec({ home, work, bin, bridge, prompt }) {
+  const config = join(home, '.continue', 'config.yaml');
+  return {
+    pkg: '@continuedev/cli',
+    fake: ['fake-openai.cjs', 8788, { FAKE_WORKDIR: work }],
+    harness: 'custom',
+    provider: 'openai',
+    env: {
+      OTEL_EXPORTER_OTLP_ENDPOINT: bridge,
+      OTEL_METRICS_EXPORTER: 'otlp',
+      CONTINUE_METRICS_ENABLED: '1',
+      OTEL_METRIC_EXPORT_INTERVAL: '1000',
+    },
+    setup() {
+      mkdirSync(join(home, '.continue'), { recursive: true });
+      writeFileSync(
+        config,
+        [
+          'name: lane',
+          'version: 1.0.0',
+          'schema: v1',
+          'models:',
+          '  - name: fake',
+          '    provider: openai',
+          '    model: gpt-4.1',
+          '    apiBase: http://127.0.0.1:8788/v1',
+          '    apiKey: sk-fake-key-for-lane',
+          '    roles: [chat]',
+          '',
+        ].join('\n'),
+      );
+    },
+    command: () => [bin('cn'), ['-p', prompt.run, '--config', config, '--auto']],
+    /** The task the bridge should report: every answered call's tokens (input counts cached). */
+    expected(truth) {
+      let input = 0;
+      let output = 0;
+      let model;
+      for (const line of truth) {
+        if (line.usage) {
+          input += line.usage.prompt_tokens;
+          output += line.usage.completion_tokens;
+        }
+        if (line.kind !== 'error' && line.model) model = line.model;
+      }
+      return { input, output, model, outcome: 'success', requests: truth.length };
+    },
+  };
+}
