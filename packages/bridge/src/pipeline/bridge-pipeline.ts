@@ -59,6 +59,8 @@ export class BridgePipeline {
   private closed = false;
   /** Whether an incomplete task was logged yet (the first only; `tasksIncomplete` counts them all). */
   private incompleteLogged = false;
+  /** What was said of sources that export no usage (each once). */
+  private readonly noUsageSaid = new Set<string>();
 
   constructor(private readonly options: BridgePipelineOptions) {
     this.now = options.now ?? Date.now;
@@ -218,6 +220,14 @@ export class BridgePipeline {
     };
   }
 
+  /** Counts a task whose source exports no usage, and says why once per source. */
+  private noUsage(why: string): void {
+    this.options.stats.tasksWithoutUsage++;
+    if (this.noUsageSaid.has(why)) return;
+    this.noUsageSaid.add(why);
+    logger.warn(`${why} (stats.tasksWithoutUsage counts such tasks; said once)`);
+  }
+
   private report(drafts: readonly TaskDraft[]): void {
     const fresh = [];
     for (const draft of drafts) {
@@ -228,6 +238,7 @@ export class BridgePipeline {
       }
       this.reported.set(id, true);
       if (draft.uncosted === true) this.options.stats.tasksUncosted++;
+      if (draft.noUsage !== undefined) this.noUsage(draft.noUsage);
       fresh.push(buildTaskRecord(draft, this.options.defaults));
     }
     if (fresh.length === 0) return;

@@ -6,6 +6,7 @@ import { codex } from './codex/index.js';
 import { explicitTask } from './explicit-task.js';
 import { gemini } from './gemini.js';
 import { invokeAgent } from './invoke-agent.js';
+import { kiloCode } from './kilo-code.js';
 import { openCode } from './opencode.js';
 import type { LogReader, Source } from './source.js';
 import { buildSpanFilter } from './span-relevance.js';
@@ -22,6 +23,7 @@ export const SOURCES: readonly Source[] = [
   claudeCode,
   codex,
   gemini,
+  kiloCode,
   openCode,
   invokeAgent,
 ];

@@ -31,6 +31,15 @@ export interface Source {
     readonly attributeKeys?: readonly string[];
     /** Log event names (the `event.name` a record's `LogRecordLike.eventName` gives). */
     readonly logEvents?: readonly string[];
+    /**
+     * Every other attribute key it reads on spans and log records: decoding keeps only declared
+     * keys (`attributeKeys` and these), so a key read but not declared reads as absent.
+     */
+    readonly keys?: readonly string[];
+    /** Log record keys of free text it reads at once and reduces (tool arguments, output). */
+    readonly logTextKeys?: readonly string[];
+    /** Resource attribute keys it reads. */
+    readonly resourceKeys?: readonly string[];
   };
   /** Its tasks within one trace (task spans); `complete` is false while data is awaited. */
   readonly traceTasks?: TraceTaskReader;
