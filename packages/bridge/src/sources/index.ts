@@ -8,6 +8,7 @@ import { gemini } from './gemini.js';
 import { invokeAgent } from './invoke-agent.js';
 import { kiloCode } from './kilo-code.js';
 import { openCode } from './opencode.js';
+import { qwenCode } from './qwen-code.js';
 import type { LogReader, Source } from './source.js';
 import { buildSpanFilter } from './span-relevance.js';
 
@@ -23,6 +24,7 @@ export const SOURCES: readonly Source[] = [
   claudeCode,
   codex,
   gemini,
+  qwenCode,
   kiloCode,
   openCode,
   invokeAgent,
