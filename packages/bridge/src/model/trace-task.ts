@@ -1,3 +1,4 @@
+import type { TaskActivity } from './task-activity.js';
 import type { TaskDraft } from './task-draft.js';
 import type { TraceView } from './trace-view.js';
 
@@ -6,6 +7,8 @@ export interface TraceTask {
   readonly draft: TaskDraft;
   /** False while the source still waits for a span it needs (Codex's turn totals). */
   readonly complete: boolean;
+  /** Its tool calls' reduced activity, from its spans (the pipeline derives gates and language). */
+  readonly activities?: readonly TaskActivity[] | undefined;
 }
 
 /** What a source may read besides the trace. */

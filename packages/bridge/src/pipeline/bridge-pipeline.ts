@@ -177,7 +177,16 @@ export class BridgePipeline {
     );
     for (const task of found.tasks) {
       for (const key of task.draft.covers ?? []) this.reportedKeys.set(key, true);
-      drafts.push(task.draft);
+      if (task.activities === undefined) {
+        drafts.push(task.draft);
+        continue;
+      }
+      const outcome = activityOutcome(task.activities);
+      drafts.push({
+        ...task.draft,
+        gates: task.draft.gates ?? outcome.gates,
+        language: task.draft.language ?? outcome.language,
+      });
     }
     if (found.incomplete > 0) {
       this.options.stats.tasksIncomplete += found.incomplete;

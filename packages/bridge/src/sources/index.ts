@@ -3,6 +3,7 @@ import type { KeyedRequest } from '../model/keyed-request.js';
 import type { IncompleteTaskCounter, TraceTaskReader } from '../model/trace-task.js';
 import { claudeCode } from './claude-code/index.js';
 import { codex } from './codex/index.js';
+import { copilot } from './copilot.js';
 import { explicitTask } from './explicit-task.js';
 import { gemini } from './gemini.js';
 import { invokeAgent } from './invoke-agent.js';
@@ -27,6 +28,7 @@ export const SOURCES: readonly Source[] = [
   qwenCode,
   kiloCode,
   openCode,
+  copilot,
   invokeAgent,
 ];
 
