@@ -2,11 +2,13 @@
 // `unshare -n`): the fake model API, a devserver with mosaic-telemetry-bridge in front of it on
 // 127.0.0.1:4318, the CLI pointed at both, then the stored events checked against the fake API's
 // ground truth and for content that must never leave.
-// usage: node lane.mjs <claude|codex|gemini|opencode> <ok|error> <result.json>   (env LANE_STAGE)
+// usage: node lane.mjs <claude|codex|gemini|opencode|kilo|qwen|copilot> <ok|error> <result.json>
+// (env LANE_STAGE). The agents of agents/ bring their own spec, expected values included.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { AGENTS } from './agents/index.mjs';
 
 const [cli, scenario, resultFile] = process.argv.slice(2);
 const stage = process.env.LANE_STAGE ?? '/tmp/mosaic-compat-clis';
@@ -242,7 +244,7 @@ function runCli(spec) {
   };
   return new Promise((resolve) => {
     const child = spawn(command, args, { cwd: work, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 180_000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), spec.timeoutMs ?? 180_000);
     // The CLI's own output holds the answer and file text: it is not kept.
     child.stdout.resume();
     child.stderr.resume();
@@ -255,9 +257,12 @@ function runCli(spec) {
 }
 
 async function main() {
-  const spec = CLIS[cli];
+  const prompts = { read: PROMPT_READ, run: PROMPT_RUN };
+  const spec = CLIS[cli] ?? AGENTS[cli]?.({ home, work, bridge: BRIDGE, bin, prompts });
   if (spec === undefined || !['ok', 'error'].includes(scenario)) {
-    throw new Error('usage: node lane.mjs <claude|codex|gemini|opencode> <ok|error> <result.json>');
+    throw new Error(
+      'usage: node lane.mjs <claude|codex|gemini|opencode|kilo|qwen|copilot> <ok|error> <result.json>',
+    );
   }
   const version = JSON.parse(
     readFileSync(join(stage, cli, 'node_modules', ...spec.pkg.split('/'), 'package.json'), 'utf8'),
@@ -301,7 +306,7 @@ async function main() {
         .filter(Boolean)
         .map((l) => JSON.parse(l))
     : [];
-  const expected = expectedFrom(truth);
+  const expected = spec.expected?.(truth) ?? expectedFrom(truth);
   const problems = [];
   const stored = JSON.stringify(events);
   for (const secret of SECRETS) {
