@@ -60,6 +60,18 @@ export function kiloCodeTasks(trace: TraceView, ctx: TraceTaskContext): TraceTas
     }));
 }
 
+/**
+ * A Kilo Code trace holding Kilo's own spans that no prompt span claims: a prompt whose
+ * `SessionPrompt.prompt` span was lost (an OpenCode fork, it can lose its last export at exit),
+ * one incomplete task.
+ */
+export function kiloCodeIncompleteTasks(trace: TraceView, ctx: TraceTaskContext): number {
+  for (const r of trace.records.values()) {
+    if (r.name.startsWith(KILO_SPAN_PREFIX) && !ctx.isClaimed(r.spanId)) return 1;
+  }
+  return 0;
+}
+
 /** Kilo Code (traces only; asked before OpenCode, whose prompt span it shares). */
 export const kiloCode: Source = {
   name: 'Kilo Code',
@@ -68,5 +80,6 @@ export const kiloCode: Source = {
     spanNamePrefixes: [KILO_SPAN_PREFIX],
   },
   traceTasks: kiloCodeTasks,
+  incompleteTasks: kiloCodeIncompleteTasks,
   completesTask: (span: SpanRecord) => span.name === OPENCODE_PROMPT_SPAN,
 };

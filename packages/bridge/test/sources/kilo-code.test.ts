@@ -5,11 +5,26 @@ import { SOURCES, SPAN_FILTER } from '../../src/sources/index.js';
 import { KILO_NO_USAGE, kiloCode } from '../../src/sources/kilo-code.js';
 import { openCode } from '../../src/sources/opencode.js';
 import { type BridgeLoop, startBridgeLoop } from '../support/bridge-to-devserver.js';
-import { loadCapture, loadGroundTruth } from '../support/captures.js';
+import { type CapturedRequest, loadCapture, loadGroundTruth } from '../support/captures.js';
 import { tracesOf, traceTasksOf } from '../support/source-fixtures.js';
 
 /** What a Kilo run's stored events must never hold: its prompt, its command, its work dir. */
 const NEVER_STORED = ['Run cat hello.txt', 'hello.txt', 'cat hello', '/tmp/agents-capture', 'ses_'];
+
+/** The capture without its `SessionPrompt.prompt` span, as when Kilo's last export is lost at exit. */
+function withoutPromptSpan(requests: CapturedRequest[]): CapturedRequest[] {
+  return requests.map((r) => {
+    if (r.signal !== 'traces') return r;
+    const json = structuredClone(r.json) as {
+      resourceSpans: Array<{ scopeSpans: Array<{ spans: Array<{ name: string }> }> }>;
+    };
+    for (const rs of json.resourceSpans) {
+      for (const ss of rs.scopeSpans)
+        ss.spans = ss.spans.filter((x) => x.name !== 'SessionPrompt.prompt');
+    }
+    return { ...r, json, body: Buffer.from(JSON.stringify(json)) };
+  });
+}
 
 /** A diag logger that keeps the warnings it is given (a component logger's namespace first). */
 function warningsLogger(): { logger: DiagLogger; warnings: string[] } {
@@ -52,6 +67,14 @@ describe('source: Kilo Code', () => {
     const tasks = traceTasksOf(kiloCode, tracesOf(loadCapture('kilo', 'run2-errors')));
     expect(tasks).toHaveLength(1);
     expect(tasks[0]?.draft.failed).toBe(true);
+  });
+
+  it('counts a trace whose prompt span was lost (Kilo spans no prompt claims) as one incomplete task', () => {
+    const traces = tracesOf(withoutPromptSpan(loadCapture('kilo', 'run1')));
+    expect(traceTasksOf(kiloCode, traces)).toEqual([]);
+    const ctx = { isClaimed: () => false, costOfRequest: () => undefined };
+    const counts = traces.map((t) => kiloCode.incompleteTasks?.(t, ctx) ?? 0);
+    expect(counts.reduce((a, b) => a + b, 0)).toBe(1);
   });
 
   it('leaves an OpenCode prompt (no Kilo span beneath it) to OpenCode', () => {
@@ -105,5 +128,12 @@ describe('source: Kilo Code, captured runs through a real bridge', () => {
     expect(said[0]).toContain('no Kilo setting changes that');
     const stored = JSON.stringify(events);
     for (const text of NEVER_STORED) expect(stored).not.toContain(text);
+  });
+
+  it('reports no task but counts one incomplete when the prompt span never arrives', async () => {
+    loop = await startBridgeLoop({ grpcPort: false });
+    await loop.send(withoutPromptSpan(loadCapture('kilo', 'run1')));
+    expect(await loop.finish()).toEqual([]);
+    expect(loop.bridge.stats).toMatchObject({ tasksReported: 0, tasksIncomplete: 1 });
   });
 });
