@@ -2,11 +2,13 @@
 // `unshare -n`): the fake model API, a devserver with mosaic-telemetry-bridge in front of it on
 // 127.0.0.1:4318, the CLI pointed at both, then the stored events checked against the fake API's
 // ground truth and for content that must never leave.
-// usage: node lane.mjs <claude|codex|gemini|opencode|NAME of agents/NAME.mjs> <ok|error> <result.json>   (env LANE_STAGE)
+// usage: node lane.mjs <claude|codex|gemini|opencode|a name of agents/index.mjs> <ok|error> <result.json>
+// (env LANE_STAGE). The agents of agents/ bring their own spec, expected values included.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
+import { AGENTS } from './agents/index.mjs';
 
 const [cli, scenario, resultFile] = process.argv.slice(2);
 const stage = process.env.LANE_STAGE ?? '/tmp/mosaic-compat-clis';
@@ -204,19 +206,6 @@ const CLIS = {
   },
 };
 
-// More agents, one module each in agents/: `name`, and `spec(context)` giving what CLIS holds,
-// plus `expected(truth)` (the task the bridge should report) where the lane's rule below does not fit.
-for (const file of readdirSync(join(here, 'agents')).filter((f) => f.endsWith('.mjs'))) {
-  const agent = await import(pathToFileURL(join(here, 'agents', file)).href);
-  CLIS[agent.name] = agent.spec({
-    home,
-    work,
-    bin,
-    bridge: BRIDGE,
-    prompt: { read: PROMPT_READ, run: PROMPT_RUN },
-  });
-}
-
 /** The task's tokens from the fake API's ground truth, in the bridge's token meaning. */
 function expectedFrom(truth) {
   let input = 0;
@@ -255,7 +244,7 @@ function runCli(spec) {
   };
   return new Promise((resolve) => {
     const child = spawn(command, args, { cwd: work, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    const timer = setTimeout(() => child.kill('SIGKILL'), 180_000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), spec.timeoutMs ?? 180_000);
     // The CLI's own output holds the answer and file text: it is not kept.
     child.stdout.resume();
     child.stderr.resume();
@@ -268,10 +257,11 @@ function runCli(spec) {
 }
 
 async function main() {
-  const spec = CLIS[cli];
+  const prompts = { read: PROMPT_READ, run: PROMPT_RUN };
+  const spec = CLIS[cli] ?? AGENTS[cli]?.({ home, work, bridge: BRIDGE, bin, prompts });
   if (spec === undefined || !['ok', 'error'].includes(scenario)) {
     throw new Error(
-      `usage: node lane.mjs <${Object.keys(CLIS).join('|')}> <ok|error> <result.json>`,
+      `usage: node lane.mjs <${[...Object.keys(CLIS), ...Object.keys(AGENTS)].join('|')}> <ok|error> <result.json>`,
     );
   }
   const version = JSON.parse(

@@ -17,7 +17,7 @@ here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
 stage="${MOSAIC_CLIS_DIR:-/tmp/mosaic-compat-clis}"
 clis=("$@")
-[[ ${#clis[@]} -gt 0 ]] || clis=(claude codex gemini opencode $(cd "$here/agents" && ls -- *.mjs | sed 's/\.mjs$//'))
+[[ ${#clis[@]} -gt 0 ]] || clis=(claude codex gemini opencode kilo qwen copilot continue)
 started=$SECONDS
 
 install_cli() {
@@ -73,7 +73,7 @@ for cli in "${clis[@]}"; do
       # OpenCode does not flush its span processor at exit: now and then its last export is lost
       # on the sender's side (seen in the field study and in this lane), and the bridge never sees
       # the prompt's spans. One more run tells that apart from a bridge fault; two misses fail.
-      if [[ "$cli" == opencode ]]; then
+      if [[ "$cli" == opencode || "$cli" == kilo ]]; then
         echo "compat/clis: $cli ($scenario) once more: OpenCode may lose its last spans at exit"
         run_scenario "$cli" "$scenario" || failed=1
       else

@@ -4,11 +4,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-/** The lane's name of this agent (`run.sh continue`). */
-export const name = 'continue';
-
-/** The spec lane.mjs runs, given the run's folders and the lane's constants. */
-export function spec({ home, work, bin, bridge, prompt }) {
+/** @param {import('./index.mjs').AgentContext} ctx */
+export function continueCli({ home, work, bin, bridge, prompts }) {
   const config = join(home, '.continue', 'config.yaml');
   return {
     pkg: '@continuedev/cli',
@@ -40,7 +37,7 @@ export function spec({ home, work, bin, bridge, prompt }) {
         ].join('\n'),
       );
     },
-    command: () => [bin('cn'), ['-p', prompt.run, '--config', config, '--auto']],
+    command: () => [bin('cn'), ['-p', prompts.run, '--config', config, '--auto']],
     /** The task the bridge should report: every answered call's tokens (input counts cached). */
     expected(truth) {
       let input = 0;

@@ -17,6 +17,8 @@
 //   FAKE_SHELL_CMD=cmd   command every tool call runs (default `cat hello.txt`)
 //   FAKE_SHELL_CMDS=[..] JSON array: the command of the i-th tool call (the last one repeats)
 //   FAKE_WORKDIR=dir     folder of hello.txt for a `read` tool (default: the current directory)
+//   FAKE_READ_FILES=[..] JSON array: the first tool calls read these files, one each, with the
+//                        CLI's read tool (`read_file`, `view`, `read`); the later ones run commands
 //   FAKE_MODEL=name      answer with this model name instead of the requested one
 //   FAKE_USAGE={..}      JSON {"turns":[usage of turn 0, 1, ..., final], "other": usage}, each
 //                        {input, cached, output, reasoning}; missing entries keep the defaults below
@@ -58,9 +60,19 @@ function toolNames(body) {
 const SHELL_CMDS = process.env.FAKE_SHELL_CMDS
   ? JSON.parse(process.env.FAKE_SHELL_CMDS)
   : [process.env.FAKE_SHELL_CMD || 'cat hello.txt'];
+const READ_FILES = process.env.FAKE_READ_FILES ? JSON.parse(process.env.FAKE_READ_FILES) : [];
+function readCall(names, file) {
+  if (names.includes('read_file')) return { name: 'read_file', args: { file_path: file } };
+  if (names.includes('view')) return { name: 'view', args: { path: file } };
+  if (names.includes('read')) return { name: 'read', args: { filePath: file } };
+  return null;
+}
 function shellCall(names, turn) {
-  const cmd = SHELL_CMDS[Math.min(turn, SHELL_CMDS.length - 1)];
   const pick = (nm) => names.includes(nm);
+  if (turn < READ_FILES.length && readCall(names, READ_FILES[turn]))
+    return readCall(names, READ_FILES[turn]);
+  const cmd = SHELL_CMDS[Math.min(Math.max(0, turn - READ_FILES.length), SHELL_CMDS.length - 1)];
+  if (pick('run_shell_command')) return { name: 'run_shell_command', args: { command: cmd } };
   if (pick('exec_command')) return { name: 'exec_command', args: { cmd } };
   if (pick('shell_command')) return { name: 'shell_command', args: { command: cmd } };
   if (pick('shell')) return { name: 'shell', args: { command: ['bash', '-lc', cmd] } };

@@ -87,6 +87,11 @@ export interface BridgeStats {
    * span that ends it (OpenCode's prompt span, lost when OpenCode exits before its last export).
    */
   readonly tasksIncomplete: number;
+  /**
+   * Reported tasks whose source exports no token usage at all (Kilo Code 7.7): duration and
+   * outcome only, tokens 0. The bridge names each such source once (a warning).
+   */
+  readonly tasksWithoutUsage: number;
   /** Requests answered with an error status (4xx/5xx), by status code; a gRPC call refused for the same reason counts under the same code. */
   readonly requestsRefused: Readonly<Record<string, number>>;
   /** Records and tasks given up to keep memory bounded, by reason. */

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { loadCapture } from './support/captures.js';
 import { hex, span, tracesRequest } from './support/otlp-json.js';
 import { postOtlp } from './support/post-otlp.js';
 import { type RecordingUpstream, startRecordingUpstream } from './support/recording-upstream.js';
@@ -259,5 +260,35 @@ describe('mosaic-telemetry-bridge CLI', () => {
     );
     expect(events.map((e) => e.task_type)).toEqual(['implementation']);
     expect(r.stdout() + r.stderr()).not.toContain(key);
+  });
+
+  it('prints the Kilo Code, Qwen Code and Copilot CLI settings, and once that Kilo Code sends no usage', async () => {
+    upstream = await startRecordingUpstream();
+    const r = run(
+      ['--port', '0', '--grpc-port', 'off', '--task-idle-ms', '1000'],
+      cleanEnv({
+        MOSAIC_TELEMETRY_SERVER_URL: upstream.url,
+        MOSAIC_TELEMETRY_API_KEY: hex(32),
+        MOSAIC_TELEMETRY_INSTANCE_ID: INSTANCE,
+      }),
+    );
+    const url = await listening(r);
+    for (const line of ['Kilo Code', 'Qwen Code', 'COPILOT_OTEL_ENABLED=true']) {
+      expect(r.stdout()).toContain(line);
+    }
+    for (const capture of ['run1', 'run2-errors']) {
+      for (const request of loadCapture('kilo', capture)) {
+        const answer = await postOtlp(url, `/v1/${request.signal}`, request.body);
+        expect(answer.status).toBe(200);
+      }
+    }
+    r.child.kill('SIGINT');
+    expect(await r.closed).toBe(0);
+    const events = upstream.bodies.flatMap(
+      (b) => (JSON.parse(b) as { events: Array<{ harness: string }> }).events,
+    );
+    expect(events.map((e) => e.harness)).toEqual(['kilo_code', 'kilo_code']);
+    const said = (r.stdout() + r.stderr()).match(/Kilo Code 7\.7 exports no token usage/g) ?? [];
+    expect(said).toHaveLength(1);
   });
 });

@@ -1,3 +1,4 @@
+import type { Harness } from '@mosaicstack/telemetry-semconv';
 import type { Attributes } from '@opentelemetry/api';
 import type { GateOutcome, TaskUsage } from './exporter-core.js';
 
@@ -8,12 +9,16 @@ export interface TaskDraft {
   readonly spanId: string;
   /** The source that made it (a span or source name, never content). */
   readonly source: string;
+  /** The harness its source names (Kilo Code shares OpenCode's `service.name`); else by service. */
+  readonly harness?: Harness | undefined;
   readonly startMs: number;
   readonly endMs: number;
   readonly resourceAttributes: Attributes;
   /** The task span's own attributes (explicit task spans only); the converter reads its allowlist. */
   readonly ownAttributes?: Attributes | undefined;
   readonly usage: TaskUsage | undefined;
+  /** Why the task has no usage when its source never exports any (said once, counted). */
+  readonly noUsage?: string | undefined;
   readonly costMicros: number | undefined;
   /** Some request was priced at 0 because its model has no known price. */
   readonly uncosted?: boolean | undefined;

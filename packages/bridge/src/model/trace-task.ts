@@ -1,3 +1,4 @@
+import type { TaskActivity } from './task-activity.js';
 import type { TaskDraft } from './task-draft.js';
 import type { TraceView } from './trace-view.js';
 
@@ -8,6 +9,8 @@ export interface TraceTask {
   readonly complete: boolean;
   /** The task span's id, where the draft's ids derive from a key instead (what the task claims). */
   readonly taskSpanId?: string | undefined;
+  /** Its tool calls' reduced activity, from its spans (the pipeline derives gates and language). */
+  readonly activities?: readonly TaskActivity[] | undefined;
 }
 
 /** What a source may read besides the trace. */

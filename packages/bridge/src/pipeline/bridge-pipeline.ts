@@ -7,6 +7,7 @@ import type { MetricPoint } from '../model/metric-point.js';
 import { senderSession, sessionCoverKey } from '../model/sender-session.js';
 import { syntheticIds } from '../model/synthetic-ids.js';
 import type { TaskDraft } from '../model/task-draft.js';
+import type { TraceTask } from '../model/trace-task.js';
 import type { TraceView } from '../model/trace-view.js';
 import {
   awaitedData,
@@ -96,6 +97,8 @@ export class BridgePipeline {
   private closed = false;
   /** Whether an incomplete task was logged yet (the first only; `tasksIncomplete` counts them all). */
   private incompleteLogged = false;
+  /** What was said of sources that export no usage (each once). */
+  private readonly noUsageSaid = new Set<string>();
 
   constructor(private readonly options: BridgePipelineOptions) {
     this.now = options.now ?? Date.now;
@@ -335,7 +338,8 @@ export class BridgePipeline {
       INCOMPLETE_TASK_COUNTERS,
     );
     let waiting = false;
-    for (const { draft } of found.tasks) {
+    for (const task of found.tasks) {
+      const draft = this.withToolActivity(task);
       this.taskSessions.set(sessionCoverKey(senderSession(draft.resourceAttributes)), true);
       if (draft.covers === undefined || draft.covers.length === 0) drafts.push(draft);
       else if (this.wasReported(draft)) this.options.stats.dropped.duplicateTasks++;
@@ -356,6 +360,17 @@ export class BridgePipeline {
       }
     }
     return drafts;
+  }
+
+  /** A traced task's draft with the gates and language of the tool calls its spans carry. */
+  private withToolActivity(task: TraceTask): TaskDraft {
+    if (task.activities === undefined) return task.draft;
+    const outcome = activityOutcome(task.activities);
+    return {
+      ...task.draft,
+      gates: task.draft.gates ?? outcome.gates,
+      language: task.draft.language ?? outcome.language,
+    };
   }
 
   /** Traced tasks being reported after waiting for their logs: the spool forgets their traces. */
@@ -435,6 +450,14 @@ export class BridgePipeline {
     };
   }
 
+  /** Counts a task whose source exports no usage, and says why once per source. */
+  private noUsage(why: string): void {
+    this.options.stats.tasksWithoutUsage++;
+    if (this.noUsageSaid.has(why)) return;
+    this.noUsageSaid.add(why);
+    logger.warn(`${why} (stats.tasksWithoutUsage counts such tasks; said once)`);
+  }
+
   private report(drafts: readonly TaskDraft[]): void {
     const fresh = [];
     for (const draft of drafts) {
@@ -447,6 +470,7 @@ export class BridgePipeline {
       for (const key of draft.covers ?? []) this.reportedKeys.set(key, true);
       if (draft.covers !== undefined) this.spool.keepCovered(draft.covers);
       if (draft.uncosted === true) this.options.stats.tasksUncosted++;
+      if (draft.noUsage !== undefined) this.noUsage(draft.noUsage);
       fresh.push(buildTaskRecord(draft, this.options.defaults));
     }
     if (fresh.length === 0) return;

@@ -6,6 +6,7 @@ export class BridgeStatsCounter {
   tasksReported = 0;
   tasksUncosted = 0;
   tasksIncomplete = 0;
+  tasksWithoutUsage = 0;
   readonly requestsRefused: Record<string, number> = {};
   readonly dropped = {
     invalidRecords: 0,
@@ -46,6 +47,7 @@ export class BridgeStatsCounter {
       tasksReported: this.tasksReported,
       tasksUncosted: this.tasksUncosted,
       tasksIncomplete: this.tasksIncomplete,
+      tasksWithoutUsage: this.tasksWithoutUsage,
       requestsRefused: { ...this.requestsRefused },
       dropped: { ...this.dropped },
       budgetRefusals: { ...this.budgetRefusals },

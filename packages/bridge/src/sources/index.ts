@@ -7,11 +7,14 @@ import { claudeCodeMetrics } from './claude-code/claude-code-metrics.js';
 import { claudeCode } from './claude-code/index.js';
 import { codex } from './codex/index.js';
 import { continueCli } from './continue-cli.js';
+import { copilot } from './copilot.js';
 import { explicitTask } from './explicit-task.js';
 import { gemini } from './gemini.js';
 import { genAiMetrics } from './gen-ai-metrics.js';
 import { invokeAgent } from './invoke-agent.js';
+import { kiloCode } from './kilo-code.js';
 import { openCode } from './opencode.js';
+import { qwenCode } from './qwen-code.js';
 import type { LogReader, Source } from './source.js';
 import { buildSpanFilter } from './span-relevance.js';
 
@@ -27,7 +30,10 @@ export const SOURCES: readonly Source[] = [
   claudeCode,
   codex,
   gemini,
+  qwenCode,
+  kiloCode,
   openCode,
+  copilot,
   invokeAgent,
   continueCli,
   claudeCodeMetrics,

@@ -53,7 +53,8 @@ export function buildTaskRecord(draft: TaskDraft, defaults: BridgeDefaults): Tas
   }
   if (draft.ownAttributes !== undefined) Object.assign(attributes, draft.ownAttributes);
   if (attributes[ATTR_MOSAIC_HARNESS] === undefined) {
-    attributes[ATTR_MOSAIC_HARNESS] = harnessOf(draft.resourceAttributes, defaults);
+    attributes[ATTR_MOSAIC_HARNESS] =
+      draft.harness ?? harnessOf(draft.resourceAttributes, defaults);
   }
   if (attributes[ATTR_MOSAIC_TASK_TYPE] === undefined && defaults.taskType !== undefined) {
     attributes[ATTR_MOSAIC_TASK_TYPE] = defaults.taskType;

@@ -49,9 +49,17 @@ export function toProtobuf(signal: CapturedRequest['signal'], json: unknown): Bu
   return Buffer.from(type.encode(type.fromObject(withByteIds(json) as object)).finish());
 }
 
-/** The requests of a capture in the order the CLI sent them. */
-export function loadCapture(cli: string, run: string): CapturedRequest[] {
+/**
+ * The requests of a capture in the order the CLI sent them. With `raw`, each body is the bytes
+ * the CLI sent (`raw/`, kept for the captures that have it) instead of one re-encoded.
+ */
+export function loadCapture(
+  cli: string,
+  run: string,
+  options: { raw?: boolean } = {},
+): CapturedRequest[] {
   const dir = `${FIXTURES}${cli}/${run}/`;
+  const rawFiles = options.raw === true ? readdirSync(`${dir}raw`) : [];
   const index = readFileSync(`${dir}index.jsonl`, 'utf8')
     .trim()
     .split('\n')
@@ -66,6 +74,16 @@ export function loadCapture(cli: string, run: string): CapturedRequest[] {
       unknown
     >;
     const protobuf = entry.contentType.includes('protobuf');
+    if (options.raw === true) {
+      const raw = rawFiles.find((f) => f.startsWith(String(entry.seq).padStart(4, '0')));
+      if (raw === undefined) throw new Error(`no raw body for request ${entry.seq}`);
+      return {
+        signal,
+        contentType: entry.contentType,
+        json,
+        body: readFileSync(`${dir}raw/${raw}`),
+      };
+    }
     return {
       signal,
       contentType: entry.contentType,

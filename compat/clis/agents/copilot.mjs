@@ -1,0 +1,58 @@
+// GitHub Copilot CLI in the CLI lane: offline with BYOK (COPILOT_OFFLINE, COPILOT_PROVIDER_*)
+// against the fake OpenAI API, no login. It exports traces (root `invoke_agent` with the run's
+// totals, `chat <model>` per request, `execute_tool <tool>`) and metrics, no logs.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** The model Copilot CLI asks the fake for (a name the price table knows). */
+const MODEL = 'gpt-5';
+
+/** @param {import('./index.mjs').AgentContext} ctx */
+export function copilot(ctx) {
+  const { home, work, bridge, bin, prompts } = ctx;
+  return {
+    pkg: '@github/copilot',
+    fake: ['fake-openai.cjs', 8788, { FAKE_WORKDIR: work }],
+    harness: 'custom',
+    provider: 'openai',
+    env: {
+      COPILOT_OFFLINE: 'true',
+      COPILOT_PROVIDER_BASE_URL: 'http://127.0.0.1:8788/v1',
+      COPILOT_PROVIDER_TYPE: 'openai',
+      COPILOT_PROVIDER_API_KEY: 'sk-fake-key-for-lane',
+      COPILOT_MODEL: MODEL,
+      COPILOT_HOME: join(home, '.copilot'),
+      COPILOT_AUTO_UPDATE: 'false',
+      COPILOT_OTEL_ENABLED: 'true',
+      OTEL_EXPORTER_OTLP_ENDPOINT: bridge,
+    },
+    setup() {
+      mkdirSync(join(home, '.copilot'), { recursive: true });
+    },
+    command: () => [
+      bin('copilot'),
+      ['-p', prompts.run, '--allow-all', '--no-auto-update', '--output-format', 'json'],
+    ],
+    /** Chat Completions counts: prompt tokens include cached ones, completion tokens reasoning. */
+    expected(truth) {
+      let input = 0;
+      let output = 0;
+      let model;
+      for (const line of truth) {
+        if (line.usage) {
+          input += line.usage.prompt_tokens ?? line.usage.input_tokens;
+          output += line.usage.completion_tokens ?? line.usage.output_tokens;
+        }
+        if (line.kind !== 'error' && line.model) model = line.model;
+      }
+      const failed = truth.at(-1)?.kind === 'error';
+      return {
+        input,
+        output,
+        model,
+        outcome: failed ? 'failure' : 'success',
+        requests: truth.length,
+      };
+    },
+  };
+}

@@ -1,0 +1,65 @@
+// Qwen Code in the CLI lane: a Gemini CLI fork pointed at the fake OpenAI API (Chat Completions)
+// through OPENAI_BASE_URL, telemetry on in ~/.qwen/settings.json (OTLP/HTTP). It exports traces
+// (root `qwen-code.interaction`, an OTel GenAI `invoke_agent` span, with `qwen-code.llm_request`
+// children), logs (`qwen-code.api_response`, `qwen-code.tool_call`) and metrics.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** The model Qwen Code asks the fake for (a name the price table knows). */
+const MODEL = 'gpt-4.1';
+
+/** @param {import('./index.mjs').AgentContext} ctx */
+export function qwen(ctx) {
+  const { home, work, bridge, bin, prompts } = ctx;
+  return {
+    pkg: '@qwen-code/qwen-code',
+    fake: ['fake-openai.cjs', 8788, { FAKE_WORKDIR: work }],
+    harness: 'custom',
+    provider: 'openai',
+    env: {
+      OPENAI_BASE_URL: 'http://127.0.0.1:8788/v1',
+      OPENAI_API_KEY: 'sk-fake-key-for-lane',
+      OPENAI_MODEL: MODEL,
+      QWEN_CODE_TRUST_WORKSPACE: 'true',
+    },
+    setup() {
+      mkdirSync(join(home, '.qwen'), { recursive: true });
+      writeFileSync(
+        join(home, '.qwen', 'settings.json'),
+        JSON.stringify({
+          general: { enableAutoUpdate: false, disableAutoUpdate: true },
+          privacy: { usageStatisticsEnabled: false },
+          security: { auth: { selectedType: 'openai' } },
+          telemetry: {
+            enabled: true,
+            target: 'local',
+            otlpEndpoint: bridge,
+            otlpProtocol: 'http',
+          },
+        }),
+      );
+    },
+    command: () => [bin('qwen'), ['--yolo', '--output-format', 'json', prompts.run]],
+    /** Chat Completions counts: prompt tokens include cached ones, completion tokens reasoning. */
+    expected(truth) {
+      let input = 0;
+      let output = 0;
+      let model;
+      for (const line of truth) {
+        if (line.usage) {
+          input += line.usage.prompt_tokens;
+          output += line.usage.completion_tokens;
+        }
+        if (line.kind !== 'error' && line.model) model = line.model;
+      }
+      const failed = truth.at(-1)?.kind === 'error';
+      return {
+        input,
+        output,
+        model,
+        outcome: failed ? 'failure' : 'success',
+        requests: truth.length,
+      };
+    },
+  };
+}
