@@ -4,7 +4,16 @@ import { OtlpTypes } from '../src/decode/otlp-root.js';
 import type { MetricFilter } from '../src/model/metric-filter.js';
 import { toProtobuf } from './support/captures.js';
 
-const FILTER: MetricFilter = { names: new Set(['tokens']), attributeKeys: new Set(['type']) };
+const FILTER: MetricFilter = {
+  names: new Set(['tokens']),
+  attributeKeys: new Set(['type']),
+  resource: new Map([
+    ['service.name', 1024],
+    ['session.id', 1024],
+    ['service.instance.id', 1024],
+    ['mosaic.task.type', 1024],
+  ]),
+};
 const kv = (key: string, value: string) => ({ key, value: { stringValue: value } });
 
 /** One resource, one scope, the given metrics. */

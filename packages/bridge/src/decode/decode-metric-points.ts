@@ -107,7 +107,7 @@ const isEventResourceKey = (key: string): boolean =>
 export function decodeMetricPoints(request: unknown, filter: MetricFilter): DecodedMetrics {
   const records: MetricPoint[] = [];
   let dataPoints = 0;
-  const pointKeys = new Map([...filter.attributeKeys].map((k) => [k, MAX_KEPT_VALUE_CHARS]));
+  const pointKeys = filter.attributeKeys;
   const resources = (request as MetricsRequestLike | null | undefined)?.resourceMetrics;
   if (!Array.isArray(resources)) return { records, dataPoints };
   for (const rm of resources) {
@@ -135,7 +135,7 @@ export function decodeMetricPoints(request: unknown, filter: MetricFilter): Deco
         const temporality = temporalityOf(data.aggregationTemporality);
         if (temporality === undefined) continue;
         if (resourceAttributes === undefined) {
-          const all = readEveryAttribute(rm.resource?.attributes, MAX_KEPT_VALUE_CHARS);
+          const all = readAttributes(rm.resource?.attributes, filter.resource);
           resource = digest(canonical(all));
           session = senderSession(all);
           resourceAttributes = keep(all, isEventResourceKey);
@@ -148,7 +148,8 @@ export function decodeMetricPoints(request: unknown, filter: MetricFilter): Deco
           const value = data === sum ? sumValue(p) : numberOf(p.sum);
           const timeMs = nanosToMillis(p.timeUnixNano);
           if (value === undefined || value < 0 || timeMs <= 0) continue;
-          const all = readAttributes(p.attributes, pointKeys);
+          // Every attribute tells streams apart; only the declared ones are kept.
+          const all = readEveryAttribute(p.attributes, MAX_KEPT_VALUE_CHARS);
           records.push({
             metric: name,
             unit,
@@ -157,7 +158,7 @@ export function decodeMetricPoints(request: unknown, filter: MetricFilter): Deco
             startMs: nanosToMillis(p.startTimeUnixNano),
             timeMs,
             stream: digest(`${resource}\u0000${scope}\u0000${name}\u0000${canonical(all)}`),
-            attributes: all,
+            attributes: keep(all, (key) => pointKeys.has(key)),
             resourceAttributes,
             senderSession: session,
           });

@@ -4,4 +4,6 @@ export interface MetricFilter {
   readonly names: ReadonlySet<string>;
   /** Data point attribute keys some source reads; the others are not kept. */
   readonly attributeKeys: ReadonlySet<string>;
+  /** Resource attribute keys kept (those of spans and logs: one sender session digest for all). */
+  readonly resource: ReadonlyMap<string, number>;
 }

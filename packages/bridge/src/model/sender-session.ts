@@ -2,6 +2,19 @@ import { createHash } from 'node:crypto';
 import type { Attributes } from '@opentelemetry/api';
 
 /**
+ * The resource keys a sender's session is told by (and the digest, without a session id, is
+ * taken of): every signal's decoding keeps them, so spans, logs and metrics of one process agree.
+ */
+export const SENDER_SESSION_RESOURCE_KEYS: readonly string[] = [
+  'session.id',
+  'service.instance.id',
+  'service.name',
+  'service.version',
+  'host.name',
+  'process.pid',
+];
+
+/**
  * The session of a sender whose record names none: the resource's `session.id`, else its
  * `service.instance.id`, else the resource itself (a digest of its attributes: one process of one
  * tool on one host, as Continue CLI sends it).

@@ -341,6 +341,8 @@ export class BridgePipeline {
     for (const task of found.tasks) {
       const draft = this.withToolActivity(task);
       this.taskSessions.set(sessionCoverKey(senderSession(draft.resourceAttributes)), true);
+      // Its keys may name its session (Claude Code): that session's metrics task is this one's.
+      for (const key of draft.covers ?? []) this.taskSessions.set(key, true);
       if (draft.covers === undefined || draft.covers.length === 0) drafts.push(draft);
       else if (this.wasReported(draft)) this.options.stats.dropped.duplicateTasks++;
       else {
@@ -446,7 +448,8 @@ export class BridgePipeline {
       gates: outcome.gates,
       language: outcome.language,
       failed: totals.lastFailed,
-      covers: [...task.coverKeys],
+      // A metrics task's key is its sender session: marking it reported would drop the session's next one.
+      covers: source?.readMetric === undefined ? [...task.coverKeys] : undefined,
     };
   }
 

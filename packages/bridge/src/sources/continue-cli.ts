@@ -1,4 +1,5 @@
 import type { MetricPoint } from '../model/metric-point.js';
+import { SENDER_SESSION_RESOURCE_KEYS } from '../model/sender-session.js';
 import { anyKeyReported } from './any-key-reported.js';
 import { textAttr } from './read-attribute.js';
 import type { MetricReading, Source } from './source.js';
@@ -14,7 +15,11 @@ const COST = 'continue_cli_cost_usage';
  */
 export const continueCli: Source = {
   name: 'Continue CLI',
-  reads: { metricNames: [TOKENS, COST], metricAttributeKeys: ['type', 'model'] },
+  reads: {
+    metricNames: [TOKENS, COST],
+    metricAttributeKeys: ['type', 'model'],
+    resourceKeys: SENDER_SESSION_RESOURCE_KEYS,
+  },
   readMetric(point: MetricPoint): MetricReading | undefined {
     const model = textAttr(point.attributes, 'model');
     if (point.metric === COST) {

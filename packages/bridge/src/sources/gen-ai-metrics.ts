@@ -1,4 +1,5 @@
 import type { MetricPoint } from '../model/metric-point.js';
+import { SENDER_SESSION_RESOURCE_KEYS } from '../model/sender-session.js';
 import { anyKeyReported } from './any-key-reported.js';
 import { textAttr } from './read-attribute.js';
 import type { MetricReading, Source } from './source.js';
@@ -23,6 +24,7 @@ export const genAiMetrics: Source = {
       'gen_ai.request.model',
       'session.id',
     ],
+    resourceKeys: SENDER_SESSION_RESOURCE_KEYS,
   },
   readMetric(point: MetricPoint): MetricReading | undefined {
     const type = point.attributes['gen_ai.token.type'];

@@ -47,6 +47,7 @@ export const SPAN_FILTER = buildSpanFilter(SOURCES, TASK_RECORD_RESOURCE_KEYS);
 export const METRIC_FILTER: MetricFilter = {
   names: new Set(SOURCES.flatMap((s) => s.reads.metricNames ?? [])),
   attributeKeys: new Set(SOURCES.flatMap((s) => s.reads.metricAttributeKeys ?? [])),
+  resource: SPAN_FILTER.kept.resource,
 };
 
 /** The source reading each metric name (the first in precedence order that declares it). */

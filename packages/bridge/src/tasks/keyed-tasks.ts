@@ -43,7 +43,8 @@ export class KeyedTasks {
     const before = task.size;
     const bytesBefore = task.bytes;
     task.add(r, nowMs);
-    if (r.coverKey !== undefined) this.byCoverKey.set(r.coverKey, task);
+    // A metrics task spans a whole session: no traced task of one prompt joins it.
+    if (r.coverKey !== undefined && r.from !== 'metrics') this.byCoverKey.set(r.coverKey, task);
     this.entries += task.size - before;
     this.bytes += task.bytes - bytesBefore;
     if (task.bytes >= this.maxTaskBytes) closed.push(this.remove(key, task));

@@ -1,4 +1,5 @@
 import type { MetricPoint } from '../../model/metric-point.js';
+import { SENDER_SESSION_RESOURCE_KEYS } from '../../model/sender-session.js';
 import { anyKeyReported } from '../any-key-reported.js';
 import { textAttr } from '../read-attribute.js';
 import type { MetricReading, Source } from '../source.js';
@@ -22,7 +23,11 @@ const PART: Readonly<Record<string, MetricReading['counts']>> = {
  */
 export const claudeCodeMetrics: Source = {
   name: 'Claude Code (metrics)',
-  reads: { metricNames: [TOKENS, COST], metricAttributeKeys: ['type', 'model', 'session.id'] },
+  reads: {
+    metricNames: [TOKENS, COST],
+    metricAttributeKeys: ['type', 'model', 'session.id'],
+    resourceKeys: SENDER_SESSION_RESOURCE_KEYS,
+  },
   readMetric(point: MetricPoint): MetricReading | undefined {
     const model = textAttr(point.attributes, 'model');
     if (point.metric === COST) {
