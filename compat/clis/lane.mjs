@@ -480,7 +480,9 @@ async function main() {
   const bridge = await startBridge({
     port: scenario === 'grpc' ? 0 : 4318,
     grpcPort: 4317,
-    taskIdleMs: 5_000,
+    // The default idle time: the lane closes the bridge (every open task) after the CLI exits, and a
+    // shorter one splits a prompt whose export pauses that long on a loaded machine.
+    taskIdleMs: 30_000,
     telemetry: {
       serverUrl: devserver.url,
       apiKey: devserver.apiKey,
