@@ -2,11 +2,16 @@
 // `unshare -n`): the fake model API, a devserver with mosaic-telemetry-bridge in front of it on
 // 127.0.0.1:4318, the CLI pointed at both, then the stored events checked against the fake API's
 // ground truth and for content that must never leave.
-// usage: node lane.mjs <claude|codex|gemini|opencode|a name of agents/index.mjs> <ok|error> <result.json>
-// (env LANE_STAGE). The agents of agents/ bring their own spec, expected values included.
+// Scenarios: ok (one tool call, then the answer), error (the last model call fails), tools (the
+// agent reads and edits TypeScript and Python files, runs a passing `npm test` and a failing
+// `npm run lint`: the event must carry the gates, the language and the hand-computed cost, and
+// nothing of the commands or paths), grpc (ok, exported over OTLP/gRPC to 127.0.0.1:4317). The
+// agents of agents/ bring their own spec, expected values included (ok and error).
+// usage: node lane.mjs <cli> <scenario> <result.json>   (env LANE_STAGE)
+//        node lane.mjs --scenarios <cli>                 the CLI's scenarios, one per line
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AGENTS } from './agents/index.mjs';
 
@@ -21,20 +26,111 @@ const fakeOut = join(run, 'fake-api');
 const FILE_TEXT = 'hello from the lane';
 const PROMPT_READ = 'Read hello.txt and tell me what it says.';
 const PROMPT_RUN = 'Run cat hello.txt and tell me what it says.';
+const PROMPT_TOOLS = 'Tidy the sum and format helpers and the report script, then run the checks.';
 const BRIDGE = 'http://127.0.0.1:4318';
+const BRIDGE_GRPC = 'http://127.0.0.1:4317';
+/** Scenarios of a CLI whose spec names none. */
+const DEFAULT_SCENARIOS = ['ok', 'error'];
+
+/** The tools scenario's project: TypeScript (the majority) and Python, a test and a lint script. */
+const TOOL_FILES = {
+  'package.json': `${JSON.stringify({
+    name: 'lane-fixture',
+    private: true,
+    type: 'module',
+    scripts: { test: 'node --test', lint: 'node lint-fixture.mjs' },
+  })}\n`,
+  // Each edit replaces a whole marker line (Codex's apply_patch matches whole lines).
+  'src/sum-fixture.ts':
+    '// marker-sum\nexport const sum = (a: number, b: number): number => a + b;\n',
+  'src/format-fixture.ts':
+    '// marker-format\nexport const format = (n: number): string => String(n);\n',
+  'scripts/report_fixture.py': '# marker-report\ndef report(n):\n    return str(n)\n',
+  'sum-fixture.test.mjs':
+    "import assert from 'node:assert';\nimport test from 'node:test';\ntest('adds', () => assert.equal(1 + 1, 2));\n",
+  'lint-fixture.mjs':
+    "console.error('src/sum-fixture.ts: 1 problem (marker-lint)');\nprocess.exit(1);\n",
+};
+const TEST_COMMAND = 'npm test';
+const LINT_COMMAND = 'npm run lint';
+/** The tools scenario's tool calls (FAKE_TOOL_CALLS): read and edit 2 .ts and 1 .py, test, lint. */
+const TOOL_STEPS = () => {
+  const edit = (file, marker) => ({
+    edit: join(work, file),
+    old: `// marker-${marker}`,
+    new: `// marker-${marker} checked`,
+  });
+  return [
+    { read: join(work, 'src/sum-fixture.ts') },
+    edit('src/sum-fixture.ts', 'sum'),
+    { read: join(work, 'src/format-fixture.ts') },
+    edit('src/format-fixture.ts', 'format'),
+    { read: join(work, 'scripts/report_fixture.py') },
+    {
+      edit: join(work, 'scripts/report_fixture.py'),
+      old: '# marker-report',
+      new: '# marker-report checked',
+    },
+    { shell: TEST_COMMAND },
+    { shell: LINT_COMMAND },
+  ];
+};
+/** What the tools scenario's event must say, whatever the CLI. */
+const TOOLS_EXPECTED = {
+  quality_gates_run: ['lint', 'test'],
+  quality_gates_failed: ['lint'],
+  quality_gate_passed: false,
+  language: 'typescript',
+};
+/**
+ * Prices in USD per million tokens, written out by hand (the providers' list prices, prompts
+ * under 200k tokens) for the models the tools scenario runs: input (uncached), cache read, cache
+ * write, output (reasoning and thoughts included).
+ */
+const PRICES = {
+  'claude-sonnet-4-5': { input: 3, cacheRead: 0.3, cacheWrite: 3.75, output: 15 },
+  'gpt-5': { input: 1.25, cacheRead: 0.125, cacheWrite: 1.25, output: 10 },
+  'gpt-5.5': { input: 5, cacheRead: 0.5, cacheWrite: 5, output: 30 },
+  'gemini-2.5-flash': { input: 0.3, cacheRead: 0.03, cacheWrite: 0.3, output: 2.5 },
+};
+/**
+ * The model each CLI runs in the tools scenario (one the prices above know). Codex offers its
+ * `apply_patch` tool (the only way its edits name their files) to gpt-5.5, not to gpt-5.
+ */
+const TOOLS_MODEL = {
+  claude: 'claude-sonnet-4-5',
+  codex: 'gpt-5.5',
+  gemini: 'gemini-2.5-flash',
+  opencode: 'gpt-5',
+};
 const SECRETS = [
   'sk-ant-fake-key-for-lane',
   'sk-fake-key-for-lane',
   'fake-gemini-key-for-lane',
   PROMPT_READ,
   PROMPT_RUN,
+  PROMPT_TOOLS,
   FILE_TEXT,
   'hello.txt',
   work,
+  TEST_COMMAND,
+  LINT_COMMAND,
+  'node --test',
+  'sum-fixture',
+  'format-fixture',
+  'report_fixture',
+  'lint-fixture',
+  'marker-',
+  '1 problem',
 ];
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+/** The scenario's prompt: the tools scenario asks for its edits and checks. */
+const prompt = (plain) => (scenario === 'tools' ? PROMPT_TOOLS : plain);
 const bin = (name) => join(stage, cli, 'node_modules', '.bin', name);
+
+/** OpenCode's model: named as the user's provider calls it; a priced name in the tools scenario. */
+const opencodeModel = () => (scenario === 'tools' ? TOOLS_MODEL.opencode : 'fake-model');
 
 /** Per CLI: its fake API, its package, its config files and env, its command. */
 const CLIS = {
@@ -62,7 +158,24 @@ const CLIS = {
       OTEL_LOGS_EXPORT_INTERVAL: '500',
       OTEL_TRACES_EXPORT_INTERVAL: '500',
     },
-    command: () => [bin('claude'), ['-p', PROMPT_READ, '--output-format', 'json']],
+    scenarios: ['ok', 'error', 'tools', 'grpc'],
+    scenarioEnv: {
+      // Without it the tool_result logs carry neither the command nor the file path.
+      tools: { OTEL_LOG_TOOL_DETAILS: '1' },
+      grpc: { OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc', OTEL_EXPORTER_OTLP_ENDPOINT: BRIDGE_GRPC },
+    },
+    command: () => [
+      bin('claude'),
+      [
+        '-p',
+        prompt(PROMPT_READ),
+        '--output-format',
+        'json',
+        ...(scenario === 'tools'
+          ? ['--model', TOOLS_MODEL.claude, '--allowedTools', 'Bash,Edit,Read']
+          : []),
+      ],
+    ],
   },
   codex: {
     pkg: '@openai/codex',
@@ -79,7 +192,7 @@ const CLIS = {
       writeFileSync(
         join(home, '.codex', 'config.toml'),
         [
-          'model = "gpt-5.5"',
+          `model = "${scenario === 'tools' ? TOOLS_MODEL.codex : 'gpt-5.5'}"`,
           'model_provider = "fake"',
           'approval_policy = "never"',
           'sandbox_mode = "danger-full-access"',
@@ -108,7 +221,8 @@ const CLIS = {
         ].join('\n'),
       );
     },
-    command: () => [bin('codex'), ['exec', '--skip-git-repo-check', '--json', PROMPT_RUN]],
+    scenarios: ['ok', 'error', 'tools'],
+    command: () => [bin('codex'), ['exec', '--skip-git-repo-check', '--json', prompt(PROMPT_RUN)]],
   },
   gemini: {
     pkg: '@google/gemini-cli',
@@ -128,14 +242,19 @@ const CLIS = {
           general: { enableAutoUpdate: false, enableAutoUpdateNotification: false },
           privacy: { usageStatisticsEnabled: false },
           security: { auth: { selectedType: 'gemini-api-key' } },
-          telemetry: {
-            enabled: true,
-            target: 'local',
-            otlpEndpoint: BRIDGE,
-            otlpProtocol: 'http',
-            traces: true,
-            logPrompts: false,
-          },
+          // grpc: Gemini CLI's own defaults (OTLP/gRPC to localhost:4317). tools: the tool
+          // calls' arguments are logged only with logPrompts.
+          telemetry:
+            scenario === 'grpc'
+              ? { enabled: true, target: 'local', traces: true }
+              : {
+                  enabled: true,
+                  target: 'local',
+                  otlpEndpoint: BRIDGE,
+                  otlpProtocol: 'http',
+                  traces: true,
+                  logPrompts: scenario === 'tools',
+                },
         }),
       );
     },
@@ -144,12 +263,15 @@ const CLIS = {
       [
         join(stage, 'gemini', 'node_modules', '@google', 'gemini-cli', 'bundle', 'gemini.js'),
         '-p',
-        PROMPT_READ,
+        prompt(PROMPT_READ),
         '--output-format',
         'json',
         '--skip-trust',
+        // Shell and edit tools are offered to a non-interactive run only in yolo mode.
+        ...(scenario === 'tools' ? ['-m', TOOLS_MODEL.gemini, '--approval-mode', 'yolo'] : []),
       ],
     ],
+    scenarios: ['ok', 'error', 'tools', 'grpc'],
   },
   opencode: {
     pkg: 'opencode-ai',
@@ -178,8 +300,8 @@ const CLIS = {
           $schema: 'https://opencode.ai/config.json',
           autoupdate: false,
           share: 'disabled',
-          model: 'fake/fake-model',
-          small_model: 'fake/fake-model',
+          model: `fake/${opencodeModel()}`,
+          small_model: `fake/${opencodeModel()}`,
           experimental: { openTelemetry: true },
           provider: {
             fake: {
@@ -191,7 +313,7 @@ const CLIS = {
                 includeUsage: true,
               },
               models: {
-                'fake-model': {
+                [opencodeModel()]: {
                   name: 'Fake Model',
                   tool_call: true,
                   limit: { context: 128000, output: 4096 },
@@ -202,16 +324,65 @@ const CLIS = {
         }),
       );
     },
-    command: () => [bin('opencode'), ['run', '--pure', '--format', 'json', PROMPT_RUN]],
+    scenarios: ['ok', 'error', 'tools'],
+    command: () => [bin('opencode'), ['run', '--pure', '--format', 'json', prompt(PROMPT_RUN)]],
   },
 };
 
-/** The task's tokens from the fake API's ground truth, in the bridge's token meaning. */
+/**
+ * One answered request's price in USD micros, rounded as each request is priced: the tokens
+ * split into uncached input, cache reads, cache writes and output (reasoning and thoughts
+ * included) in the API's own fields, times PRICES; 0 for a model PRICES does not name (a model
+ * no price table knows costs nothing). Computed in integers of 1e-4 micros.
+ */
+function requestCostMicros(line) {
+  const u = line.usage ?? {};
+  const m = line.usageMetadata;
+  let parts;
+  if (cli === 'claude' && line.usage) {
+    parts = {
+      input: u.input_tokens,
+      cacheRead: u.cache_read_input_tokens,
+      cacheWrite: u.cache_creation_input_tokens,
+      output: u.output_tokens,
+    };
+  } else if ((cli === 'codex' || cli === 'opencode') && line.usage) {
+    const prompt = u.input_tokens ?? u.prompt_tokens;
+    const cached = (u.input_tokens_details ?? u.prompt_tokens_details)?.cached_tokens ?? 0;
+    const output = u.output_tokens ?? u.completion_tokens;
+    parts = { input: prompt - cached, cacheRead: cached, cacheWrite: 0, output };
+  } else if (cli === 'gemini' && m) {
+    const cached = m.cachedContentTokenCount ?? 0;
+    parts = {
+      input: (m.promptTokenCount ?? 0) - cached,
+      cacheRead: cached,
+      cacheWrite: 0,
+      output: (m.candidatesTokenCount ?? 0) + (m.thoughtsTokenCount ?? 0),
+    };
+  } else {
+    return 0;
+  }
+  // Dated model names (claude-sonnet-4-5-20250929) have their family's price.
+  const name = Object.keys(PRICES).find(
+    (key) => line.model === key || line.model?.startsWith(`${key}-2`),
+  );
+  if (name === undefined) return 0;
+  const price = PRICES[name];
+  let tenThousandths = 0;
+  for (const key of ['input', 'cacheRead', 'cacheWrite', 'output']) {
+    tenThousandths += parts[key] * Math.round(price[key] * 10_000);
+  }
+  return Math.floor((tenThousandths + 5_000) / 10_000);
+}
+
+/** The task's tokens and cost from the fake API's ground truth, in the bridge's token meaning. */
 function expectedFrom(truth) {
   let input = 0;
   let output = 0;
+  let costMicros = 0;
   let model;
   for (const line of truth) {
+    costMicros += requestCostMicros(line);
     const u = line.usage ?? {};
     const m = line.usageMetadata;
     if (cli === 'claude' && line.usage) {
@@ -230,7 +401,14 @@ function expectedFrom(truth) {
     if (line.kind !== 'error' && line.model) model = line.model;
   }
   const failed = truth.at(-1)?.kind === 'error';
-  return { input, output, model, outcome: failed ? 'failure' : 'success', requests: truth.length };
+  return {
+    input,
+    output,
+    model,
+    outcome: failed ? 'failure' : 'success',
+    requests: truth.length,
+    costMicros,
+  };
 }
 
 function runCli(spec) {
@@ -241,6 +419,7 @@ function runCli(spec) {
     TMPDIR: join(home, 'tmp'),
     OTEL_RESOURCE_ATTRIBUTES: 'mosaic.task.type=implementation',
     ...spec.env,
+    ...spec.scenarioEnv?.[scenario],
   };
   return new Promise((resolve) => {
     const child = spawn(command, args, { cwd: work, env, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -258,10 +437,19 @@ function runCli(spec) {
 
 async function main() {
   const prompts = { read: PROMPT_READ, run: PROMPT_RUN };
-  const spec = CLIS[cli] ?? AGENTS[cli]?.({ home, work, bridge: BRIDGE, bin, prompts });
-  if (spec === undefined || !['ok', 'error'].includes(scenario)) {
+  const specOf = (name) =>
+    CLIS[name] ?? AGENTS[name]?.({ home, work, bridge: BRIDGE, bin, prompts });
+  if (cli === '--scenarios') {
+    // run.sh asks which scenarios a CLI plays.
+    const spec = specOf(scenario);
+    if (spec === undefined) throw new Error(`no such CLI: ${scenario}`);
+    console.log((spec.scenarios ?? DEFAULT_SCENARIOS).join('\n'));
+    return;
+  }
+  const spec = specOf(cli);
+  if (spec === undefined || !(spec.scenarios ?? DEFAULT_SCENARIOS).includes(scenario)) {
     throw new Error(
-      `usage: node lane.mjs <${[...Object.keys(CLIS), ...Object.keys(AGENTS)].join('|')}> <ok|error> <result.json>`,
+      `usage: node lane.mjs <${[...Object.keys(CLIS), ...Object.keys(AGENTS)].join('|')}> <${(spec?.scenarios ?? DEFAULT_SCENARIOS).join('|')}> <result.json>`,
     );
   }
   const version = JSON.parse(
@@ -271,19 +459,35 @@ async function main() {
   mkdirSync(join(home, 'tmp'), { recursive: true });
   mkdirSync(work, { recursive: true });
   writeFileSync(join(work, 'hello.txt'), `${FILE_TEXT}\n`);
+  if (scenario === 'tools') {
+    for (const [file, text] of Object.entries(TOOL_FILES)) {
+      mkdirSync(dirname(join(work, file)), { recursive: true });
+      writeFileSync(join(work, file), text);
+    }
+  }
   spec.setup?.();
 
   const [fakeFile, fakePort, fakeEnv] = spec.fake;
   const fake = spawn(process.execPath, [join(here, 'fakes', fakeFile), String(fakePort), fakeOut], {
-    env: { ...process.env, FAKE_MODE: scenario === 'error' ? 'error' : 'ok', ...fakeEnv },
+    env: {
+      ...process.env,
+      FAKE_MODE: scenario === 'error' ? 'error' : 'ok',
+      ...fakeEnv,
+      ...(scenario === 'tools' && { FAKE_TOOL_CALLS: JSON.stringify(TOOL_STEPS()) }),
+    },
     stdio: 'ignore',
   });
   const { startDevServer } = await import(join(repo, 'packages/devserver/dist/index.mjs'));
   const { startBridge } = await import(join(repo, 'packages/bridge/dist/index.mjs'));
   const devserver = await startDevServer({ rateLimit: false });
+  // The grpc scenario's bridge takes OTLP/HTTP on a free port only: 4318 is closed, so whatever
+  // is stored came over gRPC.
   const bridge = await startBridge({
-    port: 4318,
-    taskIdleMs: 5_000,
+    port: scenario === 'grpc' ? 0 : 4318,
+    grpcPort: 4317,
+    // The default idle time: the lane closes the bridge (every open task) after the CLI exits, and a
+    // shorter one splits a prompt whose export pauses that long on a loaded machine.
+    taskIdleMs: 30_000,
     telemetry: {
       serverUrl: devserver.url,
       apiKey: devserver.apiKey,
@@ -331,8 +535,15 @@ async function main() {
       harness: spec.harness,
       outcome: expected.outcome,
     };
+    if (scenario === 'tools') {
+      Object.assign(want, TOOLS_EXPECTED, { actual_cost_usd_micros: expected.costMicros });
+    }
     for (const [key, value] of Object.entries(want)) {
-      if (e[key] !== value) problems.push(`${key}: expected ${value}, stored ${e[key]}`);
+      if (JSON.stringify(e[key]) !== JSON.stringify(value)) {
+        problems.push(
+          `${key}: expected ${JSON.stringify(value)}, stored ${JSON.stringify(e[key])}`,
+        );
+      }
     }
   }
   const result = {
@@ -341,7 +552,17 @@ async function main() {
     scenario,
     exit,
     received: bridge.stats.received,
-    expected: silentOnError ? { events: '0 or 1', ...expected } : { events: 1, ...expected },
+    expected: silentOnError
+      ? { events: '0 or 1', ...expected }
+      : {
+          events: 1,
+          ...expected,
+          ...(scenario === 'tools' && {
+            gatesRun: TOOLS_EXPECTED.quality_gates_run,
+            gatesFailed: TOOLS_EXPECTED.quality_gates_failed,
+            language: TOOLS_EXPECTED.language,
+          }),
+        },
     stored: events.map((e) => ({
       input: e.actual_input_tokens,
       output: e.actual_output_tokens,
@@ -351,6 +572,10 @@ async function main() {
       outcome: e.outcome,
       task_type: e.task_type,
       cost_usd_micros: e.actual_cost_usd_micros,
+      gates_run: e.quality_gates_run,
+      gates_failed: e.quality_gates_failed,
+      gate_passed: e.quality_gate_passed,
+      language: e.language,
     })),
     problems,
     pass: problems.length === 0,

@@ -19,14 +19,24 @@ const header = [
 ];
 const line = (r) => {
   const e = r.expected;
+  // The tools scenario also checks cost (USD micros), gates (run, failed) and language.
+  const tools = r.scenario === 'tools';
+  const more = (cost, run, failed, language) =>
+    tools
+      ? ` ${cost}µ$ gates ${run?.join('+') || '-'} failed ${failed?.join('+') || '-'} ${language}`
+      : '';
   const expected = e
     ? e.events === '0 or 1'
       ? `no event, or ${e.input}/${e.output} ${e.model} ${e.outcome}`
-      : `${e.input}/${e.output} ${e.model} ${e.outcome}`
+      : `${e.input}/${e.output} ${e.model} ${e.outcome}${more(e.costMicros, e.gatesRun, e.gatesFailed, e.language)}`
     : '-';
   const stored =
-    (r.stored ?? []).map((s) => `${s.input}/${s.output} ${s.model} ${s.outcome}`).join(', ') ||
-    'no event';
+    (r.stored ?? [])
+      .map(
+        (s) =>
+          `${s.input}/${s.output} ${s.model} ${s.outcome}${more(s.cost_usd_micros, s.gates_run, s.gates_failed, s.language)}`,
+      )
+      .join(', ') || 'no event';
   const received = r.received
     ? `${r.received.spans}/${r.received.logRecords}/${r.received.dataPoints}`
     : '-';

@@ -2,7 +2,7 @@
 // Fake Anthropic Messages API on 127.0.0.1 (for Claude Code).
 // - POST /v1/messages (stream or not). While the request offers a "Read" tool and carries fewer
 //   tool_result blocks than FAKE_TOOL_TURNS (default 1), answer with a tool_use (Read of the next
-//   file); otherwise answer with a short text. Requests without the Read tool get a tiny answer.
+//   file, or the next FAKE_TOOL_CALLS step); otherwise answer with a short text. Requests without the Read tool get a tiny answer.
 // - POST /v1/messages/count_tokens -> {input_tokens}
 // Every request (path, headers subset, body) is appended to <outdir>/requests.jsonl and the usage
 // numbers it answered with to <outdir>/ground-truth.jsonl.
@@ -12,6 +12,10 @@
 //   FAKE_TOOL_TURNS=N   tool-call turns before the final answer (default 1)
 //   FAKE_READ_FILE=p    file every Read asks for (default ./hello.txt)
 //   FAKE_READ_FILES=[..] JSON array: the file of the i-th Read (the last one repeats)
+//   FAKE_TOOL_CALLS=[..] JSON array, one tool call per turn instead of Reads, each
+//                       {"shell": cmd} (Bash), {"read": path} (Read) or
+//                       {"edit": path, "old": text, "new": text} (Edit); the turns default to
+//                       its length
 //   FAKE_USAGE={..}     JSON {"turns":[usage of turn 0, 1, ..., final], "other": usage}; missing
 //                       entries keep the defaults below
 'use strict';
@@ -22,7 +26,8 @@ const path = require('node:path');
 const port = Number(process.argv[2] || 8787);
 const outDir = path.resolve(process.argv[3] || './fake-api');
 fs.mkdirSync(outDir, { recursive: true });
-const TURNS = Math.max(0, Number(process.env.FAKE_TOOL_TURNS || 1));
+const STEPS = process.env.FAKE_TOOL_CALLS ? JSON.parse(process.env.FAKE_TOOL_CALLS) : null;
+const TURNS = Math.max(0, Number(process.env.FAKE_TOOL_TURNS || (STEPS ? STEPS.length : 1)));
 const FILES = process.env.FAKE_READ_FILES
   ? JSON.parse(process.env.FAKE_READ_FILES)
   : [process.env.FAKE_READ_FILE || path.join(process.cwd(), 'hello.txt')];
@@ -66,21 +71,35 @@ function toolResults(messages) {
   return k;
 }
 
+// The tool call of turn `turn`: a Read of the next file, or the FAKE_TOOL_CALLS step.
+function toolCall(turn) {
+  const step = STEPS ? STEPS[Math.min(turn, STEPS.length - 1)] : null;
+  if (step && step.shell !== undefined)
+    return { name: 'Bash', input: { command: step.shell, description: 'Run the command' } };
+  if (step && step.edit !== undefined)
+    return {
+      name: 'Edit',
+      input: { file_path: step.edit, old_string: step.old, new_string: step.new },
+    };
+  if (step && step.read !== undefined) return { name: 'Read', input: { file_path: step.read } };
+  return { name: 'Read', input: { file_path: FILES[Math.min(turn, FILES.length - 1)] } };
+}
+
 function plan(body) {
   const tools = (body.tools || []).map((t) => t.name);
   const turn = toolResults(body.messages);
   if (tools.includes('Read') && turn < TURNS) {
-    const file = FILES[Math.min(turn, FILES.length - 1)];
+    const call = toolCall(turn);
     return {
       kind: 'tool_use',
       turn,
       blocks: [
-        { type: 'text', text: 'Let me read the file.' },
+        { type: 'text', text: 'Next step.' },
         {
           type: 'tool_use',
           id: `toolu_fake_${String(turn + 1).padStart(4, '0')}`,
-          name: 'Read',
-          input: { file_path: file },
+          name: call.name,
+          input: call.input,
         },
       ],
       stop: 'tool_use',

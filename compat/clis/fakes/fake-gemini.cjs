@@ -5,7 +5,7 @@
 //   POST /v1beta/models/{model}:countTokens                    (JSON)
 // Turn logic (stateless): while the request declares a read_file tool and the
 // contents carry fewer functionResponse parts than FAKE_TOOL_TURNS (default 1) ->
-// one functionCall read_file(next file); otherwise a short final text. Requests
+// one functionCall read_file(next file) or the next FAKE_TOOL_CALLS step; otherwise a short final text. Requests
 // without tools (routing / classifier / next-speaker checks) get a small JSON-ish
 // text answer.
 // Every request goes to <outdir>/requests.jsonl, the usage answered to
@@ -16,6 +16,10 @@
 //   FAKE_TOOL_TURNS=N    tool-call turns before the final answer (default 1)
 //   FAKE_READ_FILE=p     file every read_file asks for (default ./hello.txt)
 //   FAKE_READ_FILES=[..] JSON array: the file of the i-th read_file (the last one repeats)
+//   FAKE_TOOL_CALLS=[..] JSON array, one tool call per turn instead of read_files, each
+//                        {"shell": cmd} (run_shell_command), {"read": path} (read_file) or
+//                        {"edit": path, "old": text, "new": text} (replace); the turns default to
+//                        its length (shell and edit tools are offered with --approval-mode yolo)
 //   FAKE_USAGE={..}      JSON {"turns":[usageMetadata of turn 0, 1, ..., final], "other": ...}
 //                        without totalTokenCount; missing entries keep the defaults below
 'use strict';
@@ -26,7 +30,8 @@ const path = require('node:path');
 const port = Number(process.argv[2] || 8789);
 const outDir = path.resolve(process.argv[3] || './fake-api');
 fs.mkdirSync(outDir, { recursive: true });
-const TURNS = Math.max(0, Number(process.env.FAKE_TOOL_TURNS || 1));
+const STEPS = process.env.FAKE_TOOL_CALLS ? JSON.parse(process.env.FAKE_TOOL_CALLS) : null;
+const TURNS = Math.max(0, Number(process.env.FAKE_TOOL_TURNS || (STEPS ? STEPS.length : 1)));
 const FILES = process.env.FAKE_READ_FILES
   ? JSON.parse(process.env.FAKE_READ_FILES)
   : [process.env.FAKE_READ_FILE || path.join(process.cwd(), 'hello.txt')];
@@ -81,18 +86,43 @@ function functionResponses(body) {
   return k;
 }
 
+// The first required parameter of a declared function (its path or command argument).
+function firstParam(decl, fallback) {
+  const schema = decl?.parametersJsonSchema || decl?.parameters || {};
+  return schema.required?.[0] || fallback;
+}
+
+// The function call of turn `turn`: a read_file of the next file, or the FAKE_TOOL_CALLS step.
+function toolCall(ds, turn) {
+  const rf = ds.find((d) => d.name === 'read_file');
+  const step = STEPS ? STEPS[Math.min(turn, STEPS.length - 1)] : null;
+  if (step && step.shell !== undefined)
+    return { name: 'run_shell_command', args: { command: step.shell } };
+  if (step && step.edit !== undefined) {
+    const edit = ds.find((d) => d.name === 'replace') || ds.find((d) => d.name === 'edit');
+    const args = {
+      [firstParam(edit, 'file_path')]: step.edit,
+      old_string: step.old,
+      new_string: step.new,
+    };
+    const schema = edit?.parametersJsonSchema || edit?.parameters || {};
+    if ((schema.required || []).includes('instruction')) args.instruction = 'Apply the change.';
+    return { name: edit ? edit.name : 'replace', args };
+  }
+  const file =
+    step && step.read !== undefined ? step.read : FILES[Math.min(turn, FILES.length - 1)];
+  return { name: 'read_file', args: { [firstParam(rf, 'file_path')]: file } };
+}
+
 function plan(body) {
   const ds = decls(body);
   const rf = ds.find((d) => d.name === 'read_file');
   const turn = functionResponses(body);
   if (rf && turn < TURNS) {
-    const schema = rf.parametersJsonSchema || rf.parameters || {};
-    const req = (schema.required && schema.required[0]) || 'file_path';
-    const file = FILES[Math.min(turn, FILES.length - 1)];
     return {
       kind: 'tool_call',
       turn,
-      parts: [{ functionCall: { name: 'read_file', args: { [req]: file } } }],
+      parts: [{ functionCall: toolCall(ds, turn) }],
       finish: 'STOP',
     };
   }

@@ -19,6 +19,11 @@
 //   FAKE_WORKDIR=dir     folder of hello.txt for a `read` tool (default: the current directory)
 //   FAKE_READ_FILES=[..] JSON array: the first tool calls read these files, one each, with the
 //                        CLI's read tool (`read_file`, `view`, `read`); the later ones run commands
+//   FAKE_TOOL_CALLS=[..] JSON array, one tool call per turn instead of FAKE_SHELL_CMDS, each
+//                        {"shell": cmd}, {"read": path} or {"edit": path, "old": text, "new": text}:
+//                        a shell step runs in the offered shell tool; read and edit use OpenCode's
+//                        `read` / `edit` tools, or Codex's `apply_patch` for an edit (a read is
+//                        then `cat`); the turns default to its length
 //   FAKE_MODEL=name      answer with this model name instead of the requested one
 //   FAKE_USAGE={..}      JSON {"turns":[usage of turn 0, 1, ..., final], "other": usage}, each
 //                        {input, cached, output, reasoning}; missing entries keep the defaults below
@@ -39,7 +44,8 @@ const USAGE = {
   other: { input: 88, cached: 0, output: 7, reasoning: 0 },
 };
 
-const TURNS = Math.max(0, Number(process.env.FAKE_TOOL_TURNS || 1));
+const STEPS = process.env.FAKE_TOOL_CALLS ? JSON.parse(process.env.FAKE_TOOL_CALLS) : null;
+const TURNS = Math.max(0, Number(process.env.FAKE_TOOL_TURNS || (STEPS ? STEPS.length : 1)));
 const OVERRIDE = process.env.FAKE_USAGE ? JSON.parse(process.env.FAKE_USAGE) : {};
 function usageFor(kind, turn) {
   if (kind === 'other') return OVERRIDE.other || USAGE.other;
@@ -67,11 +73,18 @@ function readCall(names, file) {
   if (names.includes('read')) return { name: 'read', args: { filePath: file } };
   return null;
 }
-function shellCall(names, turn) {
+function shellCall(names, turn, body) {
+  const step = STEPS ? STEPS[Math.min(turn, STEPS.length - 1)] : null;
+  if (step) {
+    const call = stepCall(names, step, body);
+    if (call) return call;
+  }
   const pick = (nm) => names.includes(nm);
-  if (turn < READ_FILES.length && readCall(names, READ_FILES[turn]))
+  if (!step && turn < READ_FILES.length && readCall(names, READ_FILES[turn]))
     return readCall(names, READ_FILES[turn]);
-  const cmd = SHELL_CMDS[Math.min(Math.max(0, turn - READ_FILES.length), SHELL_CMDS.length - 1)];
+  const cmd = step
+    ? step.shell || `cat ${step.read || step.edit}`
+    : SHELL_CMDS[Math.min(Math.max(0, turn - READ_FILES.length), SHELL_CMDS.length - 1)];
   if (pick('run_shell_command')) return { name: 'run_shell_command', args: { command: cmd } };
   if (pick('exec_command')) return { name: 'exec_command', args: { cmd } };
   if (pick('shell_command')) return { name: 'shell_command', args: { command: cmd } };
@@ -83,6 +96,36 @@ function shellCall(names, turn) {
       name: 'read',
       args: { filePath: path.join(process.env.FAKE_WORKDIR || process.cwd(), 'hello.txt') },
     };
+  return null;
+}
+// A FAKE_TOOL_CALLS read or edit as the tool the CLI offers for it, or null (then a shell command):
+// `read` / `edit` (OpenCode), or an `apply_patch` patch, freeform (Codex's custom tool) or as the
+// first argument of a function (OpenCode with GPT models: `patchText`).
+function stepCall(names, step, body) {
+  const rel = (p) => path.relative(process.env.FAKE_WORKDIR || process.cwd(), p);
+  if (step.read !== undefined && names.includes('read'))
+    return { name: 'read', args: { filePath: step.read } };
+  if (step.edit !== undefined && names.includes('edit'))
+    return {
+      name: 'edit',
+      args: { filePath: step.edit, oldString: step.old, newString: step.new },
+    };
+  const patchTool = (body.tools || []).find((t) => (t.name || t.function?.name) === 'apply_patch');
+  if (step.edit !== undefined && patchTool) {
+    const patch = [
+      '*** Begin Patch',
+      `*** Update File: ${rel(step.edit)}`,
+      '@@',
+      ...step.old.split('\n').map((l) => `-${l}`),
+      ...step.new.split('\n').map((l) => `+${l}`),
+      '*** End Patch',
+      '',
+    ].join('\n');
+    if (patchTool.type === 'custom') return { name: 'apply_patch', custom: true, args: patch };
+    const schema = (patchTool.function || patchTool).parameters || {};
+    const param = schema.required?.[0] || 'input';
+    return { name: 'apply_patch', args: { [param]: patch } };
+  }
   return null;
 }
 // How many tool outputs the request carries (= how many tool calls were answered so far).
@@ -100,8 +143,8 @@ function toolOutputsChat(body) {
   return (body.messages || []).filter((m) => m && m.role === 'tool').length;
 }
 
-function plan(names, outputs) {
-  const call = shellCall(names, outputs);
+function plan(names, outputs, body) {
+  const call = shellCall(names, outputs, body);
   if (call && outputs < TURNS) return { kind: 'tool_call', turn: outputs, call, text: null };
   if (call)
     return {
@@ -119,7 +162,7 @@ function sseData(res, event, data) {
 
 function handleResponses(req, res, body, id) {
   const names = toolNames(body);
-  const pl = plan(names, toolOutputsResponses(body));
+  const pl = plan(names, toolOutputsResponses(body), body);
   const u = usageFor(pl.kind, pl.turn);
   const model = MODEL_OVERRIDE || body.model || 'gpt-fake';
   const respId = `resp_fake_${String(id).padStart(4, '0')}`;
@@ -141,7 +184,16 @@ function handleResponses(req, res, body, id) {
     usage,
   });
   const items = [];
-  if (pl.kind === 'tool_call') {
+  if (pl.kind === 'tool_call' && pl.call.custom) {
+    items.push({
+      type: 'custom_tool_call',
+      id: `ctc_fake_${id}`,
+      status: 'completed',
+      call_id: `call_fake_${id}`,
+      name: pl.call.name,
+      input: pl.call.args,
+    });
+  } else if (pl.kind === 'tool_call') {
     items.push({
       type: 'function_call',
       id: `fc_fake_${id}`,
@@ -216,6 +268,21 @@ function handleResponses(req, res, body, id) {
         content_index: 0,
         part: it.content[0],
       });
+    } else if (it.type === 'custom_tool_call') {
+      ev('response.output_item.added', {
+        output_index: i,
+        item: { ...it, status: 'in_progress', input: '' },
+      });
+      ev('response.custom_tool_call_input.delta', {
+        item_id: it.id,
+        output_index: i,
+        delta: it.input,
+      });
+      ev('response.custom_tool_call_input.done', {
+        item_id: it.id,
+        output_index: i,
+        input: it.input,
+      });
     } else {
       ev('response.output_item.added', {
         output_index: i,
@@ -240,7 +307,7 @@ function handleResponses(req, res, body, id) {
 
 function handleChat(req, res, body, id) {
   const names = toolNames(body);
-  const pl = plan(names, toolOutputsChat(body));
+  const pl = plan(names, toolOutputsChat(body), body);
   const u = usageFor(pl.kind, pl.turn);
   const model = MODEL_OVERRIDE || body.model || 'gpt-fake';
   const cid = `chatcmpl_fake_${String(id).padStart(4, '0')}`;

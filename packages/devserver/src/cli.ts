@@ -19,6 +19,10 @@ Options:
   --api-key <hex>       pin the API key (64 hex characters) instead of the generated one
   --instance-id <uuid>  pin the instance id bound to the key
   --no-rate-limit       switch the per-key rate limit off (bulk imports, benchmarks)
+  --otlp-grpc-port <n|off>
+                        port of the embedded bridge's OTLP/gRPC listener (the OTLP/HTTP routes
+                        share --port), 0 for a free one, off for none (default 4317, OTLP/gRPC's
+                        own port; when 4317 is taken the server starts without gRPC and says so)
   -v, --version         print the version
   -h, --help            show this help
 `;
@@ -36,7 +40,13 @@ interface CliOptions {
   apiKey: string | undefined;
   instanceId: string | undefined;
   rateLimit: boolean;
+  /** The OTLP/gRPC port, false for none; `grpcDefault` when the flag was not given. */
+  grpcPort: number | false;
+  grpcDefault: boolean;
 }
+
+/** OTLP/gRPC's own port, the embedded bridge's gRPC listener's default. */
+const DEFAULT_GRPC_PORT = 4317;
 
 /** Any long hex run, such as an API key pasted into the wrong flag, is never echoed. */
 const redact = (text: string): string =>
@@ -69,6 +79,7 @@ function parseCli(argv: string[]): CliOptions {
         'api-key': { type: 'string' },
         'instance-id': { type: 'string' },
         'no-rate-limit': { type: 'boolean', default: false },
+        'otlp-grpc-port': { type: 'string' },
         version: { type: 'boolean', short: 'v', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -88,6 +99,15 @@ function parseCli(argv: string[]): CliOptions {
   const port = Number(portText);
   if (!/^\d+$/.test(portText) || port > 65_535) {
     usageError(`--port must be an integer from 0 to 65535, got "${portText}"`);
+  }
+  const grpcText = values['otlp-grpc-port'] as string | undefined;
+  const grpcPort = grpcText === undefined ? DEFAULT_GRPC_PORT : Number(grpcText);
+  if (
+    grpcText !== undefined &&
+    grpcText !== 'off' &&
+    (!/^\d+$/.test(grpcText) || grpcPort > 65_535)
+  ) {
+    usageError(`--otlp-grpc-port must be an integer from 0 to 65535 or off, got "${grpcText}"`);
   }
   const host = values.host as string;
   const dbPath = values.db as string;
@@ -121,20 +141,38 @@ function parseCli(argv: string[]): CliOptions {
     apiKey,
     instanceId,
     rateLimit: values['no-rate-limit'] !== true,
+    grpcPort: grpcText === 'off' ? false : grpcPort,
+    grpcDefault: grpcText === undefined,
   };
 }
 
 async function main(): Promise<void> {
   const options = parseCli(process.argv.slice(2));
-  const server = await startDevServer({
-    port: options.port,
-    host: options.host,
-    allowedHosts: options.allowedHosts,
-    dbPath: options.dbPath,
-    ...(options.apiKey && { apiKey: options.apiKey.toLowerCase() }),
-    ...(options.instanceId && { instanceId: options.instanceId.toLowerCase() }),
-    ...(!options.rateLimit && { rateLimit: false as const }),
-  });
+  const start = (grpcPort: number | false) =>
+    startDevServer({
+      port: options.port,
+      host: options.host,
+      allowedHosts: options.allowedHosts,
+      dbPath: options.dbPath,
+      ...(options.apiKey && { apiKey: options.apiKey.toLowerCase() }),
+      ...(options.instanceId && { instanceId: options.instanceId.toLowerCase() }),
+      ...(!options.rateLimit && { rateLimit: false as const }),
+      ...(grpcPort !== false && { otlp: { grpcPort } }),
+    });
+  let server: Awaited<ReturnType<typeof startDevServer>>;
+  let grpcOff = options.grpcPort === false ? 'off (--otlp-grpc-port off)' : undefined;
+  try {
+    server = await start(options.grpcPort);
+  } catch (error) {
+    // Port 4317 taken by default (a bridge or Collector already there) is no reason not to start:
+    // without gRPC, said in the banner. A port asked for, or any other failure, stops here.
+    if (!options.grpcDefault) throw error;
+    server = await start(false);
+    grpcOff = `off (port ${DEFAULT_GRPC_PORT} is taken; pass --otlp-grpc-port <n>)`;
+    console.error(
+      `mosaic-telemetry-devserver: warning: no OTLP/gRPC listener: ${redact((error as Error).message)}`,
+    );
+  }
   // Handlers first: whoever reads the banner may signal at once.
   let stopping = false;
   const stop = (signal: NodeJS.Signals): void => {
@@ -161,6 +199,8 @@ async function main(): Promise<void> {
     instanceId: server.instanceId,
     dbPath: options.dbPath,
     rateLimited: options.rateLimit,
+    otlpGrpcUrl: server.otlpGrpcUrl,
+    ...(grpcOff !== undefined && { otlpGrpcOff: grpcOff }),
   });
   if (banner.warning) console.error(banner.warning);
   console.log(banner.text);

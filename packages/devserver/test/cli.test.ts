@@ -3,12 +3,14 @@ import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
+import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startDevServer } from '../src/index.js';
 import { makeEvent } from './make-event.js';
+import { sendTask } from './send-task.js';
 
 const CLI = fileURLToPath(new URL('../dist/cli.mjs', import.meta.url));
 
@@ -65,6 +67,14 @@ const waitForEnv = (target: Run, name: string): Promise<string> => {
   });
 };
 
+/** A plain TCP listener on 127.0.0.1:port (0 for a free one), to hold a port taken. */
+const listenOn = (port: number): Promise<Server> =>
+  new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve(server));
+  });
+
 describe('cli', () => {
   let dir: string;
   let running: Run | undefined;
@@ -109,6 +119,70 @@ describe('cli', () => {
       await reopened.close();
     });
 
+    it('takes OTLP/gRPC on --otlp-grpc-port, printed beside the HTTP port, and stores its tasks', async () => {
+      const dbPath = join(dir, 'grpc.db');
+      running = run(['--port', '0', '--db', dbPath, '--otlp-grpc-port', '0']);
+      const url = await waitForEnv(running, 'MOSAIC_TELEMETRY_SERVER_URL');
+      const line =
+        /^ {2}OTLP in: +HTTP on port (\d+) \(\/v1\/traces, \/v1\/logs, \/v1\/metrics\), gRPC on port (\d+) \((http:\/\/127\.0\.0\.1:\d+)\)$/m.exec(
+          running.stdout(),
+        );
+      expect(line?.[1]).toBe(new URL(url).port);
+      const grpcUrl = line?.[3] as string;
+      expect(new URL(grpcUrl).port).toBe(line?.[2]);
+      expect(line?.[2]).not.toBe(line?.[1]);
+      expect(running.stdout()).toContain(
+        `OTEL_EXPORTER_OTLP_ENDPOINT=${grpcUrl}\nOTEL_EXPORTER_OTLP_PROTOCOL=grpc`,
+      );
+      await sendTask(grpcUrl, { 'mosaic.task.type': 'implementation' });
+      // SIGTERM closes the embedded bridge's open tasks and delivers them before the exit.
+      running.child.kill('SIGTERM');
+      expect(await running.exited).toBe(0);
+      const reopened = await startDevServer({ dbPath, otlp: false });
+      const events = reopened.listEvents();
+      await reopened.close();
+      expect(events).toHaveLength(1);
+      expect(events[0]).toMatchObject({ task_type: 'implementation', actual_input_tokens: 100 });
+    });
+
+    it('takes no OTLP/gRPC with --otlp-grpc-port off, and says so', async () => {
+      running = run(['--port', '0', '--db', ':memory:', '--otlp-grpc-port', 'off']);
+      const url = await waitForEnv(running, 'MOSAIC_TELEMETRY_SERVER_URL');
+      expect(running.stdout()).toContain(
+        `OTLP in:     HTTP on port ${new URL(url).port} (/v1/traces, /v1/logs, /v1/metrics), gRPC off (--otlp-grpc-port off)`,
+      );
+      expect(running.stdout()).not.toContain('OTEL_EXPORTER_OTLP_PROTOCOL=grpc');
+    });
+
+    it('exits 1 when the --otlp-grpc-port asked for is taken', async () => {
+      const taken = await listenOn(0);
+      try {
+        const port = (taken.address() as { port: number }).port;
+        running = run(['--port', '0', '--db', ':memory:', '--otlp-grpc-port', String(port)]);
+        expect(await running.exited).toBe(1);
+        expect(running.stderr()).toContain(
+          `mosaic-telemetry-devserver: the OTLP/gRPC address 127.0.0.1:${port} is in use`,
+        );
+      } finally {
+        taken.close();
+      }
+    });
+
+    it('starts without OTLP/gRPC, saying why, when the default port 4317 is taken', async () => {
+      // Held here, or by another process on this machine: taken either way.
+      const held = await listenOn(4317).catch(() => undefined);
+      try {
+        running = run(['--port', '0', '--db', ':memory:']);
+        await waitForEnv(running, 'MOSAIC_TELEMETRY_SERVER_URL');
+        expect(running.stdout()).toContain(
+          'gRPC off (port 4317 is taken; pass --otlp-grpc-port <n>)',
+        );
+        expect(running.stderr()).toContain('warning: no OTLP/gRPC listener');
+      } finally {
+        held?.close();
+      }
+    });
+
     it('exits 0 on SIGINT', async () => {
       running = run(['--port', '0', '--db', ':memory:']);
       await waitForEnv(running, 'MOSAIC_TELEMETRY_SERVER_URL');
@@ -120,6 +194,8 @@ describe('cli', () => {
       [['--nope'], /Unknown option '--nope'/],
       [['--port', 'abc'], /--port must be an integer from 0 to 65535, got "abc"/],
       [['--port', '70000'], /--port must be an integer/],
+      [['--otlp-grpc-port', 'x'], /--otlp-grpc-port must be an integer from 0 to 65535 or off/],
+      [['--otlp-grpc-port', '65536'], /--otlp-grpc-port must be an integer/],
       [['extra'], /positional argument/],
     ])('exits 2 with a message when the flags are %j', async (args, message) => {
       running = run(args);
@@ -254,6 +330,7 @@ describe('cli', () => {
       expect(running.stdout()).toMatch(/^Usage: mosaic-telemetry-devserver/);
       expect(running.stdout()).toContain('--db <path>');
       expect(running.stdout()).toContain('--allowed-host <name>');
+      expect(running.stdout()).toContain('--otlp-grpc-port <n|off>');
     });
   });
 });
