@@ -1,5 +1,6 @@
 import type { Provider } from '@mosaicstack/telemetry-semconv';
 import type { RequestUsage, TrackedTaskUsage as TaskUsage } from '../conversion/task-usage.js';
+import { requestUsage } from './request-usage.js';
 
 /** One finished model-call span beneath a task, as folding needs it (from any span source). */
 export interface FoldableCall {
@@ -25,31 +26,6 @@ export interface FoldableCall {
   readonly reasoningTokens?: number | undefined;
   readonly model: string | undefined;
   readonly provider: Provider | undefined;
-}
-
-/** A request's breakdown from its counts (absent counts are 0; parts never exceed their total). */
-export function requestUsage(
-  input: number,
-  output: number,
-  cacheRead: number,
-  cacheWrite: number,
-  reasoning: number,
-  model: string | undefined,
-  provider: Provider | undefined,
-  atMs: number,
-): RequestUsage {
-  const cacheReadTokens = Math.min(cacheRead, input);
-  const cacheWriteTokens = Math.min(cacheWrite, input - cacheReadTokens);
-  return {
-    uncachedInputTokens: input - cacheReadTokens - cacheWriteTokens,
-    cacheReadTokens,
-    cacheWriteTokens,
-    outputTokens: output,
-    reasoningTokens: Math.min(reasoning, output),
-    model,
-    provider,
-    atMs,
-  };
 }
 
 const hasUsage = (call: FoldableCall): boolean =>

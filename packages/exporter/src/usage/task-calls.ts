@@ -4,12 +4,8 @@ import type {
   TrackedTaskUsage as TaskUsage,
   TaskUsageStore,
 } from '../conversion/task-usage.js';
-import {
-  type FoldableCall,
-  foldModelCalls,
-  foldModelRequests,
-  requestUsage,
-} from './fold-model-calls.js';
+import { type FoldableCall, foldModelCalls, foldModelRequests } from './fold-model-calls.js';
+import { requestUsage } from './request-usage.js';
 
 /** Calls kept per task before the oldest half is folded for good (keeps a long task bounded). */
 const MAX_CALLS = 4096;
