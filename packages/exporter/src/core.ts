@@ -9,7 +9,7 @@ export type { SpanRecord } from './conversion/span-record.js';
 export { spanRecordOf } from './conversion/span-record.js';
 export type { ConversionContext } from './conversion/span-to-event.js';
 export { toTaskEvent } from './conversion/span-to-event.js';
-export type { TaskUsage, TrackedTaskUsage } from './conversion/task-usage.js';
+export type { RequestUsage, TaskUsage, TrackedTaskUsage } from './conversion/task-usage.js';
 // Derived fields: cost, quality gates and language from what an agent did (no network).
 export { classifyCommand } from './derive/classify-command.js';
 export { computeCostMicros } from './derive/compute-cost-micros.js';
@@ -17,6 +17,8 @@ export type { GateOutcome, GateRun } from './derive/gate-outcome.js';
 export { gateOutcome } from './derive/gate-outcome.js';
 export type { TouchedFile } from './derive/language-of-files.js';
 export { languageOfFiles } from './derive/language-of-files.js';
+export type { TaskPrice } from './derive/price-task-requests.js';
+export { priceTaskRequests } from './derive/price-task-requests.js';
 export type { GateRule } from './derive/quality-gate-rules.js';
 export { GATE_RULES, SCRIPT_GATES } from './derive/quality-gate-rules.js';
 export type { UsageBreakdown } from './derive/usage-breakdown.js';
@@ -30,6 +32,6 @@ export type {
   ResolvedMosaicConfig,
 } from './types.js';
 export type { FoldableCall } from './usage/fold-model-calls.js';
-export { foldModelCalls } from './usage/fold-model-calls.js';
+export { foldModelCalls, foldModelRequests } from './usage/fold-model-calls.js';
 export type { ModelCall, ModelCallKind, ModelCallSource } from './usage/llm-call-usage.js';
 export { readModelCall } from './usage/llm-call-usage.js';
