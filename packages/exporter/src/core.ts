@@ -9,7 +9,7 @@ export type { SpanRecord } from './conversion/span-record.js';
 export { spanRecordOf } from './conversion/span-record.js';
 export type { ConversionContext } from './conversion/span-to-event.js';
 export { toTaskEvent } from './conversion/span-to-event.js';
-export type { RequestUsage, TaskUsage, TrackedTaskUsage } from './conversion/task-usage.js';
+export type { TaskUsage, TrackedTaskUsage } from './conversion/task-usage.js';
 // Derived fields: cost, quality gates and language from what an agent did (no network).
 export { classifyCommand } from './derive/classify-command.js';
 export { computeCostMicros } from './derive/compute-cost-micros.js';
@@ -21,7 +21,7 @@ export type { TaskPrice } from './derive/price-task-requests.js';
 export { priceTaskRequests } from './derive/price-task-requests.js';
 export type { GateRule } from './derive/quality-gate-rules.js';
 export { GATE_RULES, SCRIPT_GATES } from './derive/quality-gate-rules.js';
-export type { UsageBreakdown } from './derive/usage-breakdown.js';
+export type { RequestUsage, UsageBreakdown } from './derive/usage-breakdown.js';
 export type { EventDelivery } from './exporter/event-delivery.js';
 export { createEventDelivery } from './exporter/event-delivery.js';
 export type { ReadableSpanLike } from './otel/otel-types.js';

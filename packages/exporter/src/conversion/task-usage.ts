@@ -1,5 +1,5 @@
 import type { Provider } from '@mosaicstack/telemetry-semconv';
-import type { UsageBreakdown } from '../derive/usage-breakdown.js';
+import type { RequestUsage } from '../derive/usage-breakdown.js';
 
 /** Model-call usage folded into a task from the calls beneath it: what a conversion reads. */
 export interface TaskUsage {
@@ -13,14 +13,6 @@ export interface TaskUsage {
   provider: Provider | undefined;
   /** The calls' cost in USD micros, computed from their breakdown; the span's own cost wins. */
   costMicros?: number | undefined;
-}
-
-/** One counted model request of a task: its breakdown, model, provider and time, for its price. */
-export interface RequestUsage extends UsageBreakdown {
-  readonly model: string | undefined;
-  readonly provider: Provider | undefined;
-  /** When the request was made (epoch ms): prices are dated. */
-  readonly atMs: number;
 }
 
 /** A task's usage as the in-process tracker keeps it: the totals and how many calls made them. */

@@ -1,6 +1,6 @@
 import { MAX_COST_USD_MICROS, type Provider } from '@mosaicstack/telemetry-semconv';
-import type { RequestUsage } from '../conversion/task-usage.js';
 import { computeCostMicros } from './compute-cost-micros.js';
+import type { RequestUsage } from './usage-breakdown.js';
 
 /** A task's computed cost, and the models that had no price. */
 export interface TaskPrice {

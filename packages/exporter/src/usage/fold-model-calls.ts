@@ -1,5 +1,6 @@
 import type { Provider } from '@mosaicstack/telemetry-semconv';
-import type { RequestUsage, TrackedTaskUsage as TaskUsage } from '../conversion/task-usage.js';
+import type { TrackedTaskUsage as TaskUsage } from '../conversion/task-usage.js';
+import type { RequestUsage } from '../derive/usage-breakdown.js';
 import { requestUsage } from './request-usage.js';
 
 /** One finished model-call span beneath a task, as folding needs it (from any span source). */

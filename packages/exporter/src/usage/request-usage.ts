@@ -1,5 +1,5 @@
 import type { Provider } from '@mosaicstack/telemetry-semconv';
-import type { RequestUsage } from '../conversion/task-usage.js';
+import type { RequestUsage } from '../derive/usage-breakdown.js';
 
 /** A request's breakdown from its counts (absent counts are 0; parts never exceed their total). */
 export function requestUsage(

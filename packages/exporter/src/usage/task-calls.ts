@@ -1,9 +1,6 @@
 import type { Provider } from '@mosaicstack/telemetry-semconv';
-import type {
-  RequestUsage,
-  TrackedTaskUsage as TaskUsage,
-  TaskUsageStore,
-} from '../conversion/task-usage.js';
+import type { TrackedTaskUsage as TaskUsage, TaskUsageStore } from '../conversion/task-usage.js';
+import type { RequestUsage } from '../derive/usage-breakdown.js';
 import { type FoldableCall, foldModelCalls, foldModelRequests } from './fold-model-calls.js';
 import { requestUsage } from './request-usage.js';
 
