@@ -17,9 +17,11 @@ export type { GateOutcome, GateRun } from './derive/gate-outcome.js';
 export { gateOutcome } from './derive/gate-outcome.js';
 export type { TouchedFile } from './derive/language-of-files.js';
 export { languageOfFiles } from './derive/language-of-files.js';
+export type { TaskPrice } from './derive/price-task-requests.js';
+export { priceTaskRequests } from './derive/price-task-requests.js';
 export type { GateRule } from './derive/quality-gate-rules.js';
 export { GATE_RULES, SCRIPT_GATES } from './derive/quality-gate-rules.js';
-export type { UsageBreakdown } from './derive/usage-breakdown.js';
+export type { RequestUsage, UsageBreakdown } from './derive/usage-breakdown.js';
 export type { EventDelivery, EventDeliveryOptions } from './exporter/event-delivery.js';
 export { createEventDelivery } from './exporter/event-delivery.js';
 export type { ReadableSpanLike } from './otel/otel-types.js';
@@ -30,6 +32,6 @@ export type {
   ResolvedMosaicConfig,
 } from './types.js';
 export type { FoldableCall } from './usage/fold-model-calls.js';
-export { foldModelCalls } from './usage/fold-model-calls.js';
+export { foldModelCalls, foldModelRequests } from './usage/fold-model-calls.js';
 export type { ModelCall, ModelCallKind, ModelCallSource } from './usage/llm-call-usage.js';
 export { readModelCall } from './usage/llm-call-usage.js';

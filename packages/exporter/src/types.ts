@@ -94,6 +94,12 @@ export interface MosaicTelemetryConfig {
    */
   autoTasks?: boolean;
   /**
+   * Give a task span without `mosaic.cost.actual_usd_micros` the cost of its folded model calls,
+   * priced per request by the bundled price table (env `MOSAIC_TELEMETRY_COMPUTE_COST`).
+   * @default true
+   */
+  computeCost?: boolean;
+  /**
    * Allow plain http to a host other than loopback.
    * @default false
    */
@@ -128,6 +134,7 @@ export interface ResolvedMosaicConfig {
   readonly shutdownTimeoutMs: number;
   readonly dryRun: boolean;
   readonly autoTasks: boolean;
+  readonly computeCost: boolean;
   readonly allowInsecure: boolean;
   readonly onError: ((error: MosaicDeliveryError) => void) | undefined;
   readonly exportMode: ExportMode;

@@ -190,6 +190,13 @@ const OPTIONS: readonly OptionRow[] = [
   }),
   row({ name: 'autoTasks', default: false, rule: boolRule('autoTasks') }),
   row({
+    name: 'computeCost',
+    env: 'MOSAIC_TELEMETRY_COMPUTE_COST',
+    parse: envBool('MOSAIC_TELEMETRY_COMPUTE_COST'),
+    default: true,
+    rule: boolRule('computeCost'),
+  }),
+  row({
     name: 'dryRun',
     env: 'MOSAIC_TELEMETRY_DRY_RUN',
     parse: envBool('MOSAIC_TELEMETRY_DRY_RUN'),

@@ -290,7 +290,8 @@ export function toTaskEvent(record: SpanRecord, ctx: ConversionContext): TaskCom
     estimated_cost_usd_micros:
       readInt(attrs, ATTR_MOSAIC_COST_ESTIMATED_USD_MICROS, MAX_COST_USD_MICROS, ctx) ?? 0,
     actual_cost_usd_micros:
-      readInt(attrs, ATTR_MOSAIC_COST_ACTUAL_USD_MICROS, MAX_COST_USD_MICROS, ctx) ?? 0,
+      readInt(attrs, ATTR_MOSAIC_COST_ACTUAL_USD_MICROS, MAX_COST_USD_MICROS, ctx) ??
+      clampCost(usage?.costMicros),
     quality_gate_passed: readBool(attrs, ATTR_MOSAIC_QUALITY_PASSED, ctx),
     quality_gates_run: readGates(attrs, ATTR_MOSAIC_QUALITY_GATES_RUN, ctx),
     quality_gates_failed: readGates(attrs, ATTR_MOSAIC_QUALITY_GATES_FAILED, ctx),
@@ -334,6 +335,12 @@ function readBool(attrs: Attrs, key: string, ctx: ConversionContext): boolean {
   if (typeof value === 'boolean') return value;
   ctx.onCorrection(key);
   return false;
+}
+
+/** A computed cost as the schema takes it: whole micros in 0..MAX_COST_USD_MICROS, else 0. */
+function clampCost(value: number | undefined): number {
+  if (value === undefined || !(value >= 0)) return 0;
+  return Math.min(Math.round(value), MAX_COST_USD_MICROS);
 }
 
 function clampUsage(value: number | undefined, ctx: ConversionContext): number {

@@ -1,3 +1,5 @@
+import type { Provider } from '@mosaicstack/telemetry-semconv';
+
 /**
  * One model request's tokens split the way prices are: every count is a partition of the
  * request's input or output, so `uncachedInputTokens + cacheReadTokens + cacheWriteTokens` is
@@ -14,4 +16,12 @@ export interface UsageBreakdown {
   outputTokens: number;
   /** The reasoning (thinking) tokens inside `outputTokens`, at most `outputTokens`. */
   reasoningTokens: number;
+}
+
+/** One counted model request of a task: its breakdown, model, provider and time, for its price. */
+export interface RequestUsage extends UsageBreakdown {
+  readonly model: string | undefined;
+  readonly provider: Provider | undefined;
+  /** When the request was made (epoch ms): prices are dated. */
+  readonly atMs: number;
 }

@@ -1,10 +1,14 @@
 // exporter/: task spans to events, then chunk, deliver, carry over, report and count them.
-import type { TaskCompletionEvent } from '@mosaicstack/telemetry-semconv';
+import {
+  ATTR_MOSAIC_COST_ACTUAL_USD_MICROS,
+  type TaskCompletionEvent,
+} from '@mosaicstack/telemetry-semconv';
 import { reportConfig } from '../config/report-config.js';
 import { resolveConfig } from '../config/resolve-config.js';
 import { spanRecordOf } from '../conversion/span-record.js';
 import { type ConversionContext, toTaskEvent } from '../conversion/span-to-event.js';
-import type { TaskUsageStore } from '../conversion/task-usage.js';
+import type { TaskUsageStore, TrackedTaskUsage } from '../conversion/task-usage.js';
+import { priceTaskRequests } from '../derive/price-task-requests.js';
 import { logger } from '../otel/diag-logger.js';
 import { createLogOnce } from '../otel/log-once.js';
 import {
@@ -47,6 +51,8 @@ export class MosaicSpanExporter implements SpanExporterLike {
   readonly usageStore: TaskUsageStore;
   private readonly metrics: SelfMetrics;
   private readonly logCorrectionOnce = createLogOnce();
+  private readonly logUnpricedOnce = createLogOnce();
+  private uncostedTasks = 0;
   private readonly config: ResolvedMosaicConfig;
 
   /**
@@ -69,6 +75,11 @@ export class MosaicSpanExporter implements SpanExporterLike {
       this.usageStore = parts.usageStore;
     }
     this.metrics = this.delivery.metrics;
+  }
+
+  /** Task events whose computed cost left out a model the price table has no price for. */
+  get tasksUncosted(): number {
+    return this.uncostedTasks;
   }
 
   /** Events waiting in the carry-over buffer for the next export. */
@@ -130,7 +141,7 @@ export class MosaicSpanExporter implements SpanExporterLike {
     };
     for (const span of spans) {
       try {
-        ctx.usage = this.usageStore.get(span);
+        ctx.usage = this.costed(span, this.usageStore.get(span));
         events.push(toTaskEvent(spanRecordOf(span), ctx));
       } catch (error) {
         // A span whose very structure is broken (not its attribute values) cannot become an event.
@@ -140,5 +151,30 @@ export class MosaicSpanExporter implements SpanExporterLike {
     }
     this.metrics.events('corrected', corrections);
     return events;
+  }
+
+  /**
+   * `usage` with the cost of its requests when `computeCost` is on and the span carries no cost of
+   * its own (the source's cost wins, and then the price table is not even loaded).
+   */
+  private costed(
+    span: ReadableSpanLike,
+    usage: TrackedTaskUsage | undefined,
+  ): TrackedTaskUsage | undefined {
+    if (!this.config.computeCost || usage?.requests === undefined) return usage;
+    if (span.attributes[ATTR_MOSAIC_COST_ACTUAL_USD_MICROS] !== undefined) return usage;
+    const price = priceTaskRequests(usage.requests(), usage.model, usage.provider);
+    if (price.unpriced.length !== 0) {
+      this.uncostedTasks++;
+      this.metrics.events('uncosted', 1);
+      for (const name of price.unpriced) {
+        this.logUnpricedOnce(name, () =>
+          logger.debug(
+            `no price known for model ${name}: its requests count 0 in the task's computed cost (counted as uncosted)`,
+          ),
+        );
+      }
+    }
+    return { ...usage, costMicros: price.costMicros };
   }
 }

@@ -2,7 +2,7 @@ import { type Counter, type Histogram, metrics } from '@opentelemetry/api';
 import { VERSION } from '../version.js';
 
 /** Values of the `result` attribute of `mosaic.telemetry.events`. */
-export type EventResult = 'accepted' | 'rejected' | 'dropped' | 'failed' | 'corrected';
+export type EventResult = 'accepted' | 'rejected' | 'dropped' | 'failed' | 'corrected' | 'uncosted';
 
 /** The exporter's own metrics (`mosaic.telemetry.events`, `...export.duration`) on the host's MeterProvider. */
 export interface SelfMetrics {

@@ -1,5 +1,7 @@
 import type { Provider } from '@mosaicstack/telemetry-semconv';
 import type { TrackedTaskUsage as TaskUsage } from '../conversion/task-usage.js';
+import type { RequestUsage } from '../derive/usage-breakdown.js';
+import { requestUsage } from './request-usage.js';
 
 /** One finished model-call span beneath a task, as folding needs it (from any span source). */
 export interface FoldableCall {
@@ -17,6 +19,12 @@ export interface FoldableCall {
   readonly endTimeMs: number;
   readonly inputTokens: number | undefined;
   readonly outputTokens: number | undefined;
+  /** Of the input tokens, those read from the prompt cache. */
+  readonly cacheReadTokens?: number | undefined;
+  /** Of the input tokens, those written to the prompt cache. */
+  readonly cacheWriteTokens?: number | undefined;
+  /** Of the output tokens, the reasoning (thinking) tokens. */
+  readonly reasoningTokens?: number | undefined;
   readonly model: string | undefined;
   readonly provider: Provider | undefined;
 }
@@ -168,6 +176,21 @@ function pairGroup(counted: readonly FoldableCall[], group: number[], partner: n
  * their counts.
  */
 export function foldModelCalls(calls: readonly FoldableCall[]): TaskUsage {
+  return fold(calls, undefined);
+}
+
+/**
+ * The requests the calls count as under {@link foldModelCalls}' rules, each with its breakdown
+ * (of a pair, the layer that reports a part gives it), model, provider and start time.
+ */
+export function foldModelRequests(calls: readonly FoldableCall[]): RequestUsage[] {
+  const requests: RequestUsage[] = [];
+  fold(calls, requests);
+  return requests;
+}
+
+/** Folds `calls`, listing the counted requests in `requests` when given. */
+function fold(calls: readonly FoldableCall[], requests: RequestUsage[] | undefined): TaskUsage {
   let covered: Set<string> | undefined;
   for (const call of calls) {
     if (call.ancestorIds.length === 0 || !hasUsage(call)) continue;
@@ -209,11 +232,25 @@ export function foldModelCalls(calls: readonly FoldableCall[]): TaskUsage {
     const j = partner === undefined ? -1 : (partner[i] as number);
     if (j !== -1 && j < i) return; // the pair was counted at its first member
     const other = j === -1 ? undefined : (counted[j] as FoldableCall);
+    const model = other === undefined ? call.model : pairModel(call.model, other.model);
     usage.inputTokens += call.inputTokens ?? 0;
     usage.outputTokens += call.outputTokens ?? 0;
     usage.calls++;
-    usage.model ??= other === undefined ? call.model : pairModel(call.model, other.model);
+    usage.model ??= model;
     usage.provider ??= call.provider ?? other?.provider;
+    // Of a pair, the layer that reports a part of the breakdown gives it.
+    requests?.push(
+      requestUsage(
+        call.inputTokens ?? 0,
+        call.outputTokens ?? 0,
+        call.cacheReadTokens ?? other?.cacheReadTokens ?? 0,
+        call.cacheWriteTokens ?? other?.cacheWriteTokens ?? 0,
+        call.reasoningTokens ?? other?.reasoningTokens ?? 0,
+        model,
+        call.provider ?? other?.provider,
+        call.startTimeMs,
+      ),
+    );
   });
   for (const call of calls) {
     if (usage.model !== undefined && usage.provider !== undefined) break;

@@ -29,6 +29,12 @@ export interface ModelCall {
   readonly dialect: ModelCallDialect;
   readonly inputTokens?: number | undefined;
   readonly outputTokens?: number | undefined;
+  /** Of the input tokens, those read from the prompt cache. */
+  readonly cacheReadTokens?: number | undefined;
+  /** Of the input tokens, those written to the prompt cache. */
+  readonly cacheWriteTokens?: number | undefined;
+  /** Of the output tokens, the reasoning (thinking) tokens. */
+  readonly reasoningTokens?: number | undefined;
   readonly model?: string | undefined;
   /** From the span's provider attribute, else guessed from the model name (`providerFromModel`). */
   readonly provider?: Provider | undefined;
@@ -92,6 +98,16 @@ function count(attrs: Attrs, key: string): number | undefined {
     : undefined;
 }
 
+/**
+ * A count read at its own site (`asCount(attrs['key'])`): a property load of its own, which stays
+ * cheap for a key spans seldom carry, where one shared `count` site sees every key.
+ */
+function asCount(value: unknown): number | undefined {
+  return typeof value === 'number' && value >= 0 && value < Number.POSITIVE_INFINITY
+    ? Math.trunc(value)
+    : undefined;
+}
+
 /** A non-empty string, trimmed; anything else is absent. */
 function text(attrs: Attrs, key: string): string | undefined {
   const value = attrs[key];
@@ -116,6 +132,10 @@ function aiSdkCall(attrs: Attrs, kind: ModelCallKind): ModelCall {
       count(attrs, 'ai.usage.tokens'),
     outputTokens:
       count(attrs, 'ai.usage.outputTokens') ?? count(attrs, 'ai.usage.completionTokens'),
+    // v5 and v6 set these two; the cache write count is v6's only.
+    cacheReadTokens: asCount(attrs['ai.usage.cachedInputTokens']),
+    cacheWriteTokens: asCount(attrs['ai.usage.inputTokenDetails.cacheWriteTokens']),
+    reasoningTokens: asCount(attrs['ai.usage.reasoningTokens']),
     model,
     provider: provider(text(attrs, 'ai.model.provider') ?? text(attrs, ATTR_GEN_AI_SYSTEM), model),
   };
@@ -124,11 +144,20 @@ function aiSdkCall(attrs: Attrs, kind: ModelCallKind): ModelCall {
 function genAiCall(attrs: Attrs, kind: ModelCallKind, dialect: ModelCallDialect): ModelCall {
   // The request model (as asked, undated) before the response model (often dated).
   const model = text(attrs, ATTR_GEN_AI_REQUEST_MODEL) ?? text(attrs, ATTR_GEN_AI_RESPONSE_MODEL);
+  const input =
+    count(attrs, ATTR_GEN_AI_USAGE_INPUT_TOKENS) ?? count(attrs, 'gen_ai.usage.prompt_tokens');
+  const cacheRead = asCount(attrs['gen_ai.usage.cache_read.input_tokens']);
+  const cacheWrite = asCount(attrs['gen_ai.usage.cache_creation.input_tokens']);
+  // The conventions count cached tokens in the input; an instrumentation that passes Anthropic's
+  // `input_tokens` on as is (OpenLLMetry JS) does not: more cached tokens than input tells it.
+  const cached = (cacheRead ?? 0) + (cacheWrite ?? 0);
   return {
     kind,
     dialect,
-    inputTokens:
-      count(attrs, ATTR_GEN_AI_USAGE_INPUT_TOKENS) ?? count(attrs, 'gen_ai.usage.prompt_tokens'),
+    inputTokens: input !== undefined && cached > input ? input + cached : input,
+    cacheReadTokens: cacheRead,
+    cacheWriteTokens: cacheWrite,
+    reasoningTokens: asCount(attrs['gen_ai.usage.reasoning.output_tokens']),
     outputTokens:
       count(attrs, ATTR_GEN_AI_USAGE_OUTPUT_TOKENS) ??
       count(attrs, 'gen_ai.usage.completion_tokens'),
@@ -187,6 +216,9 @@ function openInferenceCall(attrs: Attrs, kind: ModelCallKind): ModelCall {
     dialect: 'openinference',
     inputTokens: count(attrs, 'llm.token_count.prompt'),
     outputTokens: count(attrs, 'llm.token_count.completion'),
+    cacheReadTokens: asCount(attrs['llm.token_count.prompt_details.cache_read']),
+    cacheWriteTokens: asCount(attrs['llm.token_count.prompt_details.cache_write']),
+    reasoningTokens: asCount(attrs['llm.token_count.completion_details.reasoning']),
     model,
     provider: provider(text(attrs, 'llm.provider') ?? text(attrs, 'llm.system'), model),
   };

@@ -1,6 +1,8 @@
 import type { Provider } from '@mosaicstack/telemetry-semconv';
 import type { TrackedTaskUsage as TaskUsage, TaskUsageStore } from '../conversion/task-usage.js';
-import { type FoldableCall, foldModelCalls } from './fold-model-calls.js';
+import type { RequestUsage } from '../derive/usage-breakdown.js';
+import { type FoldableCall, foldModelCalls, foldModelRequests } from './fold-model-calls.js';
+import { requestUsage } from './request-usage.js';
 
 /** Calls kept per task before the oldest half is folded for good (keeps a long task bounded). */
 const MAX_CALLS = 4096;
@@ -34,7 +36,56 @@ const sum = (a: TaskUsage, b: TaskUsage): TaskUsage => ({
   calls: a.calls + b.calls,
 });
 
+/** Requests kept one by one from the calls folded for good; past it they merge per model. */
+const MAX_BASE_REQUESTS = MAX_CALLS;
+
+/**
+ * `requests` merged into one request per model and provider (at the earliest time): a task of
+ * more than {@link MAX_BASE_REQUESTS} calls stays bounded, priced per model instead of per call.
+ */
+function mergePerModel(requests: readonly RequestUsage[]): RequestUsage[] {
+  const merged = new Map<string, RequestUsage>();
+  for (const r of requests) {
+    const key = `${r.provider ?? ''}/${r.model ?? ''}`;
+    const m = merged.get(key);
+    merged.set(
+      key,
+      m === undefined
+        ? r
+        : {
+            uncachedInputTokens: m.uncachedInputTokens + r.uncachedInputTokens,
+            cacheReadTokens: m.cacheReadTokens + r.cacheReadTokens,
+            cacheWriteTokens: m.cacheWriteTokens + r.cacheWriteTokens,
+            outputTokens: m.outputTokens + r.outputTokens,
+            reasoningTokens: m.reasoningTokens + r.reasoningTokens,
+            model: m.model,
+            provider: m.provider,
+            atMs: Math.min(m.atMs, r.atMs),
+          },
+    );
+  }
+  return [...merged.values()];
+}
+
 const countOf = (n: number): number | undefined => (n === -1 ? undefined : n);
+
+/** A task's folded usage whose requests its calls list when asked (a method, not data). */
+class FoldedUsage implements TaskUsage {
+  inputTokens = 0;
+  outputTokens = 0;
+  model: string | undefined = undefined;
+  provider: Provider | undefined = undefined;
+  calls = 0;
+  readonly #calls: CallColumns;
+
+  constructor(calls: CallColumns) {
+    this.#calls = calls;
+  }
+
+  requests(): readonly RequestUsage[] {
+    return this.#calls.list();
+  }
+}
 
 /**
  * A task's calls as columns of numbers and shared strings, not one object per call: a task's
@@ -54,6 +105,10 @@ class CallColumns implements TaskCalls {
   private ends: number[] = [];
   private inputs: number[] = [];
   private outputs: number[] = [];
+  /** Parts of the breakdown (-1: absent). */
+  private cacheReads: number[] = [];
+  private cacheWrites: number[] = [];
+  private reasonings: number[] = [];
   private models: (string | undefined)[] = [];
   private providers: (Provider | undefined)[] = [];
   /** The one known layer of the calls so far; `null` once a second one came. */
@@ -61,6 +116,8 @@ class CallColumns implements TaskCalls {
   private anyAncestors = false;
   private excluded: Set<string> | undefined = undefined;
   private base: TaskUsage | undefined = undefined;
+  /** The requests of the calls folded for good. */
+  private baseRequests: RequestUsage[] = [];
   /** Spans a call folded for good sits in: they are that call seen by an outer layer. */
   private coveredByBase: Set<string> | undefined = undefined;
   private store: TaskUsageStore | undefined = undefined;
@@ -77,6 +134,9 @@ class CallColumns implements TaskCalls {
     this.ends.push(call.endTimeMs);
     this.inputs.push(call.inputTokens ?? -1);
     this.outputs.push(call.outputTokens ?? -1);
+    this.cacheReads.push(call.cacheReadTokens ?? -1);
+    this.cacheWrites.push(call.cacheWriteTokens ?? -1);
+    this.reasonings.push(call.reasoningTokens ?? -1);
     this.models.push(call.model);
     this.providers.push(call.provider);
     if (call.ancestorIds.length !== 0) this.anyAncestors = true;
@@ -101,6 +161,43 @@ class CallColumns implements TaskCalls {
     return this.publish();
   }
 
+  /** The counted calls one by one, listed at conversion (not at each publish). */
+  list(): readonly RequestUsage[] {
+    return this.baseRequests.concat(this.requestsIn(0, this.spanIds.length));
+  }
+
+  /** The requests that calls `from` to `to` count as, folded as {@link foldCalls} folds them. */
+  private requestsIn(from: number, to: number): RequestUsage[] {
+    if (this.onlyLayer === null || this.anyAncestors) {
+      return foldModelRequests(this.callsIn(from, to));
+    }
+    const requests: RequestUsage[] = [];
+    const filtered = this.excluded !== undefined || this.coveredByBase !== undefined;
+    for (let i = from; i < to; i++) {
+      const input = this.inputs[i] as number;
+      const output = this.outputs[i] as number;
+      if ((input === -1 && output === -1) || (filtered && !this.kept(i))) continue;
+      requests.push(this.requestAt(i));
+    }
+    return requests;
+  }
+
+  /** Call `i` as a request. */
+  private requestAt(i: number): RequestUsage {
+    const input = this.inputs[i] as number;
+    const output = this.outputs[i] as number;
+    return requestUsage(
+      Math.max(input, 0),
+      Math.max(output, 0),
+      Math.max(this.cacheReads[i] as number, 0),
+      Math.max(this.cacheWrites[i] as number, 0),
+      Math.max(this.reasonings[i] as number, 0),
+      this.models[i],
+      this.providers[i],
+      this.starts[i] as number,
+    );
+  }
+
   private publish(): TaskUsage | undefined {
     const store = this.store;
     if (store === undefined) return undefined;
@@ -109,10 +206,12 @@ class CallColumns implements TaskCalls {
     if (usage.calls === 0 && usage.model === undefined && usage.provider === undefined) {
       return this.size === 0 ? undefined : usage;
     }
-    const stored = store.get(this.span);
-    if (stored === undefined) store.set(this.span, usage);
-    else Object.assign(stored, usage);
-    return usage;
+    let stored = store.get(this.span);
+    if (stored === undefined) {
+      stored = new FoldedUsage(this);
+      store.set(this.span, stored);
+    }
+    return Object.assign(stored, usage);
   }
 
   /** Whether call `i` still counts here (not excluded, not beneath a call folded for good). */
@@ -129,6 +228,11 @@ class CallColumns implements TaskCalls {
 
   /** `foldModelCalls` on calls `from` to `to`, as objects. */
   private foldRange(from: number, to: number): TaskUsage {
+    return foldModelCalls(this.callsIn(from, to));
+  }
+
+  /** The kept calls `from` to `to`, as objects. */
+  private callsIn(from: number, to: number): FoldableCall[] {
     const calls: FoldableCall[] = [];
     for (let i = from; i < to; i++) {
       if (!this.kept(i)) continue;
@@ -141,11 +245,14 @@ class CallColumns implements TaskCalls {
         endTimeMs: this.ends[i] as number,
         inputTokens: countOf(this.inputs[i] as number),
         outputTokens: countOf(this.outputs[i] as number),
+        cacheReadTokens: countOf(this.cacheReads[i] as number),
+        cacheWriteTokens: countOf(this.cacheWrites[i] as number),
+        reasoningTokens: countOf(this.reasonings[i] as number),
         model: this.models[i],
         provider: this.providers[i],
       });
     }
-    return foldModelCalls(calls);
+    return calls;
   }
 
   /** What `foldModelCalls` gives when no call pairs with or covers another: the sums. */
@@ -183,6 +290,8 @@ class CallColumns implements TaskCalls {
     // own cannot split them.
     const half = this.spanIds.length >> 1;
     const folded = this.foldCalls(0, half);
+    const requests = this.baseRequests.concat(this.requestsIn(0, half));
+    this.baseRequests = requests.length > MAX_BASE_REQUESTS ? mergePerModel(requests) : requests;
     for (let i = 0; i < half; i++) {
       if (this.inputs[i] === -1 && this.outputs[i] === -1) continue;
       const ids = this.ancestors[i] as readonly string[];
@@ -199,6 +308,9 @@ class CallColumns implements TaskCalls {
     this.ends = this.ends.slice(half);
     this.inputs = this.inputs.slice(half);
     this.outputs = this.outputs.slice(half);
+    this.cacheReads = this.cacheReads.slice(half);
+    this.cacheWrites = this.cacheWrites.slice(half);
+    this.reasonings = this.reasonings.slice(half);
     this.models = this.models.slice(half);
     this.providers = this.providers.slice(half);
   }

@@ -328,6 +328,9 @@ export class TaskUsageTracker {
       endTimeMs: hrTimeToMillis(span.endTime),
       inputTokens: call.inputTokens,
       outputTokens: call.outputTokens,
+      cacheReadTokens: call.cacheReadTokens,
+      cacheWriteTokens: call.cacheWriteTokens,
+      reasoningTokens: call.reasoningTokens,
       model: call.model,
       provider: call.provider,
     };

@@ -226,6 +226,31 @@ describe('resolveConfig', () => {
     });
   });
 
+  describe('computeCost', () => {
+    it('is on by default, off with MOSAIC_TELEMETRY_COMPUTE_COST=0, and the option wins', () => {
+      expect(resolveConfig(valid, {}).computeCost).toBe(true);
+      expect(resolveConfig(valid, { MOSAIC_TELEMETRY_COMPUTE_COST: '0' }).computeCost).toBe(false);
+      expect(
+        resolveConfig({ ...valid, computeCost: true }, { MOSAIC_TELEMETRY_COMPUTE_COST: 'off' })
+          .computeCost,
+      ).toBe(true);
+    });
+
+    it('warns about an unreadable env value, naming the variable, the form and the value', () => {
+      const config = resolveConfig(valid, { MOSAIC_TELEMETRY_COMPUTE_COST: 'maybe' });
+      expect(config.computeCost).toBe(true);
+      expect(config.warnings).toEqual([
+        'MOSAIC_TELEMETRY_COMPUTE_COST: expected one of 1/true/yes/on or 0/false/no/off, got "maybe"; ignored',
+      ]);
+    });
+
+    it('lists an option that is not a boolean as a problem', () => {
+      expect(validateConfig({ ...valid, computeCost: 'no' as never }, {})).toEqual([
+        'computeCost: expected a boolean, got "no"',
+      ]);
+    });
+  });
+
   describe('harness', () => {
     it('reports an unknown harness as custom with a warning', () => {
       const config = resolveConfig({ ...valid, harness: 'my-own-cli' }, {});

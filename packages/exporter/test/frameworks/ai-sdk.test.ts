@@ -248,3 +248,53 @@ describe('Vercel AI SDK 6 telemetry', () => {
     });
   });
 });
+
+describe('Vercel AI SDK 6 computed cost', () => {
+  it('prices a Gemini task whose output includes thoughts', async () => {
+    const { h, tracer } = await start();
+    // Two calls, each 12,000 prompt tokens of which 4,000 cached, 2,000 output tokens of which
+    // 1,200 thoughts (Gemini's candidates + thoughts).
+    const step = {
+      inputTokens: { total: 12_000, noCache: 8_000, cacheRead: 4_000, cacheWrite: 0 },
+      outputTokens: { total: 2_000, text: 800, reasoning: 1_200 },
+    };
+    const model = new MockLanguageModelV3({
+      provider: 'google.generative-ai',
+      modelId: 'gemini-2.5-flash',
+      doGenerate: [
+        {
+          content: [
+            { type: 'tool-call', toolCallId: 'c1', toolName: 'add', input: '{"a":1,"b":2}' },
+          ],
+          finishReason: { unified: 'tool-calls', raw: 'STOP' },
+          usage: step,
+          warnings: [],
+        },
+        {
+          content: [{ type: 'text', text: 'The sum is 3.' }],
+          finishReason: { unified: 'stop', raw: 'STOP' },
+          usage: step,
+          warnings: [],
+        },
+      ],
+    });
+    await underTask(tracer, () =>
+      generateText({
+        model,
+        prompt: 'add 1 and 2',
+        tools,
+        stopWhen: stepCountIs(3),
+        experimental_telemetry: { isEnabled: true, tracer },
+      }),
+    );
+    const [event] = await h.flushEvents();
+    expect(event).toMatchObject({
+      model: 'gemini-2.5-flash',
+      provider: 'google',
+      actual_input_tokens: 24_000,
+      actual_output_tokens: 4_000,
+      // gemini-2.5-flash: input 0.3, cache read 0.03, output 2.5 ($/MTok); thoughts are output.
+      actual_cost_usd_micros: 2 * (8_000 * 0.3 + 4_000 * 0.03 + 2_000 * 2.5), // 15,040
+    });
+  });
+});

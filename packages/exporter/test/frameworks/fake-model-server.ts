@@ -15,6 +15,14 @@ export interface FakeModelServer {
   readonly url: string;
   /** Usage answered so far for `task` (failed calls add nothing). */
   answered(task: string): { input: number; output: number; calls: number };
+  /** Each call answered for `task` so far, with its breakdown (input and output are totals). */
+  answeredCalls(task: string): readonly Usage[];
+  /**
+   * Makes each answer for `task` report this breakdown inside its usage: cache reads and writes
+   * within the input (each API in its own way: OpenAI counts them in `prompt_tokens`, Anthropic
+   * reports `input_tokens` without them), reasoning within the output.
+   */
+  breakdown(task: string, parts: Breakdown): void;
   /** Answers the next `count` requests of `task` with a 500 and no usage. */
   failNext(task: string, count?: number): void;
   /** Forgets what was answered and any failure still scheduled (between tests). */
@@ -33,9 +41,20 @@ const MARKER = /\[task:([A-Za-z0-9_-]+)\]/;
 export const datedModel = (model: string): string =>
   /\d{4}-\d{2}-\d{2}$/.test(model) || model.startsWith('claude') ? model : `${model}-2024-07-18`;
 
-interface Usage {
-  input: number;
-  output: number;
+/** Parts of a call's usage beyond its input and output totals. */
+export interface Breakdown {
+  readonly cacheRead?: number;
+  readonly cacheWrite?: number;
+  readonly reasoning?: number;
+}
+
+/** A call's usage: `input` every input token (cached ones included), `output` every output one. */
+export interface Usage {
+  readonly input: number;
+  readonly output: number;
+  readonly cacheRead: number;
+  readonly cacheWrite: number;
+  readonly reasoning: number;
 }
 
 interface Answer {
@@ -98,6 +117,8 @@ function chatCompletion(body: Body, usage: Usage, id: number, tool: string | und
     prompt_tokens: usage.input,
     completion_tokens: usage.output,
     total_tokens: usage.input + usage.output,
+    prompt_tokens_details: { cached_tokens: usage.cacheRead },
+    completion_tokens_details: { reasoning_tokens: usage.reasoning },
   };
   const toolCall = {
     id: `call_${id}`,
@@ -174,9 +195,9 @@ function response(body: Body, usage: Usage, id: number, tool: string | undefined
     tools: [],
     usage: {
       input_tokens: usage.input,
-      input_tokens_details: { cached_tokens: 0 },
+      input_tokens_details: { cached_tokens: usage.cacheRead },
       output_tokens: usage.output,
-      output_tokens_details: { reasoning_tokens: 0 },
+      output_tokens_details: { reasoning_tokens: usage.reasoning },
       total_tokens: usage.input + usage.output,
     },
   };
@@ -246,6 +267,16 @@ function response(body: Body, usage: Usage, id: number, tool: string | undefined
   return sse(events);
 }
 
+/** Anthropic's input usage: `input_tokens` without the cached tokens, which it reports apart. */
+function anthropicInput(usage: Usage): Record<string, number> {
+  if (usage.cacheRead === 0 && usage.cacheWrite === 0) return { input_tokens: usage.input };
+  return {
+    input_tokens: usage.input - usage.cacheRead - usage.cacheWrite,
+    cache_creation_input_tokens: usage.cacheWrite,
+    cache_read_input_tokens: usage.cacheRead,
+  };
+}
+
 function message(body: Body, usage: Usage, id: number, tool: string | undefined): Answer {
   const model = body.model ?? 'claude-sonnet-4-5';
   const block =
@@ -261,7 +292,7 @@ function message(body: Body, usage: Usage, id: number, tool: string | undefined)
     content: [block],
     stop_reason: stop,
     stop_sequence: null,
-    usage: { input_tokens: usage.input, output_tokens: usage.output },
+    usage: { ...anthropicInput(usage), output_tokens: usage.output },
   };
   if (body.stream !== true) return json(full);
   const ev = (type: string, rest: object) => [type, { type, ...rest }] as const;
@@ -271,7 +302,7 @@ function message(body: Body, usage: Usage, id: number, tool: string | undefined)
         ...full,
         content: [],
         stop_reason: null,
-        usage: { input_tokens: usage.input, output_tokens: 1 },
+        usage: { ...anthropicInput(usage), output_tokens: 1 },
       },
     }),
     ev('content_block_start', {
@@ -297,6 +328,8 @@ function message(body: Body, usage: Usage, id: number, tool: string | undefined)
 /** Starts the fake on 127.0.0.1. */
 export async function startFakeModelServer(): Promise<FakeModelServer> {
   const totals = new Map<string, { input: number; output: number; calls: number }>();
+  const calls = new Map<string, Usage[]>();
+  const breakdowns = new Map<string, Breakdown>();
   const failures = new Map<string, number>();
   let served = 0;
   let requests = 0;
@@ -334,7 +367,14 @@ export async function startFakeModelServer(): Promise<FakeModelServer> {
       }
       const id = ++served;
       // Distinct per call, so a sum tells which calls were counted.
-      const usage = { input: 1000 + 37 * id, output: 10 + 3 * id };
+      const parts = breakdowns.get(task);
+      const usage: Usage = {
+        input: 1000 + 37 * id + (parts?.cacheRead ?? 0) + (parts?.cacheWrite ?? 0),
+        output: 10 + 3 * id + (parts?.reasoning ?? 0),
+        cacheRead: parts?.cacheRead ?? 0,
+        cacheWrite: parts?.cacheWrite ?? 0,
+        reasoning: parts?.reasoning ?? 0,
+      };
       const tool = toolToCall(body, raw);
       const path = (req.url ?? '').split('?')[0];
       let answer: Answer;
@@ -350,6 +390,7 @@ export async function startFakeModelServer(): Promise<FakeModelServer> {
       total.output += usage.output;
       total.calls++;
       totals.set(task, total);
+      calls.set(task, [...(calls.get(task) ?? []), usage]);
       send(answer);
     });
   });
@@ -362,11 +403,17 @@ export async function startFakeModelServer(): Promise<FakeModelServer> {
   return {
     url: `http://127.0.0.1:${port}`,
     answered: (task) => ({ ...(totals.get(task) ?? { input: 0, output: 0, calls: 0 }) }),
+    answeredCalls: (task) => [...(calls.get(task) ?? [])],
+    breakdown(task, parts) {
+      breakdowns.set(task, parts);
+    },
     failNext(task, count = 1) {
       failures.set(task, (failures.get(task) ?? 0) + count);
     },
     reset() {
       totals.clear();
+      calls.clear();
+      breakdowns.clear();
       failures.clear();
     },
     get requests() {

@@ -19,7 +19,7 @@ import type { ReadableSpan, SpanProcessor } from '@opentelemetry/sdk-trace-base'
 import { expect, it } from 'vitest';
 import { withTask } from '../../src/task/with-task.js';
 import { startTaskHarness, type TaskHarness } from '../support/task-harness.js';
-import { type FakeModelServer, taskMarker } from './fake-model-server.js';
+import { type FakeModelServer, taskMarker, type Usage } from './fake-model-server.js';
 
 /** How the task span is the parent of the framework's work. */
 export type ParentMode = 'active' | 'explicit';
@@ -262,4 +262,29 @@ export function standardCases(c: FrameworkCases): void {
       ended,
     );
   });
+}
+
+/** A model's prices in USD per million tokens (= micros per token), as a test writes them out. */
+export interface Prices {
+  readonly input: number;
+  readonly cacheRead?: number;
+  readonly cacheWrite?: number;
+  readonly output: number;
+}
+
+/**
+ * The cost in USD micros of `calls` at `prices`: per call, uncached input, cache reads, cache
+ * writes and output (reasoning included) at their prices, rounded to whole micros, then summed.
+ */
+export function expectedCostMicros(calls: readonly Usage[], prices: Prices): number {
+  let total = 0;
+  for (const c of calls) {
+    total += Math.round(
+      (c.input - c.cacheRead - c.cacheWrite) * prices.input +
+        c.cacheRead * (prices.cacheRead ?? prices.input) +
+        c.cacheWrite * (prices.cacheWrite ?? prices.input) +
+        c.output * prices.output,
+    );
+  }
+  return total;
 }

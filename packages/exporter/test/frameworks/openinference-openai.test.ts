@@ -4,9 +4,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TaskHarness } from '../support/task-harness.js';
 import { type FakeModelServer, startFakeModelServer } from './fake-model-server.js';
 import {
+  expectedCostMicros,
+  expectTaskEvent,
   runTask,
   standardCases,
   startFrameworkHarness,
+  taskName,
   useContextManager,
 } from './framework-harness.js';
 
@@ -84,5 +87,26 @@ describe('OpenInference openai', () => {
       provider: 'openai',
     });
     expect(h.processor.tasksWithoutUsage).toBe(1);
+  });
+
+  it('prices a task with cached input and reasoning (Chat Completions and Responses)', async () => {
+    const { harness: h, ended, tracer } = await start();
+    fake.breakdown(taskName(0), { cacheRead: 4_000, reasoning: 700 });
+    await runTask(tracer, 'active', 0, async (prompt) => {
+      const c = client();
+      await c.chat.completions.create({
+        model: 'o4-mini',
+        messages: [{ role: 'user', content: prompt }],
+      });
+      await c.responses.create({ model: 'o4-mini', input: prompt });
+    });
+    const events = await h.flushEvents();
+    expectTaskEvent(events, fake, 0, { models: ['o4-mini'], provider: 'openai' }, ended);
+    const calls = fake.answeredCalls(taskName(0));
+    expect(calls).toHaveLength(2);
+    // o4-mini: input 1.1, cache read 0.275, output 4.4 ($/MTok); reasoning is output.
+    expect(events[0]?.actual_cost_usd_micros).toBe(
+      expectedCostMicros(calls, { input: 1.1, cacheRead: 0.275, output: 4.4 }),
+    );
   });
 });

@@ -6,9 +6,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TaskHarness } from '../support/task-harness.js';
 import { type FakeModelServer, startFakeModelServer } from './fake-model-server.js';
 import {
+  expectedCostMicros,
+  expectTaskEvent,
   runTask,
   standardCases,
   startFrameworkHarness,
+  taskName,
   useContextManager,
 } from './framework-harness.js';
 
@@ -101,5 +104,32 @@ describe('OpenLLMetry anthropic', () => {
       }
     },
     expected: { models: ['claude-sonnet-4-5'], provider: 'anthropic' },
+  });
+
+  it('prices a task with cache writes and cache reads, its input counted with them', async () => {
+    const { harness: h, ended, tracer } = await start();
+    fake.breakdown(taskName(0), { cacheRead: 40_000, cacheWrite: 5_000 });
+    await runTask(tracer, 'active', 0, async (prompt) => {
+      const c = anthropic();
+      const messages = [{ role: 'user' as const, content: prompt }];
+      await c.messages.create({ model: 'claude-sonnet-4-5', max_tokens: 64, messages });
+      await c.messages.create({ model: 'claude-sonnet-4-5', max_tokens: 64, messages });
+    });
+    const events = await h.flushEvents();
+    // Its spans carry Anthropic's input_tokens, which leave the cached tokens out.
+    expectTaskEvent(
+      events,
+      fake,
+      0,
+      { models: ['claude-sonnet-4-5'], provider: 'anthropic' },
+      ended,
+    );
+    const calls = fake.answeredCalls(taskName(0));
+    expect(calls).toHaveLength(2);
+    // claude-sonnet-4-5 (up to 200,000 input tokens): input 3, cache write 3.75, cache read 0.3,
+    // output 15 ($/MTok).
+    expect(events[0]?.actual_cost_usd_micros).toBe(
+      expectedCostMicros(calls, { input: 3, cacheWrite: 3.75, cacheRead: 0.3, output: 15 }),
+    );
   });
 });

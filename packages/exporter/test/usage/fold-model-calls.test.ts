@@ -1,6 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type FoldableCall, foldModelCalls } from '../../src/usage/fold-model-calls.js';
+import {
+  type FoldableCall,
+  foldModelCalls,
+  foldModelRequests,
+} from '../../src/usage/fold-model-calls.js';
 import { quadraticFold } from './quadratic-fold.js';
 
 const TRACE = 'a'.repeat(32);
@@ -219,6 +223,75 @@ describe('foldModelCalls', () => {
         call(7, 3, ['a', 'b', 'c'][i % 3], (i * 7) % 50, ((i * 7) % 50) + (i % 11)),
       );
       expect(foldModelCalls(calls)).toEqual(quadraticFold(calls));
+    });
+  });
+});
+
+describe('foldModelRequests', () => {
+  it('lists each counted call once with its breakdown, model, provider and start time', () => {
+    const outer = call(5000, 900, 'framework', 0, 10);
+    const inner = call(5000, 900, 'sdk', 1, 9, {
+      ancestorIds: [outer.spanId],
+      cacheReadTokens: 3000,
+      cacheWriteTokens: 500,
+      reasoningTokens: 600,
+    });
+    const other = call(100, 10, 'sdk', 20, 30, { model: 'gpt-4o', provider: 'openai' });
+    expect(foldModelRequests([outer, inner, other])).toEqual([
+      {
+        uncachedInputTokens: 1500,
+        cacheReadTokens: 3000,
+        cacheWriteTokens: 500,
+        outputTokens: 900,
+        reasoningTokens: 600,
+        model: 'gpt-4o-mini',
+        provider: 'openai',
+        atMs: 1,
+      },
+      {
+        uncachedInputTokens: 100,
+        cacheReadTokens: 0,
+        cacheWriteTokens: 0,
+        outputTokens: 10,
+        reasoningTokens: 0,
+        model: 'gpt-4o',
+        provider: 'openai',
+        atMs: 20,
+      },
+    ]);
+  });
+
+  it('takes the breakdown of a call seen by two layers from the layer that reports it', () => {
+    const framework = call(2000, 50, 'framework', 0, 10, { model: 'gpt-5' });
+    const sdk = call(2000, 50, 'sdk', 1, 9, {
+      model: 'gpt-5-2025-08-07',
+      cacheReadTokens: 1500,
+      reasoningTokens: 20,
+    });
+    const requests = foldModelRequests([framework, sdk]);
+    expect(requests).toHaveLength(1);
+    expect(requests[0]).toMatchObject({
+      uncachedInputTokens: 500,
+      cacheReadTokens: 1500,
+      reasoningTokens: 20,
+      model: 'gpt-5',
+    });
+  });
+
+  it('keeps each part within its total, whatever the span said', () => {
+    const [request] = foldModelRequests([
+      call(100, 10, 'sdk', 0, 1, {
+        cacheReadTokens: 80,
+        cacheWriteTokens: 50,
+        reasoningTokens: 30,
+      }),
+    ]);
+    expect(request).toMatchObject({
+      uncachedInputTokens: 0,
+      cacheReadTokens: 80,
+      cacheWriteTokens: 20,
+      outputTokens: 10,
+      reasoningTokens: 10,
     });
   });
 });

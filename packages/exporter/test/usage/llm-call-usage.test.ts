@@ -268,6 +268,105 @@ describe('readModelCall', () => {
     });
   });
 
+  describe('usage breakdown', () => {
+    it('reads cache reads, cache writes and reasoning of an OTel GenAI call', () => {
+      const call = readModelCall(
+        span('chat gpt-5', {
+          'gen_ai.operation.name': 'chat',
+          'gen_ai.provider.name': 'openai',
+          'gen_ai.request.model': 'gpt-5',
+          'gen_ai.usage.input_tokens': 5000,
+          'gen_ai.usage.output_tokens': 900,
+          'gen_ai.usage.cache_read.input_tokens': 3000,
+          'gen_ai.usage.cache_creation.input_tokens': 500,
+          'gen_ai.usage.reasoning.output_tokens': 600,
+        }),
+      );
+      expect(call).toMatchObject({
+        inputTokens: 5000,
+        outputTokens: 900,
+        cacheReadTokens: 3000,
+        cacheWriteTokens: 500,
+        reasoningTokens: 600,
+      });
+    });
+
+    it('adds the cached tokens to an input count that plainly leaves them out (Anthropic input_tokens passed on as is)', () => {
+      const call = readModelCall(
+        span('anthropic.chat', {
+          'gen_ai.operation.name': 'chat',
+          'gen_ai.provider.name': 'anthropic',
+          'gen_ai.request.model': 'claude-sonnet-4-5',
+          'gen_ai.usage.input_tokens': 12,
+          'gen_ai.usage.output_tokens': 300,
+          'gen_ai.usage.cache_read.input_tokens': 40_000,
+          'gen_ai.usage.cache_creation.input_tokens': 2_000,
+        }),
+      );
+      expect(call).toMatchObject({
+        inputTokens: 42_012,
+        cacheReadTokens: 40_000,
+        cacheWriteTokens: 2_000,
+      });
+    });
+
+    it('reads the AI SDK cached input, v6 cache writes and reasoning', () => {
+      const call = readModelCall(
+        span('ai.generateText.doGenerate', {
+          'ai.model.provider': 'anthropic.messages',
+          'ai.model.id': 'claude-sonnet-4-5',
+          'ai.usage.inputTokens': 9000,
+          'ai.usage.outputTokens': 700,
+          'ai.usage.cachedInputTokens': 6000,
+          'ai.usage.inputTokenDetails.cacheReadTokens': 6000,
+          'ai.usage.inputTokenDetails.cacheWriteTokens': 2000,
+          'ai.usage.reasoningTokens': 200,
+          'ai.usage.outputTokenDetails.reasoningTokens': 200,
+        }),
+      );
+      expect(call).toMatchObject({
+        inputTokens: 9000,
+        outputTokens: 700,
+        cacheReadTokens: 6000,
+        cacheWriteTokens: 2000,
+        reasoningTokens: 200,
+      });
+    });
+
+    it('reads OpenInference prompt and completion details', () => {
+      const call = readModelCall(
+        span('ChatAnthropic', {
+          'openinference.span.kind': 'LLM',
+          'llm.model_name': 'claude-sonnet-4-5',
+          'llm.token_count.prompt': 8000,
+          'llm.token_count.completion': 400,
+          'llm.token_count.prompt_details.cache_read': 5000,
+          'llm.token_count.prompt_details.cache_write': 1000,
+          'llm.token_count.completion_details.reasoning': 150,
+        }),
+      );
+      expect(call).toMatchObject({
+        inputTokens: 8000,
+        cacheReadTokens: 5000,
+        cacheWriteTokens: 1000,
+        reasoningTokens: 150,
+      });
+    });
+
+    it('leaves the parts absent when the span reports none', () => {
+      const call = readModelCall(
+        span('chat gpt-4o', {
+          'gen_ai.operation.name': 'chat',
+          'gen_ai.usage.input_tokens': 10,
+          'gen_ai.usage.output_tokens': 2,
+        }),
+      );
+      expect(call?.cacheReadTokens).toBeUndefined();
+      expect(call?.cacheWriteTokens).toBeUndefined();
+      expect(call?.reasoningTokens).toBeUndefined();
+    });
+  });
+
   describe('values', () => {
     it('returns undefined for an ordinary span', () => {
       expect(readModelCall(span('GET /users', { 'http.request.method': 'GET' }))).toBeUndefined();

@@ -58,4 +58,86 @@ describe('taskCalls', () => {
       });
     });
   });
+
+  describe('requests', () => {
+    it('lists the counted calls of the stored usage with their breakdown, at conversion', () => {
+      const store: TaskUsageStore = new WeakMap();
+      const task = {};
+      const calls = taskCalls(task);
+      calls.add(call(1, { cacheReadTokens: 6, reasoningTokens: 1 }));
+      calls.add(call(2, { inputTokens: undefined, outputTokens: undefined }));
+      calls.add(call(3, { cacheWriteTokens: 4, model: 'gpt-4.1', provider: 'openai' }));
+      calls.end(store);
+      expect(store.get(task)?.requests?.()).toEqual([
+        {
+          uncachedInputTokens: 4,
+          cacheReadTokens: 6,
+          cacheWriteTokens: 0,
+          outputTokens: 1,
+          reasoningTokens: 1,
+          model: 'gpt-4o',
+          provider: 'openai',
+          atMs: 1,
+        },
+        {
+          uncachedInputTokens: 6,
+          cacheReadTokens: 0,
+          cacheWriteTokens: 4,
+          outputTokens: 1,
+          reasoningTokens: 0,
+          model: 'gpt-4.1',
+          provider: 'openai',
+          atMs: 3,
+        },
+      ]);
+    });
+
+    it('lists calls that end after the task and leaves out a call another task counts', () => {
+      const store: TaskUsageStore = new WeakMap();
+      const task = {};
+      const calls = taskCalls(task);
+      calls.add(call(1));
+      calls.add(call(2));
+      calls.end(store);
+      calls.add(call(3));
+      calls.exclude(call(2).spanId);
+      expect(
+        store
+          .get(task)
+          ?.requests?.()
+          .map((r) => r.atMs),
+      ).toEqual([1, 3]);
+    });
+
+    it('lists the requests of two layers through the fold, once per call', () => {
+      const store: TaskUsageStore = new WeakMap();
+      const task = {};
+      const calls = taskCalls(task);
+      calls.add(call(1, { layer: 'sdk', cacheReadTokens: 4 }));
+      calls.add(call(2, { layer: 'framework', startTimeMs: 1, endTimeMs: 2 }));
+      calls.end(store);
+      expect(store.get(task)).toMatchObject({ calls: 1, inputTokens: 10 });
+      expect(store.get(task)?.requests?.()).toEqual([
+        expect.objectContaining({ uncachedInputTokens: 6, cacheReadTokens: 4 }),
+      ]);
+    });
+
+    it('keeps the requests of calls folded for good, merged per model past 4096 of them', () => {
+      const store: TaskUsageStore = new WeakMap();
+      const task = {};
+      const calls = taskCalls(task);
+      for (let i = 0; i < 10_000; i++) {
+        calls.add(call(i, { model: i % 2 === 0 ? 'gpt-4o' : 'gpt-4.1', cacheReadTokens: 2 }));
+      }
+      calls.end(store);
+      const requests = store.get(task)?.requests?.() ?? [];
+      const sum = (key: 'uncachedInputTokens' | 'cacheReadTokens' | 'outputTokens') =>
+        requests.reduce((n, r) => n + r[key], 0);
+      expect(sum('uncachedInputTokens')).toBe(80_000);
+      expect(sum('cacheReadTokens')).toBe(20_000);
+      expect(sum('outputTokens')).toBe(10_000);
+      expect(requests.length).toBeLessThan(10_000);
+      expect(new Set(requests.map((r) => r.model))).toEqual(new Set(['gpt-4o', 'gpt-4.1']));
+    });
+  });
 });
