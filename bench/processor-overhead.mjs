@@ -8,8 +8,13 @@
 // process): CPU per task against plain BSP's on the same spans (budget: below it). A second no-op
 // processor runs beside the first in every per-span row (an A/A control): its difference to the
 // first is what this machine's noise alone shows, and the ratios to the no-op are printed too.
+// Each repetition runs the cases in a fresh shuffled order, each sample after an untimed
+// young-generation collection: a case no longer inherits the collection its neighbour's garbage
+// made due (with a fixed rotation the case after plain BSP's export paid for it every time).
 
 import { pathToFileURL } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { ROOT_CONTEXT, trace } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
@@ -168,6 +173,25 @@ const rowsInTaskOf = (byRow) => [...byRow.values()].filter(([c]) => c.inTask).le
 
 const signed = (x, digits = 1) => `${x >= 0 ? '+' : ''}${fmt(x, digits)}`;
 
+/** The engine's `gc`, for young-generation collections between samples (untimed). */
+const gc = (() => {
+  setFlagsFromString('--expose-gc');
+  return runInNewContext('gc');
+})();
+const minorGc = () => gc({ type: 'minor' });
+
+/** `items` in an order fixed by `seed` (a Fisher-Yates shuffle driven by a small LCG). */
+function shuffled(items, seed) {
+  const out = [...items];
+  let x = (seed + 1) * 2_654_435_761;
+  for (let i = out.length - 1; i > 0; i--) {
+    x = (Math.imul(x, 1_103_515_245) + 12_345) >>> 0;
+    const j = x % (i + 1);
+    [out[i], out[j]] = [out[j], out[i]];
+  }
+  return out;
+}
+
 /** The A/A control of the per-span rows: a second no-op processor. */
 const CONTROL = 'no-op (A/A control)';
 
@@ -242,9 +266,8 @@ async function main() {
   for (const c of cases) rep(c.tracer, c.kind, c.inTask, next(PER_SAMPLE)); // warm-up
   for (const c of cases) await c.provider.forceFlush();
   for (let r = 0; r < REPS; r++) {
-    // Rotate the order so no case always runs first (or right after a GC).
-    for (let k = 0; k < cases.length; k++) {
-      const c = cases[(r + k) % cases.length];
+    // A fresh order each repetition, so no case always runs first or after the same neighbour.
+    for (const c of shuffled(cases, r)) {
       // CPU time of this process (all its threads, GC included), not wall time: on a shared
       // machine the wall clock also counts the time other processes held the CPU.
       const cpu = process.cpuUsage();
@@ -253,6 +276,8 @@ async function main() {
       c.samples.push(((user + system) * 1000) / PER_SAMPLE);
       // The baselines' exports (and ours) happen here, untimed: these rows are the span's own cost.
       await c.provider.forceFlush();
+      // And a young-generation collection, untimed, so each sample starts from an empty one.
+      minorGc();
     }
   }
 
@@ -329,6 +354,7 @@ async function main() {
   for (let r = 0; r < TASK_ROUNDS; r++) {
     for (let k = 0; k < taskCases.length; k++) {
       const c = taskCases[(r + k) % taskCases.length];
+      minorGc(); // untimed: each round starts from an empty young generation
       c.samples.push(await taskRound(c, next(TASKS)));
     }
   }
