@@ -5,9 +5,16 @@
 // spans inside a live task in three dialects (budget +150 ns each). Each repetition starts a task,
 // creates its children and ends it, so folding at the task's end is in the per-span figure. Then
 // a whole task (agent span + 3 model calls, export included, to a loopback sink in another
-// process): CPU per task against plain BSP's on the same spans (budget: below it).
+// process): CPU per task against plain BSP's on the same spans (budget: below it). A second no-op
+// processor runs beside the first in every per-span row (an A/A control): its difference to the
+// first is what this machine's noise alone shows, and the ratios to the no-op are printed too.
+// Each repetition runs the cases in a fresh shuffled order, each sample after an untimed
+// young-generation collection: a case no longer inherits the collection its neighbour's garbage
+// made due (with a fixed rotation the case after plain BSP's export paid for it every time).
 
 import { pathToFileURL } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { ROOT_CONTEXT, trace } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
@@ -20,6 +27,14 @@ const OUTSIDE_BUDGET_NS = 20;
 const INSIDE_BUDGET_NS = 150;
 /** Child spans per task in the per-span rows (and ordinary spans per repetition). */
 const SPANS = Number(process.env.BENCH_PROCESSOR_SPANS ?? 1000);
+/**
+ * Tasks per repetition (ordinary spans: `SPANS` times this many): a sample of a few thousand
+ * spans holds a few young-generation collections, not zero or one, so one collection more or
+ * less does not decide a sample.
+ */
+const TASKS_PER_REP = Number(process.env.BENCH_PROCESSOR_TASKS_PER_REP ?? 4);
+/** Spans timed per sample. */
+const PER_SAMPLE = SPANS * TASKS_PER_REP;
 const REPS = Number(process.env.BENCH_PROCESSOR_REPS ?? 31);
 /** Tasks per round of the per-task row, and rounds. */
 const TASKS = Number(process.env.BENCH_TASK_TASKS ?? 2000);
@@ -122,12 +137,17 @@ function spans(tracer, kind, n, ctx, offset) {
   }
 }
 
-/** One repetition: `SPANS` spans of `kind`, under a task started before and ended after when `inTask`. */
+/**
+ * One repetition: `PER_SAMPLE` spans of `kind`; when `inTask`, `TASKS_PER_REP` tasks each
+ * started, given `SPANS` of them, and ended.
+ */
 function rep(tracer, kind, inTask, offset) {
-  if (!inTask) return spans(tracer, kind, SPANS, ROOT_CONTEXT, offset);
-  const task = tracer.startSpan('task', { attributes: TASK_ATTRIBUTES }, ROOT_CONTEXT);
-  spans(tracer, kind, SPANS, trace.setSpan(ROOT_CONTEXT, task), offset);
-  task.end();
+  if (!inTask) return spans(tracer, kind, PER_SAMPLE, ROOT_CONTEXT, offset);
+  for (let t = 0; t < TASKS_PER_REP; t++) {
+    const task = tracer.startSpan('task', { attributes: TASK_ATTRIBUTES }, ROOT_CONTEXT);
+    spans(tracer, kind, SPANS, trace.setSpan(ROOT_CONTEXT, task), offset + t * SPANS);
+    task.end();
+  }
 }
 
 /** One task as an agent framework makes it: an agent span that is the task, 3 model calls. */
@@ -148,10 +168,32 @@ function agentTask(tracer, i) {
   task.end();
 }
 
-/** Rows whose spans ran inside a task (each repetition of those adds one task span). */
+/** Rows whose spans ran inside a task (each repetition of those adds `TASKS_PER_REP` task spans). */
 const rowsInTaskOf = (byRow) => [...byRow.values()].filter(([c]) => c.inTask).length;
 
 const signed = (x, digits = 1) => `${x >= 0 ? '+' : ''}${fmt(x, digits)}`;
+
+/** The engine's `gc`, for young-generation collections between samples (untimed). */
+const gc = (() => {
+  setFlagsFromString('--expose-gc');
+  return runInNewContext('gc');
+})();
+const minorGc = () => gc({ type: 'minor' });
+
+/** `items` in an order fixed by `seed` (a Fisher-Yates shuffle driven by a small LCG). */
+function shuffled(items, seed) {
+  const out = [...items];
+  let x = (seed + 1) * 2_654_435_761;
+  for (let i = out.length - 1; i > 0; i--) {
+    x = (Math.imul(x, 1_103_515_245) + 12_345) >>> 0;
+    const j = x % (i + 1);
+    [out[i], out[j]] = [out[j], out[i]];
+  }
+  return out;
+}
+
+/** The A/A control of the per-span rows: a second no-op processor. */
+const CONTROL = 'no-op (A/A control)';
 
 async function main() {
   const { createMosaicSpanProcessor } = await importExporter();
@@ -196,7 +238,11 @@ async function main() {
   for (const [kindName, kind] of Object.entries(KINDS)) {
     for (const inTask of [false, true]) {
       if (kindName === 'ordinary' ? inTask : !inTask) continue;
-      for (const { name, processor } of makeProcessors(2 * SPANS, 2 * SPANS)) {
+      const processors = [
+        ...makeProcessors(2 * PER_SAMPLE, 2 * PER_SAMPLE),
+        { name: CONTROL, processor: new NoopProcessor() },
+      ];
+      for (const { name, processor } of processors) {
         const provider = new BasicTracerProvider({ spanProcessors: [processor] });
         cases.push({
           row: inTask ? `${kindName}, inside a live task` : `${kindName} span, no task`,
@@ -217,20 +263,21 @@ async function main() {
     numbered += n;
     return numbered;
   };
-  for (const c of cases) rep(c.tracer, c.kind, c.inTask, next(SPANS)); // warm-up
+  for (const c of cases) rep(c.tracer, c.kind, c.inTask, next(PER_SAMPLE)); // warm-up
   for (const c of cases) await c.provider.forceFlush();
   for (let r = 0; r < REPS; r++) {
-    // Rotate the order so no case always runs first (or right after a GC).
-    for (let k = 0; k < cases.length; k++) {
-      const c = cases[(r + k) % cases.length];
+    // A fresh order each repetition, so no case always runs first or after the same neighbour.
+    for (const c of shuffled(cases, r)) {
       // CPU time of this process (all its threads, GC included), not wall time: on a shared
       // machine the wall clock also counts the time other processes held the CPU.
       const cpu = process.cpuUsage();
-      rep(c.tracer, c.kind, c.inTask, next(SPANS));
+      rep(c.tracer, c.kind, c.inTask, next(PER_SAMPLE));
       const { user, system } = process.cpuUsage(cpu);
-      c.samples.push(((user + system) * 1000) / SPANS);
+      c.samples.push(((user + system) * 1000) / PER_SAMPLE);
       // The baselines' exports (and ours) happen here, untimed: these rows are the span's own cost.
       await c.provider.forceFlush();
+      // And a young-generation collection, untimed, so each sample starts from an empty one.
+      minorGc();
     }
   }
 
@@ -239,52 +286,50 @@ async function main() {
   const byRow = new Map();
   for (const c of cases) byRow.set(c.row, [...(byRow.get(c.row) ?? []), c]);
   for (const [row, group] of byRow) {
-    const [noop, bsp, ours, other] = group;
-    // Each repetition ran the three back to back under the same load: median of per-rep differences.
-    const diff = median(ours.samples.map((s, i) => s - noop.samples[i]));
-    const bspDiff = median(bsp.samples.map((s, i) => s - noop.samples[i]));
+    const control = group.find((c) => c.processorName === CONTROL);
+    const [noop, bsp, ours, other] = group.filter((c) => c !== control);
+    // Each repetition ran them back to back under the same load: median of per-rep differences.
+    const diffTo = (c) => median(c.samples.map((s, i) => s - noop.samples[i]));
+    const ratioTo = (c) => median(c.samples.map((s, i) => s / noop.samples[i]));
+    const diff = diffTo(ours);
+    const bspDiff = diffTo(bsp);
+    const noise = diffTo(control);
     const verdict = diff <= ours.budget ? 'PASS' : 'MISS';
     rows.push([
       row,
       fmt(median(noop.samples), 0),
-      signed(bspDiff),
-      signed(diff),
-      `<= +${ours.budget}`,
+      `${signed(noise)} ns (${fmt(ratioTo(control), 3)}x)`,
+      `${signed(bspDiff)} ns (${fmt(ratioTo(bsp), 3)}x)`,
+      `${signed(diff)} ns (${fmt(ratioTo(ours), 3)}x)`,
+      `<= +${ours.budget} ns`,
       verdict,
-      other === undefined ? '' : signed(median(other.samples.map((s, i) => s - noop.samples[i]))),
+      other === undefined ? '' : `${signed(diffTo(other))} ns (${fmt(ratioTo(other), 3)}x)`,
     ]);
     summary.push({
       bench: 'a processor',
       metric: `span created+ended, ${row}`,
-      value: `${signed(diff)} ns`,
-      baseline: `no-op ${fmt(median(noop.samples), 0)} ns; plain BSP ${signed(bspDiff)} ns`,
+      value: `${signed(diff)} ns (${fmt(ratioTo(ours), 3)}x no-op)`,
+      baseline: `no-op ${fmt(median(noop.samples), 0)} ns (A/A ${signed(noise)}); plain BSP ${signed(bspDiff)} ns`,
       vs: `${signed(diff - bspDiff)} ns vs plain BSP`,
       budget: `<= +${ours.budget} ns`,
       verdict,
     });
   }
   console.log(
-    `\n(a) a span created and ended through a real provider: ${SPANS} distinct spans per repetition (under one task, started and ended in it, for the rows inside a task), ${REPS} interleaved repetitions; median of per-repetition differences to the no-op processor\n`,
+    `\n(a) a span created and ended through a real provider: ${PER_SAMPLE} distinct spans per repetition (for the rows inside a task: under ${TASKS_PER_REP} tasks of ${SPANS}, each task started and ended in it), ${REPS} interleaved repetitions; median of per-repetition differences (and ratios) to the no-op processor; the A/A control is a second no-op processor\n`,
   );
   printTable(
     [
       'span',
       'no-op ns/span',
+      'A/A control',
       'plain BSP',
       'mosaic',
       'budget',
       '',
       compared ? 'compared build' : '',
     ],
-    rows.map((r) => [
-      r[0],
-      r[1],
-      `${r[2]} ns`,
-      `${r[3]} ns`,
-      `${r[4]} ns`,
-      r[5],
-      r[6] ? `${r[6]} ns` : '',
-    ]),
+    rows,
   );
   for (const c of cases) await c.provider.shutdown();
 
@@ -309,14 +354,17 @@ async function main() {
   for (let r = 0; r < TASK_ROUNDS; r++) {
     for (let k = 0; k < taskCases.length; k++) {
       const c = taskCases[(r + k) % taskCases.length];
+      minorGc(); // untimed: each round starts from an empty young generation
       c.samples.push(await taskRound(c, next(TASKS)));
     }
   }
   const stats = await sink.ask('stats');
   const expectedOtlpSpans =
-    (TASK_ROUNDS + 1) * TASKS * 4 + (REPS + 1) * (SPANS * byRow.size + rowsInTaskOf(byRow));
+    (TASK_ROUNDS + 1) * TASKS * 4 +
+    (REPS + 1) * (PER_SAMPLE * byRow.size + TASKS_PER_REP * rowsInTaskOf(byRow));
   const builds = compared === undefined ? 1 : 2;
-  const expectedEvents = builds * ((TASK_ROUNDS + 1) * TASKS + (REPS + 1) * rowsInTaskOf(byRow));
+  const expectedEvents =
+    builds * ((TASK_ROUNDS + 1) * TASKS + (REPS + 1) * TASKS_PER_REP * rowsInTaskOf(byRow));
   for (const c of taskCases) await c.provider.shutdown();
   await sink.close();
   // Every task span of a per-span row inside a task, and every task of the per-task rounds, is one event.

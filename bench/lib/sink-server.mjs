@@ -5,6 +5,8 @@ import { createServer } from 'node:http';
 let requests = 0;
 let events = 0;
 let otlpSpans = 0;
+/** Token counts of the last event received (benches check a fold's result with them). */
+let lastTokens;
 
 const server = createServer((req, res) => {
   const chunks = [];
@@ -14,6 +16,10 @@ const server = createServer((req, res) => {
     if (req.url?.endsWith('/v1/events/batch')) {
       const sent = JSON.parse(Buffer.concat(chunks).toString('utf8')).events;
       events += sent.length;
+      const last = sent.at(-1);
+      if (last !== undefined) {
+        lastTokens = { input: last.actual_input_tokens, output: last.actual_output_tokens };
+      }
       const body = JSON.stringify({
         accepted: sent.length,
         rejected: 0,
@@ -37,7 +43,8 @@ server.listen(0, '127.0.0.1', () => {
   process.send?.({ type: 'listening', port: server.address().port });
 });
 process.on('message', (message) => {
-  if (message?.type === 'stats') process.send?.({ type: 'stats', requests, events, otlpSpans });
+  if (message?.type === 'stats')
+    process.send?.({ type: 'stats', requests, events, otlpSpans, lastTokens });
   if (message?.type === 'close') server.close(() => process.exit(0));
 });
 process.on('disconnect', () => process.exit(0));

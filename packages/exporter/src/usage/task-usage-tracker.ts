@@ -6,7 +6,7 @@ import { logger } from '../otel/diag-logger.js';
 import { hrTimeToMillis } from '../otel/hr-time.js';
 import type { ReadableSpanLike } from '../otel/otel-types.js';
 import { type FoldableCall, isOneCallOfTwoLayers } from './fold-model-calls.js';
-import { isAgentRoot, readModelCall } from './llm-call-usage.js';
+import { isAgentRoot, modelCallFields, readModelCallInto } from './llm-call-usage.js';
 import { SpanEntryTable } from './span-entry-table.js';
 import { type TaskCalls, taskCalls } from './task-calls.js';
 
@@ -63,6 +63,47 @@ interface Entry {
 /** The ancestry of a call right beneath its task (shared: most calls have no other ancestor). */
 const NO_ANCESTORS: readonly string[] = Object.freeze([]);
 
+/** A {@link FoldableCall} filled in place (see `TaskUsageTracker.call`). */
+type CallFields = { -readonly [K in keyof FoldableCall]: FoldableCall[K] };
+
+/** A blank {@link CallFields}. */
+function callFields(): CallFields {
+  return {
+    traceId: '',
+    spanId: '',
+    ancestorIds: NO_ANCESTORS,
+    layer: undefined,
+    startTimeMs: 0,
+    endTimeMs: 0,
+    inputTokens: undefined,
+    outputTokens: undefined,
+    cacheReadTokens: undefined,
+    cacheWriteTokens: undefined,
+    reasoningTokens: undefined,
+    model: undefined,
+    provider: undefined,
+  };
+}
+
+const BLANK_CALL: FoldableCall = Object.freeze(callFields());
+
+/** Copies every field of `from` into `to`. */
+function copyCall(from: FoldableCall, to: CallFields): void {
+  to.traceId = from.traceId;
+  to.spanId = from.spanId;
+  to.ancestorIds = from.ancestorIds;
+  to.layer = from.layer;
+  to.startTimeMs = from.startTimeMs;
+  to.endTimeMs = from.endTimeMs;
+  to.inputTokens = from.inputTokens;
+  to.outputTokens = from.outputTokens;
+  to.cacheReadTokens = from.cacheReadTokens;
+  to.cacheWriteTokens = from.cacheWriteTokens;
+  to.reasoningTokens = from.reasoningTokens;
+  to.model = from.model;
+  to.provider = from.provider;
+}
+
 /** What a tracked span is to folding (see `Entry.role`). */
 type Role = 0 | 1 | 2;
 const OTHER = 0;
@@ -105,11 +146,21 @@ function parentIdOf(span: ReadableSpanLike): string | undefined {
  */
 export class TaskUsageTracker {
   private readonly byId = new SpanEntryTable<Entry>();
-  /** The last model call with counts per slot, and its task, to find a call seen in two tasks. */
-  private readonly recentCalls = new Array<FoldableCall | undefined>(RECENT_SLOTS).fill(undefined);
+  /**
+   * The last model call with counts per slot (a copy), and its task (`undefined`: the slot is
+   * empty), to find a call seen in two tasks.
+   */
+  private readonly recentCalls = Array.from({ length: RECENT_SLOTS }, callFields);
   private readonly recentTasks = new Array<TaskCalls | undefined>(RECENT_SLOTS).fill(undefined);
   private readonly recentInActive = new Array<boolean>(RECENT_SLOTS).fill(false);
   private readonly autoTaskSpans = new WeakSet<object>();
+  /**
+   * The span being ended, read into these two in place and copied out by `TaskCalls.add`: a fresh
+   * model call and call record per span were 180 B of garbage per model call inside a task, the
+   * largest part of its cost in young-generation collections (bench (a), heap sampling).
+   */
+  private readonly read = modelCallFields();
+  private readonly call = callFields();
   private readonly autoTasks: boolean;
   private readonly maxEntries: number;
   private readonly maxAgeMs: number;
@@ -274,23 +325,21 @@ export class TaskUsageTracker {
     const output = call.outputTokens;
     if (input === undefined && output === undefined) return false;
     const slot = (Math.imul((input ?? 0) + 1, 0x9e3779b1) ^ (output ?? 0)) & (RECENT_SLOTS - 1);
-    const other = this.recentCalls[slot];
+    const other = this.recentCalls[slot] as CallFields;
     const otherTask = this.recentTasks[slot];
     if (
-      other === undefined ||
       otherTask === undefined ||
       otherTask === task ||
       other.traceId === call.traceId ||
       !isOneCallOfTwoLayers(call, other)
     ) {
-      this.recentCalls[slot] = call;
+      copyCall(call, other);
       this.recentTasks[slot] = task;
       this.recentInActive[slot] = inActive;
       return false;
     }
     const otherInActive = this.recentInActive[slot] === true;
     // One pair per call: neither waits for a third.
-    this.recentCalls[slot] = undefined;
     this.recentTasks[slot] = undefined;
     const inner =
       inActive !== otherInActive
@@ -302,10 +351,13 @@ export class TaskUsageTracker {
     return false;
   }
 
-  /** `span` as a call for its task's fold when it is a model call (not a wrapper or embedding). */
+  /**
+   * `span` as a call for its task's fold when it is a model call (not a wrapper or embedding),
+   * read into `this.call` (valid until the next span is read).
+   */
   private callOf(span: ReadableSpanLike, own: Entry): FoldableCall | undefined {
-    const call = readModelCall(span);
-    if (call === undefined || call.kind !== 'call') return undefined;
+    const read = this.read;
+    if (!readModelCallInto(span, read) || read.kind !== 'call') return undefined;
     let ancestorIds: readonly string[] = NO_ANCESTORS;
     if (own.parent !== undefined && own.parent.role !== TASK) {
       const ids: string[] = [];
@@ -319,21 +371,21 @@ export class TaskUsageTracker {
     const scope =
       span.instrumentationScope?.name ??
       (span as { instrumentationLibrary?: { name?: string } }).instrumentationLibrary?.name;
-    return {
-      traceId: own.traceId,
-      spanId: own.id,
-      ancestorIds,
-      layer: typeof scope === 'string' && scope !== '' ? scope : call.dialect,
-      startTimeMs: hrTimeToMillis(span.startTime),
-      endTimeMs: hrTimeToMillis(span.endTime),
-      inputTokens: call.inputTokens,
-      outputTokens: call.outputTokens,
-      cacheReadTokens: call.cacheReadTokens,
-      cacheWriteTokens: call.cacheWriteTokens,
-      reasoningTokens: call.reasoningTokens,
-      model: call.model,
-      provider: call.provider,
-    };
+    const call = this.call;
+    call.traceId = own.traceId;
+    call.spanId = own.id;
+    call.ancestorIds = ancestorIds;
+    call.layer = typeof scope === 'string' && scope !== '' ? scope : read.dialect;
+    call.startTimeMs = hrTimeToMillis(span.startTime);
+    call.endTimeMs = hrTimeToMillis(span.endTime);
+    call.inputTokens = read.inputTokens;
+    call.outputTokens = read.outputTokens;
+    call.cacheReadTokens = read.cacheReadTokens;
+    call.cacheWriteTokens = read.cacheWriteTokens;
+    call.reasoningTokens = read.reasoningTokens;
+    call.model = read.model;
+    call.provider = read.provider;
+    return call;
   }
 
   /**
@@ -352,7 +404,8 @@ export class TaskUsageTracker {
   /** Forgets every live span (on shutdown). */
   clear(): void {
     this.byId.clear();
-    this.recentCalls.fill(undefined);
+    // Blank copies: the ids they held are let go.
+    for (const call of this.recentCalls) copyCall(BLANK_CALL, call);
     this.recentTasks.fill(undefined);
     this.lastId = undefined;
     this.lastMissId = undefined;
