@@ -438,7 +438,7 @@ function runCli(spec) {
 async function main() {
   const prompts = { read: PROMPT_READ, run: PROMPT_RUN };
   const specOf = (name) =>
-    CLIS[name] ?? AGENTS[name]?.({ home, work, bridge: BRIDGE, bin, prompts });
+    CLIS[name] ?? AGENTS[name]?.({ home, work, bridge: BRIDGE, bin, prompts, scenario });
   if (cli === '--scenarios') {
     // run.sh asks which scenarios a CLI plays.
     const spec = specOf(scenario);

@@ -9,6 +9,7 @@
  * @property {string} bridge the OTLP/HTTP base URL it exports to
  * @property {(name: string) => string} bin the path of one of its package's executables
  * @property {{ read: string, run: string }} prompts the lane's prompts
+ * @property {string} scenario the scenario being played (ok, error, or one of the spec's `scenarios`)
  */
 
 import { continueCli } from './continue.mjs';

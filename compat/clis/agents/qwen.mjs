@@ -10,7 +10,7 @@ const MODEL = 'gpt-4.1';
 
 /** @param {import('./index.mjs').AgentContext} ctx */
 export function qwen(ctx) {
-  const { home, work, bridge, bin, prompts } = ctx;
+  const { home, work, bridge, bin, prompts, scenario } = ctx;
   return {
     pkg: '@qwen-code/qwen-code',
     fake: ['fake-openai.cjs', 8788, { FAKE_WORKDIR: work }],
@@ -30,15 +30,15 @@ export function qwen(ctx) {
           general: { enableAutoUpdate: false, disableAutoUpdate: true },
           privacy: { usageStatisticsEnabled: false },
           security: { auth: { selectedType: 'openai' } },
-          telemetry: {
-            enabled: true,
-            target: 'local',
-            otlpEndpoint: bridge,
-            otlpProtocol: 'http',
-          },
+          // grpc: Qwen Code's own defaults (OTLP/gRPC to localhost:4317, as Gemini CLI's).
+          telemetry:
+            scenario === 'grpc'
+              ? { enabled: true, target: 'local' }
+              : { enabled: true, target: 'local', otlpEndpoint: bridge, otlpProtocol: 'http' },
         }),
       );
     },
+    scenarios: ['ok', 'error', 'grpc'],
     command: () => [bin('qwen'), ['--yolo', '--output-format', 'json', prompts.run]],
     /** Chat Completions counts: prompt tokens include cached ones, completion tokens reasoning. */
     expected(truth) {
