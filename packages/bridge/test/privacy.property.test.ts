@@ -145,6 +145,28 @@ function requestsOf(x: Export) {
         root,
       );
       s('ai.toolCall', { ...a[2], 'ai.toolCall.result': MARKER }, undefined, root);
+      // Tool calls read for gates and language: the command, path and output never leave.
+      s(
+        'ai.toolCall',
+        {
+          'ai.toolCall.name': 'bash',
+          'ai.toolCall.id': `call-${MARKER}`,
+          'ai.toolCall.args': JSON.stringify({ command: `npm run lint ${MARKER}` }),
+          'ai.toolCall.result': JSON.stringify({ metadata: { output: MARKER, exit: 1 } }),
+        },
+        undefined,
+        root,
+      );
+      s(
+        'ai.toolCall',
+        {
+          'ai.toolCall.name': 'edit',
+          'ai.toolCall.args': JSON.stringify({ filePath: `/r/${MARKER}/${MARKER}.rs` }),
+          'ai.toolCall.result': MARKER,
+        },
+        undefined,
+        root,
+      );
       break;
     case 'gemini':
       s('llm_call', {

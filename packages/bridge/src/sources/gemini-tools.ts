@@ -12,9 +12,19 @@ const EDIT_TOOLS = new Set(['write_file', 'replace', 'edit']);
 const FILE_TOOLS = new Set(['read_file', ...EDIT_TOOLS]);
 
 /**
- * A `gemini_cli.tool_call` reduced to its activity: a `run_shell_command`'s gates and success, or
- * a `read_file` / `write_file` / `replace` file's language key, from `function_args` (read here
- * and kept nowhere).
+ * Whether a tool call's `metadata` JSON says it failed: Gemini CLI logs a shell command that exits
+ * non-zero with `success: true` and `{"exitCode": 1, "isError": true}` there.
+ */
+function failedByMetadata(log: LogRecordLike): boolean {
+  const metadata = parseToolJson(log.attributes, ['metadata']);
+  const exit = metadata?.exitCode;
+  return metadata?.isError === true || (typeof exit === 'number' && exit !== 0);
+}
+
+/**
+ * A `gemini_cli.tool_call` reduced to its activity: a `run_shell_command`'s gates and success
+ * (`success`, unless `metadata` names a non-zero exit code or an error), or a `read_file` /
+ * `write_file` / `replace` file's language key, from `function_args` (read here and kept nowhere).
  */
 export function geminiToolActivity(log: LogRecordLike): TaskActivity | undefined {
   const a = log.attributes;
@@ -25,7 +35,8 @@ export function geminiToolActivity(log: LogRecordLike): TaskActivity | undefined
   const args = parseToolJson(a, ['function_args']);
   if (tool === 'run_shell_command') {
     const command = stringField(args, ['command']);
-    return command === undefined ? undefined : gateActivity(id, log.timeMs, command, success);
+    if (command === undefined) return undefined;
+    return gateActivity(id, log.timeMs, command, success && !failedByMetadata(log));
   }
   if (!FILE_TOOLS.has(tool) || !success) return undefined;
   const path = stringField(args, ['file_path', 'absolute_path', 'path']);

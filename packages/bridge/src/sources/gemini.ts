@@ -168,7 +168,7 @@ export const gemini: Source = {
       'gen_ai.request.model',
       'gen_ai.response.model',
     ],
-    logTextKeys: ['function_args'],
+    logTextKeys: ['function_args', 'metadata'],
     resourceKeys: ['service.name', 'session.id'],
   },
   keyedRequestOf: readGeminiSpan,
