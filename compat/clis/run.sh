@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# CLI lane: the four AI coding CLIs (Claude Code, Codex CLI, Gemini CLI, OpenCode), installed from
+# CLI lane: the AI coding CLIs (Claude Code, Codex CLI, Gemini CLI, OpenCode here; Kilo Code, Qwen
+# Code, Copilot CLI and Continue CLI as modules in agents/), installed from
 # the npm registry at the versions pinned in compat/clis/<cli>/package-lock.json, each run fully
 # offline inside a private network namespace (`unshare -n`: only loopback exists) against a fake
 # model API (compat/clis/fakes: a tool call with cache tokens, then the answer; or a failing last
