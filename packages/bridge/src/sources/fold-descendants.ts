@@ -1,6 +1,8 @@
 import {
   type FoldableCall,
   foldModelCalls,
+  foldModelRequests,
+  priceTaskRequests,
   readModelCall,
   type SpanRecord,
 } from '../model/exporter-core.js';
@@ -42,6 +44,17 @@ export const MODEL_CALL_READS = {
     'llm.token_count.completion',
     'llm.provider',
     'llm.system',
+    // The breakdown a price needs (cache reads, cache writes, reasoning), per dialect.
+    'gen_ai.usage.cache_read.input_tokens',
+    'gen_ai.usage.cache_creation.input_tokens',
+    'gen_ai.usage.cache_write.input_tokens',
+    'gen_ai.usage.reasoning.output_tokens',
+    'ai.usage.cachedInputTokens',
+    'ai.usage.inputTokenDetails.cacheWriteTokens',
+    'ai.usage.reasoningTokens',
+    'llm.token_count.prompt_details.cache_read',
+    'llm.token_count.prompt_details.cache_write',
+    'llm.token_count.completion_details.reasoning',
   ],
 } as const;
 
@@ -50,6 +63,10 @@ export interface FoldedTask {
   readonly usage: ReturnType<typeof foldModelCalls>;
   readonly lastCallFailed: boolean;
   readonly calls: number;
+  /** The calls priced one by one (the exporter's `priceTaskRequests`), in USD micros. */
+  readonly costMicros: number;
+  /** Whether a call with tokens had no price (unknown model or provider). */
+  readonly uncosted: boolean;
 }
 
 /**
@@ -92,6 +109,9 @@ export function foldDescendants(
       endTimeMs: record.endTimeMs,
       inputTokens: call.inputTokens,
       outputTokens: call.outputTokens,
+      cacheReadTokens: call.cacheReadTokens,
+      cacheWriteTokens: call.cacheWriteTokens,
+      reasoningTokens: call.reasoningTokens,
       model: call.model,
       provider: call.provider,
     });
@@ -101,10 +121,14 @@ export function foldDescendants(
   }
   const out = new Map<string, FoldedTask>();
   for (const [task, entry] of byTask) {
+    const usage = foldModelCalls(entry.calls);
+    const price = priceTaskRequests(foldModelRequests(entry.calls), usage.model, usage.provider);
     out.set(task, {
-      usage: foldModelCalls(entry.calls),
+      usage,
       lastCallFailed: entry.last?.statusCode === SPAN_STATUS_ERROR,
       calls: entry.calls.length,
+      costMicros: price.costMicros,
+      uncosted: price.unpriced.length > 0,
     });
   }
   return out;

@@ -6,7 +6,7 @@ import { foldDescendants } from './fold-descendants.js';
 
 /**
  * Each of `spans` (task spans of one trace) as a complete task: usage folded from the model calls
- * beneath it, failed when the span is ERROR or its last model call failed. With `ownAttributes`,
+ * beneath it and priced call by call, failed when the span is ERROR or its last model call failed. With `ownAttributes`,
  * the span's own allowlisted attributes win over everything else (explicit task spans).
  */
 export function foldedSpanTasks(
@@ -30,7 +30,9 @@ export function foldedSpanTasks(
         resourceAttributes: span.resourceAttributes,
         ...(ownAttributes ? { ownAttributes: span.attributes } : {}),
         usage: f?.usage,
-        costMicros: undefined,
+        // Priced from the calls' tokens; an explicit task span's own cost attribute still wins.
+        costMicros: f?.costMicros,
+        uncosted: f?.uncosted,
         failed: span.statusCode === SPAN_STATUS_ERROR || f?.lastCallFailed === true,
       },
     };

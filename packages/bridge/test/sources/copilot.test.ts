@@ -11,26 +11,56 @@ import { tracesOf, traceTasksOf } from '../support/source-fixtures.js';
  * The fake's ground truth in the bridge's token meaning: OpenAI counts (Chat Completions or
  * Responses) include cached input and reasoning output; Anthropic's add cache reads and writes.
  */
+/**
+ * Prices in USD micros per token (`@pydantic/genai-prices` 0.1.8): gpt-5 input 1.25, cached input
+ * 0.125, output 10 (reasoning inside); claude-sonnet-4-5 input 3, cache read 0.3, cache write
+ * 3.75, output 15. Each request is rounded to whole micros, then summed.
+ */
+const GPT_5 = { input: 1.25, cacheRead: 0.125, output: 10 };
+const SONNET_4_5 = { input: 3, cacheRead: 0.3, cacheWrite: 3.75, output: 15 };
+
 function expected(truth: readonly GroundTruthLine[]) {
   let input = 0;
   let output = 0;
+  let cost = 0;
   for (const line of truth) {
-    const u = (line.usage ?? {}) as Record<string, number>;
+    const u = (line.usage ?? {}) as Record<string, number> & {
+      prompt_tokens_details?: { cached_tokens?: number };
+      input_tokens_details?: { cached_tokens?: number };
+    };
     if ('prompt_tokens' in u) {
+      const cached = u.prompt_tokens_details?.cached_tokens ?? 0;
       input += u.prompt_tokens ?? 0;
       output += u.completion_tokens ?? 0;
+      cost += Math.round(
+        ((u.prompt_tokens ?? 0) - cached) * GPT_5.input +
+          cached * GPT_5.cacheRead +
+          (u.completion_tokens ?? 0) * GPT_5.output,
+      );
     } else if ('cache_read_input_tokens' in u) {
       input +=
         (u.input_tokens ?? 0) +
         (u.cache_read_input_tokens ?? 0) +
         (u.cache_creation_input_tokens ?? 0);
       output += u.output_tokens ?? 0;
-    } else {
+      cost += Math.round(
+        (u.input_tokens ?? 0) * SONNET_4_5.input +
+          (u.cache_read_input_tokens ?? 0) * SONNET_4_5.cacheRead +
+          (u.cache_creation_input_tokens ?? 0) * SONNET_4_5.cacheWrite +
+          (u.output_tokens ?? 0) * SONNET_4_5.output,
+      );
+    } else if ('input_tokens' in u) {
+      const cached = u.input_tokens_details?.cached_tokens ?? 0;
       input += u.input_tokens ?? 0;
       output += u.output_tokens ?? 0;
+      cost += Math.round(
+        ((u.input_tokens ?? 0) - cached) * GPT_5.input +
+          cached * GPT_5.cacheRead +
+          (u.output_tokens ?? 0) * GPT_5.output,
+      );
     }
   }
-  return { input, output, failed: truth.at(-1)?.kind === 'error' };
+  return { input, output, cost, failed: truth.at(-1)?.kind === 'error' };
 }
 
 /** What Copilot CLI's stored events must never hold: prompt, commands, paths, file text. */
@@ -89,6 +119,7 @@ describe('source: Copilot CLI, captured runs through a real bridge', () => {
       expect(event).toMatchObject({
         actual_input_tokens: truth.input,
         actual_output_tokens: truth.output,
+        actual_cost_usd_micros: truth.cost,
         model: c.model,
         provider: c.provider,
         harness: 'custom',

@@ -195,7 +195,10 @@ function genAiCall(
   const input =
     count(attrs, ATTR_GEN_AI_USAGE_INPUT_TOKENS) ?? count(attrs, 'gen_ai.usage.prompt_tokens');
   const cacheRead = asCount(attrs['gen_ai.usage.cache_read.input_tokens']);
-  const cacheWrite = asCount(attrs['gen_ai.usage.cache_creation.input_tokens']);
+  // Copilot CLI names its cache writes `cache_write`.
+  const cacheWrite =
+    asCount(attrs['gen_ai.usage.cache_creation.input_tokens']) ??
+    asCount(attrs['gen_ai.usage.cache_write.input_tokens']);
   // The conventions count cached tokens in the input; an instrumentation that passes Anthropic's
   // `input_tokens` on as is (OpenLLMetry JS) does not: more cached tokens than input tells it.
   const cached = (cacheRead ?? 0) + (cacheWrite ?? 0);
