@@ -214,14 +214,21 @@ const CLIS = {
           'enabled = false',
           '[otel]',
           'environment = "lane"',
-          `exporter = { otlp-http = { endpoint = "${BRIDGE}/v1/logs", protocol = "binary" } }`,
-          `trace_exporter = { otlp-http = { endpoint = "${BRIDGE}/v1/traces", protocol = "binary" } }`,
-          `metrics_exporter = { otlp-http = { endpoint = "${BRIDGE}/v1/metrics", protocol = "binary" } }`,
+          // grpc: Codex's `otlp-grpc` exporters, every signal to 127.0.0.1:4317.
+          ...(scenario === 'grpc'
+            ? ['exporter', 'trace_exporter', 'metrics_exporter'].map(
+                (key) => `${key} = { otlp-grpc = { endpoint = "${BRIDGE_GRPC}" } }`,
+              )
+            : [
+                `exporter = { otlp-http = { endpoint = "${BRIDGE}/v1/logs", protocol = "binary" } }`,
+                `trace_exporter = { otlp-http = { endpoint = "${BRIDGE}/v1/traces", protocol = "binary" } }`,
+                `metrics_exporter = { otlp-http = { endpoint = "${BRIDGE}/v1/metrics", protocol = "binary" } }`,
+              ]),
           '',
         ].join('\n'),
       );
     },
-    scenarios: ['ok', 'error', 'tools'],
+    scenarios: ['ok', 'error', 'tools', 'grpc'],
     command: () => [bin('codex'), ['exec', '--skip-git-repo-check', '--json', prompt(PROMPT_RUN)]],
   },
   gemini: {
