@@ -3,6 +3,7 @@
 // totals, `chat <model>` per request, `execute_tool <tool>`) and metrics, no logs.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { openAiTotals } from './openai-totals.mjs';
 
 /** The model Copilot CLI asks the fake for (a name the price table knows). */
 const MODEL = 'gpt-5';
@@ -35,24 +36,8 @@ export function copilot(ctx) {
     ],
     /** Chat Completions counts: prompt tokens include cached ones, completion tokens reasoning. */
     expected(truth) {
-      let input = 0;
-      let output = 0;
-      let model;
-      for (const line of truth) {
-        if (line.usage) {
-          input += line.usage.prompt_tokens ?? line.usage.input_tokens;
-          output += line.usage.completion_tokens ?? line.usage.output_tokens;
-        }
-        if (line.kind !== 'error' && line.model) model = line.model;
-      }
-      const failed = truth.at(-1)?.kind === 'error';
-      return {
-        input,
-        output,
-        model,
-        outcome: failed ? 'failure' : 'success',
-        requests: truth.length,
-      };
+      const { failed, ...totals } = openAiTotals(truth);
+      return { ...totals, outcome: failed ? 'failure' : 'success' };
     },
   };
 }

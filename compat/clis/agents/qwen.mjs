@@ -4,6 +4,7 @@
 // children), logs (`qwen-code.api_response`, `qwen-code.tool_call`) and metrics.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { openAiTotals } from './openai-totals.mjs';
 
 /** The model Qwen Code asks the fake for (a name the price table knows). */
 const MODEL = 'gpt-4.1';
@@ -42,24 +43,8 @@ export function qwen(ctx) {
     command: () => [bin('qwen'), ['--yolo', '--output-format', 'json', prompts.run]],
     /** Chat Completions counts: prompt tokens include cached ones, completion tokens reasoning. */
     expected(truth) {
-      let input = 0;
-      let output = 0;
-      let model;
-      for (const line of truth) {
-        if (line.usage) {
-          input += line.usage.prompt_tokens;
-          output += line.usage.completion_tokens;
-        }
-        if (line.kind !== 'error' && line.model) model = line.model;
-      }
-      const failed = truth.at(-1)?.kind === 'error';
-      return {
-        input,
-        output,
-        model,
-        outcome: failed ? 'failure' : 'success',
-        requests: truth.length,
-      };
+      const { failed, ...totals } = openAiTotals(truth);
+      return { ...totals, outcome: failed ? 'failure' : 'success' };
     },
   };
 }
