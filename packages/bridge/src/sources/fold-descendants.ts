@@ -1,8 +1,8 @@
 import {
   type FoldableCall,
   foldModelCalls,
-  foldModelRequests,
   priceTaskRequests,
+  type RequestUsage,
   readModelCall,
   type SpanRecord,
 } from '../model/exporter-core.js';
@@ -121,8 +121,9 @@ export function foldDescendants(
   }
   const out = new Map<string, FoldedTask>();
   for (const [task, entry] of byTask) {
-    const usage = foldModelCalls(entry.calls);
-    const price = priceTaskRequests(foldModelRequests(entry.calls), usage.model, usage.provider);
+    const requests: RequestUsage[] = [];
+    const usage = foldModelCalls(entry.calls, requests);
+    const price = priceTaskRequests(requests, usage.model, usage.provider);
     out.set(task, {
       usage,
       lastCallFailed: entry.last?.statusCode === SPAN_STATUS_ERROR,

@@ -173,10 +173,14 @@ function pairGroup(counted: readonly FoldableCall[], group: number[], partner: n
  *    never pair, so concurrent calls both count.
  * Model and provider come from the first counted call that names them (in `calls` order), else
  * from any call that does. Pure: reads `calls` only. O(n log n) in the number of calls, whatever
- * their counts.
+ * their counts. With `requests`, the counted requests are listed in it too (as
+ * {@link foldModelRequests} gives them), in the same pass.
  */
-export function foldModelCalls(calls: readonly FoldableCall[]): TaskUsage {
-  return fold(calls, undefined);
+export function foldModelCalls(
+  calls: readonly FoldableCall[],
+  requests?: RequestUsage[],
+): TaskUsage {
+  return fold(calls, requests);
 }
 
 /**
