@@ -11,6 +11,7 @@ import {
 import { providerFromModel } from '../conversion/provider-from-model.js';
 import type { SpanRecord } from '../conversion/span-record.js';
 import { toProvider } from '../conversion/to-provider.js';
+import { anthropicCacheCounts } from './anthropic-cache-counts.js';
 
 /**
  * What a span is to usage folding: `call` is one model call whose tokens count; `wrapper` (agent,
@@ -174,12 +175,25 @@ function aiSdkCall(attrs: Attrs, kind: ModelCallKind, out: ModelCallFields): voi
   // v5 and v6 set these two; the cache write count is v6's only.
   out.cacheReadTokens = asCount(attrs['ai.usage.cachedInputTokens']);
   out.cacheWriteTokens = asCount(attrs['ai.usage.inputTokenDetails.cacheWriteTokens']);
+  if (attrs['ai.usage.inputTokenDetails.noCacheTokens'] === undefined) aiSdk5Anthropic(attrs, out);
   out.reasoningTokens = asCount(attrs['ai.usage.reasoningTokens']);
   out.model = model;
   out.provider = provider(
     text(attrs, 'ai.model.provider') ?? text(attrs, ATTR_GEN_AI_SYSTEM),
     model,
   );
+}
+
+/**
+ * AI SDK 5's Anthropic provider counts input as Anthropic does, without cache reads and writes,
+ * and gives the writes only in its provider metadata: both are added back from there.
+ */
+function aiSdk5Anthropic(attrs: Attrs, out: ModelCallFields): void {
+  const cache = anthropicCacheCounts(attrs['ai.response.providerMetadata']);
+  if (cache === undefined || out.inputTokens === undefined) return;
+  out.inputTokens += cache.read + cache.write;
+  out.cacheReadTokens = cache.read;
+  out.cacheWriteTokens = cache.write;
 }
 
 function genAiCall(
