@@ -6,7 +6,7 @@
 // agent reads and edits TypeScript and Python files, runs a passing `npm test` and a failing
 // `npm run lint`: the event must carry the gates, the language and the hand-computed cost, and
 // nothing of the commands or paths), grpc (ok, exported over OTLP/gRPC to 127.0.0.1:4317). The
-// agents of agents/ bring their own spec, expected values included (ok and error).
+// agents of agents/ bring their own spec, expected tokens included (the cost is priced here).
 // usage: node lane.mjs <cli> <scenario> <result.json>   (env LANE_STAGE)
 //        node lane.mjs --scenarios <cli>                 the CLI's scenarios, one per line
 import { spawn } from 'node:child_process';
@@ -89,6 +89,7 @@ const TOOLS_EXPECTED = {
  */
 const PRICES = {
   'claude-sonnet-4-5': { input: 3, cacheRead: 0.3, cacheWrite: 3.75, output: 15 },
+  'gpt-4.1': { input: 2, cacheRead: 0.5, cacheWrite: 2, output: 8 },
   'gpt-5': { input: 1.25, cacheRead: 0.125, cacheWrite: 1.25, output: 10 },
   'gpt-5.5': { input: 5, cacheRead: 0.5, cacheWrite: 5, output: 30 },
   'gemini-2.5-flash': { input: 0.3, cacheRead: 0.03, cacheWrite: 0.3, output: 2.5 },
@@ -353,7 +354,8 @@ function requestCostMicros(line) {
       cacheWrite: u.cache_creation_input_tokens,
       output: u.output_tokens,
     };
-  } else if ((cli === 'codex' || cli === 'opencode') && line.usage) {
+  } else if (line.usage && (line.api === 'chat' || line.api === 'responses')) {
+    // The fake OpenAI API (Codex, OpenCode and the OpenAI-compatible agents of agents/).
     const prompt = u.input_tokens ?? u.prompt_tokens;
     const cached = (u.input_tokens_details ?? u.prompt_tokens_details)?.cached_tokens ?? 0;
     const output = u.output_tokens ?? u.completion_tokens;
@@ -443,7 +445,7 @@ function runCli(spec) {
 }
 
 async function main() {
-  const prompts = { read: PROMPT_READ, run: PROMPT_RUN };
+  const prompts = { read: PROMPT_READ, run: PROMPT_RUN, tools: PROMPT_TOOLS };
   const specOf = (name) =>
     CLIS[name] ?? AGENTS[name]?.({ home, work, bridge: BRIDGE, bin, prompts, scenario });
   if (cli === '--scenarios') {
@@ -517,7 +519,13 @@ async function main() {
         .filter(Boolean)
         .map((l) => JSON.parse(l))
     : [];
-  const expected = spec.expected?.(truth) ?? expectedFrom(truth);
+  // An agent's spec gives its tokens; the cost is priced here for every CLI alike.
+  const expected = spec.expected
+    ? {
+        costMicros: truth.reduce((sum, line) => sum + requestCostMicros(line), 0),
+        ...spec.expected(truth),
+      }
+    : expectedFrom(truth);
   const problems = [];
   const stored = JSON.stringify(events);
   for (const secret of SECRETS) {

@@ -1,6 +1,6 @@
 // What the lane gives an agent's spec (compat/clis/agents/<name>.mjs): where the agent runs and
 // what it is asked. A spec returns { pkg, fake, harness, provider, env, setup?, command, expected,
-// timeoutMs? }.
+// timeoutMs?, scenarios?, scenarioEnv? } (scenarioEnv: env added in one scenario).
 
 /**
  * @typedef {object} AgentContext
@@ -8,7 +8,7 @@
  * @property {string} work its work dir (holds hello.txt)
  * @property {string} bridge the OTLP/HTTP base URL it exports to
  * @property {(name: string) => string} bin the path of one of its package's executables
- * @property {{ read: string, run: string }} prompts the lane's prompts
+ * @property {{ read: string, run: string, tools: string }} prompts the lane's prompts
  * @property {string} scenario the scenario being played (ok, error, or one of the spec's `scenarios`)
  */
 

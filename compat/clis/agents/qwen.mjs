@@ -1,7 +1,9 @@
 // Qwen Code in the CLI lane: a Gemini CLI fork pointed at the fake OpenAI API (Chat Completions)
 // through OPENAI_BASE_URL, telemetry on in ~/.qwen/settings.json (OTLP/HTTP). It exports traces
 // (root `qwen-code.interaction`, an OTel GenAI `invoke_agent` span, with `qwen-code.llm_request`
-// children), logs (`qwen-code.api_response`, `qwen-code.tool_call`) and metrics.
+// children), logs (`qwen-code.api_response`, `qwen-code.tool_call`: its tools' arguments, in any
+// telemetry setting) and metrics. tools: it reads with `read_file`, edits with `edit` and runs the
+// checks with `run_shell_command` (offered with --yolo).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openAiTotals } from './openai-totals.mjs';
@@ -39,8 +41,11 @@ export function qwen(ctx) {
         }),
       );
     },
-    scenarios: ['ok', 'error', 'grpc'],
-    command: () => [bin('qwen'), ['--yolo', '--output-format', 'json', prompts.run]],
+    scenarios: ['ok', 'error', 'tools', 'grpc'],
+    command: () => [
+      bin('qwen'),
+      ['--yolo', '--output-format', 'json', scenario === 'tools' ? prompts.tools : prompts.run],
+    ],
     /** Chat Completions counts: prompt tokens include cached ones, completion tokens reasoning. */
     expected(truth) {
       const { failed, ...totals } = openAiTotals(truth);

@@ -21,9 +21,10 @@
 //                        CLI's read tool (`read_file`, `view`, `read`); the later ones run commands
 //   FAKE_TOOL_CALLS=[..] JSON array, one tool call per turn instead of FAKE_SHELL_CMDS, each
 //                        {"shell": cmd}, {"read": path} or {"edit": path, "old": text, "new": text}:
-//                        a shell step runs in the offered shell tool; read and edit use OpenCode's
-//                        `read` / `edit` tools, or Codex's `apply_patch` for an edit (a read is
-//                        then `cat`); the turns default to its length
+//                        a shell step runs in the offered shell tool; read and edit use the
+//                        CLI's read tool (`read`, `read_file`, `view`) and `edit` tool, or Codex's
+//                        `apply_patch` for an edit (a read is then `cat`); the turns default to
+//                        its length
 //   FAKE_MODEL=name      answer with this model name instead of the requested one
 //   FAKE_USAGE={..}      JSON {"turns":[usage of turn 0, 1, ..., final], "other": usage}, each
 //                        {input, cached, output, reasoning}; missing entries keep the defaults below
@@ -98,17 +99,31 @@ function shellCall(names, turn, body) {
     };
   return null;
 }
+// The first of `keys` that an offered tool's JSON schema names as a parameter, else keys[0].
+function paramOf(tool, keys) {
+  const props = ((tool.function || tool).parameters || {}).properties || {};
+  return keys.find((k) => k in props) || keys[0];
+}
 // A FAKE_TOOL_CALLS read or edit as the tool the CLI offers for it, or null (then a shell command):
-// `read` / `edit` (OpenCode), or an `apply_patch` patch, freeform (Codex's custom tool) or as the
-// first argument of a function (OpenCode with GPT models: `patchText`).
+// `read` (OpenCode), `read_file` (Qwen Code), `view` (Copilot CLI); an `edit` with the parameter
+// names its schema gives (OpenCode `filePath`/`oldString`/`newString`, Qwen Code `file_path`/
+// `old_string`/`new_string`, Copilot CLI `path`/`old_str`/`new_str`); or an `apply_patch` patch,
+// freeform (Codex's custom tool) or as the first argument of a function (OpenCode with GPT
+// models: `patchText`).
 function stepCall(names, step, body) {
   const rel = (p) => path.relative(process.env.FAKE_WORKDIR || process.cwd(), p);
   if (step.read !== undefined && names.includes('read'))
     return { name: 'read', args: { filePath: step.read } };
-  if (step.edit !== undefined && names.includes('edit'))
+  if (step.read !== undefined && readCall(names, step.read)) return readCall(names, step.read);
+  const editTool = (body.tools || []).find((t) => (t.name || t.function?.name) === 'edit');
+  if (step.edit !== undefined && editTool)
     return {
       name: 'edit',
-      args: { filePath: step.edit, oldString: step.old, newString: step.new },
+      args: {
+        [paramOf(editTool, ['filePath', 'file_path', 'path'])]: step.edit,
+        [paramOf(editTool, ['oldString', 'old_string', 'old_str'])]: step.old,
+        [paramOf(editTool, ['newString', 'new_string', 'new_str'])]: step.new,
+      },
     };
   const patchTool = (body.tools || []).find((t) => (t.name || t.function?.name) === 'apply_patch');
   if (step.edit !== undefined && patchTool) {
