@@ -340,12 +340,20 @@ async function main() {
     const spoolWallRates = [];
     /** Per round, spool-on ingest over the in-memory ingest of the same round. */
     const spoolRatios = [];
-    const spoolDir = mkdtempSync(join(tmpdir(), 'bench-bridge-spool-'));
+    // A fresh spool each time: a spool remembers the tasks it reported, so the same capture
+    // replayed into it would count as replays, not tasks.
+    const spoolIngest = async () => {
+      const spoolDir = mkdtempSync(join(tmpdir(), 'bench-bridge-spool-'));
+      try {
+        return await ingest(startBridge, telemetry, sender, stored.file, gzip, spoolDir);
+      } finally {
+      }
+    };
     // Warm-up, then interleaved rounds.
     for (let w = 0; w < WARMUP; w++) {
       decodeOnly(bodies, gzip);
       await ingest(startBridge, telemetry, sender, stored.file, gzip);
-      await ingest(startBridge, telemetry, sender, stored.file, gzip, spoolDir);
+      await spoolIngest();
       await httpDecodeFloor(sender, stored.file, gzip);
     }
     for (let r = 0; r < ROUNDS; r++) {
@@ -358,7 +366,7 @@ async function main() {
         );
       }
       ingestRates.push(i.spans / i.cpuSeconds);
-      const sp = await ingest(startBridge, telemetry, sender, stored.file, gzip, spoolDir);
+      const sp = await spoolIngest();
       if (sp.spans !== d.spans || sp.tasks !== TURNS) {
         throw new Error(`spool-on ingest saw ${sp.spans} spans and ${sp.tasks} tasks`);
       }
@@ -370,7 +378,6 @@ async function main() {
       ratios.push(i.spans / i.cpuSeconds / (d.spans / d.cpuSeconds));
     }
     stored.remove();
-    rmSync(spoolDir, { recursive: true, force: true });
     const ingestRate = median(ingestRates);
     const decodeRate = median(decodeRates);
     // The median of paired ratios, not the ratio of medians: this shared machine's speed drifts
