@@ -169,12 +169,15 @@ function startSender() {
  * `spoolDir`, what it keeps is committed to its SQLite spool before each answer.
  */
 async function ingest(startBridge, telemetry, sender, file, gzip, spoolDir = false) {
-  const bridge = await startBridge({ port: 0, telemetry, taskIdleMs: 60_000, spoolDir });
+  // A fresh spool per run: a spool remembers the tasks it reported, and every run replays the same.
+  const dir = spoolDir === false ? false : mkdtempSync(join(spoolDir, 'run-'));
+  const bridge = await startBridge({ port: 0, telemetry, taskIdleMs: 60_000, spoolDir: dir });
   const cpu = process.cpuUsage();
   const started = performance.now();
   await sender.send({ type: 'send', url: `${bridge.url}/v1/traces`, file, gzip });
   await bridge.close();
   const used = process.cpuUsage(cpu);
+  if (dir !== false) rmSync(dir, { recursive: true, force: true });
   return {
     cpuSeconds: (used.user + used.system) / 1e6,
     wallSeconds: (performance.now() - started) / 1000,
