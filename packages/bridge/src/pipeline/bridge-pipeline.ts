@@ -1,4 +1,5 @@
 import type { TaskCompletionEvent } from '@mosaicstack/telemetry-semconv';
+import { reduceSpanText } from '../decode/reduce-span-text.js';
 import { BoundedMap } from '../model/bounded-map.js';
 import { logger, type TaskDelivery } from '../model/exporter-core.js';
 import type { HeldSpan } from '../model/held-span.js';
@@ -224,7 +225,11 @@ export class BridgePipeline {
     for (const key of state.covered) this.reportedKeys.set(key, true);
     this.spool.atomically(() => {
       const now = this.now();
-      for (const row of state.traces) this.holdSpans(row.spans, row.links, now);
+      // A span an earlier version spooled with its tool text is reduced now, as decoding would.
+      for (const row of state.traces) {
+        const spans = row.spans.map((span) => reduceSpanText(span, SPAN_FILTER));
+        this.holdSpans(spans, row.links, now);
+      }
       for (const request of state.keyed) this.holdKeyed(request, now);
     });
     if (state.events.length > 0) this.send(state.events, state.events.length);
