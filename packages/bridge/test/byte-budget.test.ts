@@ -2,6 +2,7 @@ import { status } from '@grpc/grpc-js';
 import { afterEach, describe, expect, it } from 'vitest';
 import { decodeLogRecords } from '../src/decode/decode-log-records.js';
 import { decodeSpans } from '../src/decode/decode-spans.js';
+import { LazyTraceTypes } from '../src/decode/lazy-trace-types.js';
 import { readModelCall } from '../src/model/exporter-core.js';
 import { MAX_KEPT_TEXT_CHARS, MAX_KEPT_VALUE_CHARS } from '../src/model/kept-attributes.js';
 import type { BridgeInternals } from '../src/receiver/bridge-runtime.js';
@@ -72,6 +73,70 @@ describe('byte budgets', () => {
         'tool_input',
         'tool_name',
       ]);
+    });
+
+    it('reads tool call text of spans in full only to reduce it: the record holds its activity, none of the text (JSON and protobuf)', () => {
+      const traceId = hex(16);
+      // The result, its output twice, is 200 KB: past 1,024 characters, within 256 KiB.
+      const output = '/r/secret/src/x.ts: error\n'.repeat(4_000);
+      const patch = `*** Begin Patch\n*** Update File: NOTICE\n${'+secret\n'.repeat(400)}*** Update File: src/secret.rs\n+x\n*** End Patch`;
+      const body = tracesRequest({ 'service.name': 'opencode' }, [
+        span({
+          traceId,
+          name: 'ai.toolCall',
+          attributes: {
+            'ai.toolCall.name': 'bash',
+            'ai.toolCall.id': 'call_1',
+            'ai.toolCall.args': JSON.stringify({ command: 'pnpm lint' }),
+            'ai.toolCall.result': JSON.stringify({ metadata: { output, exit: 1 }, output }),
+          },
+        }),
+        span({
+          traceId,
+          name: 'ai.toolCall',
+          attributes: {
+            'ai.toolCall.name': 'apply_patch',
+            'ai.toolCall.id': 'call_2',
+            'ai.toolCall.args': JSON.stringify({ patchText: patch }),
+            'ai.toolCall.result': big(300_000),
+          },
+        }),
+        span({
+          traceId,
+          name: 'execute_tool create',
+          attributes: {
+            'gen_ai.operation.name': 'execute_tool',
+            'gen_ai.tool.name': 'create',
+            'gen_ai.tool.call.id': 'call_3',
+            'gen_ai.tool.call.arguments': JSON.stringify({
+              path: '/r/secret/main.go',
+              file_text: big(200_000),
+            }),
+            'github.copilot.tool.parameters.file_path': '/r/secret/main.go',
+          },
+        }),
+      ]);
+      expect(output.length).toBeGreaterThan(100_000);
+      for (const request of [body, LazyTraceTypes.request.decode(toProtobuf('traces', body))]) {
+        const { records } = decodeSpans(request, SPAN_FILTER);
+        expect(records.map((r) => Object.keys(r.attributes).sort())).toEqual([
+          ['ai.toolCall.id', 'ai.toolCall.name'],
+          ['ai.toolCall.id', 'ai.toolCall.name'],
+          ['gen_ai.operation.name', 'gen_ai.tool.call.id', 'gen_ai.tool.name'],
+        ]);
+        expect(records.map((r) => r.activity?.gateRun)).toEqual([
+          { gates: ['lint'], success: false },
+          undefined,
+          undefined,
+        ]);
+        const keys = records.map((r) => r.activity?.files?.map((f) => f.path.slice(17)));
+        expect(keys).toEqual([undefined, ['x.rs'], ['x.go']]);
+        for (const record of records) {
+          const held = JSON.stringify(record);
+          expect(held).not.toMatch(/secret|pppp/);
+          expect(held.length).toBeLessThan(1_000);
+        }
+      }
     });
 
     it('keeps every key the core usage reader reads, in each dialect', () => {
@@ -176,6 +241,38 @@ describe('byte budgets', () => {
       }
       expect(b.stats.openTasks).toBe(tasks);
       expect(b.stats.heldBytes / tasks).toBeLessThan(2048);
+    });
+
+    it('holds under 1 KB per OpenCode tool span whose result is 200 KB: 200 of them in one trace stay within a 240 KB trace budget', async () => {
+      // Each span's record, parent link and activity (about 3 KB each when values were held cut
+      // to 1,024 characters instead of reduced).
+      const b = await start({ limits: { maxTaskBytes: 240_000 } });
+      const traceId = hex(16);
+      const root = hex(8);
+      const output = big(100_000);
+      const result = JSON.stringify({ metadata: { output, exit: 1 }, output });
+      let spans = 0;
+      for (let request = 0; request < 8; request++) {
+        const tools = Array.from({ length: 25 }, () =>
+          span({
+            traceId,
+            parentSpanId: root,
+            name: 'ai.toolCall',
+            attributes: {
+              'ai.toolCall.name': 'bash',
+              'ai.toolCall.id': `call_${hex(8)}`,
+              'ai.toolCall.args': JSON.stringify({ command: 'pnpm lint', description: 'Lint' }),
+              'ai.toolCall.result': result,
+            },
+          }),
+        );
+        const body = JSON.stringify(tracesRequest({ 'service.name': 'opencode' }, tools));
+        expect((await postOtlp(b.url, '/v1/traces', body)).status).toBe(200);
+        spans += tools.length;
+      }
+      expect(b.stats.openTasks).toBe(1);
+      expect(b.stats.heldBytes / spans).toBeLessThan(1_000);
+      expect(b.stats.budgetRefusals.taskBytes).toBe(0);
     });
 
     it('closes a keyed task early, reporting it once, when it holds the per-task budget', async () => {

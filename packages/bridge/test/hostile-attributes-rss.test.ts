@@ -37,17 +37,23 @@ async function startChild(): Promise<{
 /**
  * The protobuf body `build(marker)` makes, built once: each copy has fresh bytes written over the
  * marker (encoding 8 MiB 480 times would be the test's cost). Logs mark a prompt id (16 hex
- * characters), traces a trace id (16 bytes).
+ * characters), traces a trace id (16 bytes), spans (of one trace) a span id (8 bytes).
  */
-function bodies(signal: 'logs' | 'traces', build: (marker: string) => unknown): () => Buffer {
-  const marker = 'ab'.repeat(16);
-  const template = toProtobuf(signal, build(signal === 'logs' ? marker.slice(0, 16) : marker));
+function bodies(
+  signal: 'logs' | 'traces' | 'spans',
+  build: (marker: string) => unknown,
+): () => Buffer {
+  const marker = 'ab'.repeat(signal === 'spans' ? 8 : 16);
+  const template = toProtobuf(
+    signal === 'spans' ? 'traces' : signal,
+    build(signal === 'logs' ? marker.slice(0, 16) : marker),
+  );
   const bytes = signal === 'logs' ? Buffer.from(marker.slice(0, 16)) : Buffer.from(marker, 'hex');
   const at = template.indexOf(bytes);
   if (at < 0) throw new Error('the marker is not in the body');
   return () => {
     const body = Buffer.from(template);
-    const fresh = signal === 'logs' ? Buffer.from(hex(8)) : Buffer.from(hex(16), 'hex');
+    const fresh = signal === 'logs' ? Buffer.from(hex(8)) : Buffer.from(hex(bytes.length), 'hex');
     fresh.copy(body, at);
     return body;
   };
@@ -134,5 +140,34 @@ describe('hostile attributes (child process RSS)', () => {
     expect(after.stats.openTasks).toBe(SENDS + 8);
     expect(after.stats.heldBytes / after.stats.openTasks).toBeLessThan(2048);
     expect(growthMiB).toBeLessThan(100);
+  }, 600_000);
+
+  it('holds one trace of 480 OpenCode tool spans, each with a 200 KB result read for its gate, in under 50 MiB of RSS growth', async () => {
+    const traceId = hex(16);
+    const output = 'x'.repeat(100_000);
+    const body = bodies('spans', (id) =>
+      tracesRequest({ 'service.name': 'opencode' }, [
+        span({
+          traceId,
+          spanId: id,
+          parentSpanId: 'cd'.repeat(8),
+          name: 'ai.toolCall',
+          attributes: {
+            'ai.toolCall.name': 'bash',
+            'ai.toolCall.id': 'call_0123456789',
+            'ai.toolCall.args': JSON.stringify({ command: 'pnpm lint', description: 'Lint' }),
+            'ai.toolCall.result': JSON.stringify({ metadata: { output, exit: 1 }, output }),
+          },
+        }),
+      ]),
+    );
+    const { before, after, statuses } = await run('traces', body);
+    const growthMiB = (after.rss - before.rss) / MIB;
+    expect(Object.fromEntries(statuses)).toEqual({ 200: SENDS });
+    expect(after.stats.openTasks).toBe(1);
+    // The bridge's own accounting, per span: its record with the gate run its result was reduced
+    // to, its parent link and its request's resource (one span a request), under 1.5 KB.
+    expect(after.stats.heldBytes / (SENDS + 8)).toBeLessThan(1536);
+    expect(growthMiB).toBeLessThan(50);
   }, 600_000);
 });

@@ -1,3 +1,6 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { type DiagLogger, DiagLogLevel, diag } from '@opentelemetry/api';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -18,6 +21,11 @@ const API_KEY = 'ab'.repeat(32);
 const INSTANCE = '3f1c9a52-7d4e-4b8a-9c21-5e6f7a8b9c0d';
 /** Planted in every attribute and body that is not an event field; must never leave. */
 const MARKER = 'Zq7PLANTEDq7Z';
+/**
+ * Planted in the text of tool calls (commands, paths, arguments, output), often past their first
+ * 1,024 characters: besides never leaving, never kept in the spool (ids and keys may be).
+ */
+const TOOL_MARKER = `Tool${MARKER}Text`;
 
 /** Keys these CLIs really use for content (prompts, tool args, output, command lines). */
 const CONTENT_KEYS = [
@@ -62,6 +70,8 @@ interface DerivedFields {
 }
 
 const SERVICES = ['claude-code', 'codex_exec', 'gemini-cli', 'opencode', 'py-agent'] as const;
+/** Filler before a planted tool text, so that the text lies past 1,024 characters, or 256 KiB. */
+const PADS = [0, 2_000, 60_000, 300_000] as const;
 const tokens = fc.integer({ min: 0, max: 50_000 });
 
 /** One sender's export: a resource, a task in one of the dialects, and logs. */
@@ -72,7 +82,8 @@ const exportArb = fc.record({
   input: tokens,
   output: tokens,
   protobuf: fc.boolean(),
-  dialect: fc.constantFrom('claude', 'codex', 'opencode', 'gemini', 'explicit', 'agent'),
+  dialect: fc.constantFrom('claude', 'codex', 'opencode', 'copilot', 'gemini', 'explicit', 'agent'),
+  pad: fc.constantFrom(...PADS),
 });
 
 type Export = typeof exportArb extends fc.Arbitrary<infer T> ? T : never;
@@ -88,7 +99,11 @@ function requestsOf(x: Export) {
   const session = `s-${MARKER}-${hex(4)}`;
   const prompt = `p-${MARKER}-${hex(4)}`;
   const turn = `t-${MARKER}-${hex(4)}`;
-  const resource = { ...x.resource, 'service.name': x.service, 'session.id': session };
+  const service = x.dialect === 'copilot' ? 'github-copilot' : x.service;
+  const resource = { ...x.resource, 'service.name': service, 'session.id': session };
+  // Tool text with the marker at its start and after the filler.
+  const pad = '.'.repeat(x.pad);
+  const text = `${TOOL_MARKER}${pad}${TOOL_MARKER}`;
   const spans: Record<string, unknown>[] = [];
   const s = (name: string, attributes: Record<string, unknown>, spanId?: string, parent?: string) =>
     spans.push(
@@ -145,14 +160,21 @@ function requestsOf(x: Export) {
         root,
       );
       s('ai.toolCall', { ...a[2], 'ai.toolCall.result': MARKER }, undefined, root);
-      // Tool calls read for gates and language: the command, path and output never leave.
+      // Tool calls read for gates and language: the command, path and output never leave, and
+      // are not held (or spooled) past decoding, however long.
       s(
         'ai.toolCall',
         {
           'ai.toolCall.name': 'bash',
           'ai.toolCall.id': `call-${MARKER}`,
-          'ai.toolCall.args': JSON.stringify({ command: `npm run lint ${MARKER}` }),
-          'ai.toolCall.result': JSON.stringify({ metadata: { output: MARKER, exit: 1 } }),
+          'ai.toolCall.args': JSON.stringify({
+            description: text,
+            command: `npm run lint ${TOOL_MARKER}`,
+          }),
+          'ai.toolCall.result': JSON.stringify({
+            metadata: { output: text, exit: 1 },
+            output: text,
+          }),
         },
         undefined,
         root,
@@ -161,8 +183,62 @@ function requestsOf(x: Export) {
         'ai.toolCall',
         {
           'ai.toolCall.name': 'edit',
-          'ai.toolCall.args': JSON.stringify({ filePath: `/r/${MARKER}/${MARKER}.rs` }),
-          'ai.toolCall.result': MARKER,
+          'ai.toolCall.args': JSON.stringify({
+            oldString: text,
+            filePath: `/r/${TOOL_MARKER}/${TOOL_MARKER}.rs`,
+          }),
+          'ai.toolCall.result': text,
+        },
+        undefined,
+        root,
+      );
+      s(
+        'ai.toolCall',
+        {
+          'ai.toolCall.name': 'apply_patch',
+          'ai.toolCall.args': JSON.stringify({
+            patchText: `*** Begin Patch\n*** Update File: ${text}\n+${text}\n*** Update File: ${TOOL_MARKER}/x.py\n*** End Patch`,
+          }),
+          'ai.toolCall.result': text,
+        },
+        undefined,
+        root,
+      );
+      break;
+    case 'copilot':
+      s(
+        'invoke_agent',
+        { ...a[0], 'gen_ai.operation.name': 'invoke_agent', 'gen_ai.conversation.id': session },
+        root,
+      );
+      s('chat gpt-x', { ...a[1], ...usage, 'gen_ai.operation.name': 'chat' }, mid, root);
+      s(
+        'execute_tool bash',
+        {
+          'gen_ai.operation.name': 'execute_tool',
+          'gen_ai.tool.name': 'bash',
+          'gen_ai.tool.call.id': `call-${MARKER}`,
+          'gen_ai.tool.call.arguments': JSON.stringify({
+            command: `pnpm test ${TOOL_MARKER}`,
+            description: text,
+          }),
+          'github.copilot.tool.parameters.command': `pnpm test ${TOOL_MARKER}`,
+          'process.exit.code': 1,
+          'gen_ai.tool.call.result': text,
+        },
+        undefined,
+        mid,
+      );
+      s(
+        'execute_tool create',
+        {
+          'gen_ai.operation.name': 'execute_tool',
+          'gen_ai.tool.name': 'create',
+          'gen_ai.tool.call.arguments': JSON.stringify({
+            file_text: text,
+            path: `/w/${TOOL_MARKER}/${TOOL_MARKER}.go`,
+          }),
+          'gen_ai.tool.call.result': text,
         },
         undefined,
         root,
@@ -219,8 +295,8 @@ function requestsOf(x: Export) {
         tool_name: 'Bash',
         tool_use_id: `toolu-${MARKER}`,
         success: 'false',
-        tool_input: JSON.stringify({ command: `pnpm test ${MARKER}`, description: MARKER }),
-        tool_parameters: JSON.stringify({ full_command: `pnpm lint ${MARKER}` }),
+        tool_input: JSON.stringify({ command: `pnpm test ${TOOL_MARKER}`, description: text }),
+        tool_parameters: JSON.stringify({ full_command: `pnpm lint ${TOOL_MARKER}` }),
       },
       { nameIn: 'body' },
     ),
@@ -233,7 +309,10 @@ function requestsOf(x: Export) {
         tool_name: 'Edit',
         tool_use_id: `toolu-e-${MARKER}`,
         success: true,
-        tool_input: JSON.stringify({ file_path: `/r/${MARKER}/${MARKER}.ts`, new_string: MARKER }),
+        tool_input: JSON.stringify({
+          new_string: text,
+          file_path: `/r/${TOOL_MARKER}/${TOOL_MARKER}.ts`,
+        }),
       },
       { nameIn: 'body' },
     ),
@@ -244,8 +323,8 @@ function requestsOf(x: Export) {
         tool_name: 'exec_command',
         call_id: `call-${MARKER}`,
         success: 'true',
-        arguments: JSON.stringify({ cmd: `npm test -- ${MARKER}` }),
-        output: `${MARKER}\nProcess exited with code 0\n`,
+        arguments: JSON.stringify({ cmd: `npm test -- ${TOOL_MARKER}` }),
+        output: `${text}\nProcess exited with code 0\n`,
       }),
       traceId,
     },
@@ -254,20 +333,22 @@ function requestsOf(x: Export) {
       tool_name: 'apply_patch',
       call_id: `call-p-${MARKER}`,
       success: 'true',
-      arguments: JSON.stringify({ input: `*** Update File: ${MARKER}/${MARKER}.py\n+${MARKER}` }),
-      output: MARKER,
+      arguments: JSON.stringify({
+        input: `*** Update File: ${TOOL_MARKER}/${TOOL_MARKER}.py\n+${text}`,
+      }),
+      output: text,
     }),
     logRecord('gemini_cli.tool_call', {
       prompt_id: prompt,
       'event.timestamp': MARKER,
       function_name: 'run_shell_command',
-      function_args: JSON.stringify({ command: `go test ./${MARKER}/...` }),
+      function_args: JSON.stringify({ command: `go test ./${TOOL_MARKER}/...` }),
       success: true,
     }),
     logRecord('gemini_cli.tool_call', {
       prompt_id: prompt,
       function_name: 'write_file',
-      function_args: JSON.stringify({ file_path: `/w/${MARKER}.go`, content: MARKER }),
+      function_args: JSON.stringify({ content: text, file_path: `/w/${TOOL_MARKER}.go` }),
       success: true,
     }),
     logRecord('anything', a[6] ?? {}, { body: { stringValue: MARKER } }),
@@ -279,6 +360,14 @@ function requestsOf(x: Export) {
     { path: '/v1/traces', signal: 'traces' as const, body: tracesRequest(resource, spans) },
     { path: '/v1/logs', signal: 'logs' as const, body: logsRequest(resource, logs) },
   ];
+}
+
+/** Every file in a folder, its bytes as latin1 (SQLite keeps text as UTF-8; the marker is ASCII). */
+function filesText(dir: string): string {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => readFileSync(join(entry.parentPath, entry.name)).toString('latin1'))
+    .join('\n');
 }
 
 describe('privacy', () => {
@@ -305,14 +394,17 @@ describe('privacy', () => {
     await upstream.close();
   });
 
-  it('sends only event fields upstream: a marker planted in every other attribute, body and resource attribute, and in the commands, paths, arguments and outputs of tool records, never reaches the wire, an answer or a diag line', async () => {
+  it('sends only event fields upstream: a marker planted in every other attribute, body and resource attribute, and in the commands, paths, arguments and outputs of tool records (log records and spans, however long), never reaches the wire, an answer or a diag line, and no tool text reaches the spool', async () => {
     let events = 0;
     let joined = 0;
+    let spooled = 0;
     await fc.assert(
       fc.asyncProperty(fc.array(exportArb, { minLength: 1, maxLength: 3 }), async (exports) => {
+        const spoolDir = mkdtempSync(join(tmpdir(), 'bridge-privacy-spool-'));
         const bridge = await startBridge({
           port: 0,
           taskIdleMs: 60_000,
+          spoolDir,
           telemetry: { serverUrl: upstream.url, apiKey: API_KEY, instanceId: INSTANCE },
         });
         for (const x of exports) {
@@ -325,7 +417,13 @@ describe('privacy', () => {
             expect(res.body.toString('latin1')).not.toContain(MARKER);
           }
         }
+        // The open tasks' records are in the spool now (nothing closed yet), and after closing.
+        const open = filesText(spoolDir);
+        spooled += open.length;
+        expect(open).not.toContain(TOOL_MARKER);
         await bridge.close();
+        expect(filesText(spoolDir)).not.toContain(TOOL_MARKER);
+        rmSync(spoolDir, { recursive: true, force: true });
         expect(bridge.stats.tasksReported).toBeGreaterThanOrEqual(exports.length);
         joined += bridge.stats.dropped.coveredByTraces;
       }),
@@ -348,5 +446,7 @@ describe('privacy', () => {
     // Log-derived tasks were joined into traced ones (Claude Code and Codex exports).
     expect(joined).toBeGreaterThan(0);
     for (const line of diagLines) expect(line).not.toContain(MARKER);
+    // The spool held the open tasks (it was read, not empty).
+    expect(spooled).toBeGreaterThan(0);
   });
 });

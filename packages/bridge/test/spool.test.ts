@@ -121,6 +121,77 @@ describe('bridge spool', () => {
       expect(spoolRows(dir)).toEqual({ records: 0, events: 0 });
     });
 
+    it('rebuilds an OpenCode task’s gates and language from what its long tool spans were reduced to, none of their text spooled', async () => {
+      devserver = await startDevServer({ rateLimit: false });
+      const server = devserver;
+      const dir = spoolDir();
+      const traceId = hex(16);
+      const prompt = hex(8);
+      const marker = `Zq7PLANTED${hex(4)}q7Z`;
+      const output = `${marker}\n`.repeat(5_000);
+      const tool = (name: string, args: object, result: object) =>
+        span({
+          traceId,
+          parentSpanId: prompt,
+          name: 'ai.toolCall',
+          attributes: {
+            'ai.toolCall.name': name,
+            'ai.toolCall.id': `call_${hex(4)}`,
+            'ai.toolCall.args': JSON.stringify(args),
+            'ai.toolCall.result': JSON.stringify(result),
+          },
+        });
+      const spans = [
+        span({
+          traceId,
+          parentSpanId: prompt,
+          name: 'ai.streamText.doStream',
+          attributes: {
+            'ai.model.id': 'gpt-5',
+            'ai.model.provider': 'openai.responses',
+            'ai.usage.inputTokens': 5151,
+            'ai.usage.outputTokens': 7,
+          },
+        }),
+        tool(
+          'bash',
+          { command: `npm run lint -- ${marker}` },
+          { metadata: { output, exit: 1 }, output },
+        ),
+        tool('bash', { command: 'npm test' }, { metadata: { output, exit: 0 }, output }),
+        tool('edit', { oldString: output, filePath: `/w/${marker}/main.rs` }, { output }),
+      ];
+      const body = JSON.stringify(tracesRequest({ 'service.name': 'opencode' }, spans));
+      const first = await startBridgeProcess({ spoolDir: dir, server, taskIdleMs: 60_000 });
+      processes.push(first);
+      expect((await postOtlp(first.url, '/v1/traces', body)).status).toBe(200);
+      await first.kill9();
+      for (const file of readdirSync(dir)) {
+        expect(readFileSync(join(dir, file), 'latin1'), file).not.toContain(marker);
+      }
+
+      const second = await startBridgeProcess({ spoolDir: dir, server, taskIdleMs: 60_000 });
+      processes.push(second);
+      expect(second.stdout()).toContain('1 open tasks and 0 undelivered events resumed');
+      const promptSpan = span({ traceId, spanId: prompt, name: 'SessionPrompt.prompt' });
+      const last = JSON.stringify(tracesRequest({ 'service.name': 'opencode' }, [promptSpan]));
+      expect((await postOtlp(second.url, '/v1/traces', last)).status).toBe(200);
+      const events = await until(
+        () => server.listEvents(),
+        (e) => e.length > 0,
+      );
+      expect(events).toHaveLength(1);
+      expect(events[0]).toMatchObject({
+        actual_input_tokens: 5151,
+        quality_gates_run: ['lint', 'test'],
+        quality_gates_failed: ['lint'],
+        quality_gate_passed: false,
+        language: 'rust',
+      });
+      expect(JSON.stringify(events)).not.toContain(marker);
+      expect(await second.stop()).toBe(0);
+    });
+
     it('resends the events it could not deliver before the kill, once the server is there', async () => {
       devserver = await startDevServer({ rateLimit: false });
       const server = devserver;

@@ -1,5 +1,6 @@
 import type { Type } from 'protobufjs';
 import type { SpanRecord } from '../model/exporter-core.js';
+import type { HeldSpan } from '../model/held-span.js';
 import { MAX_KEPT_VALUE_CHARS } from '../model/kept-attributes.js';
 import type { SpanFilter } from '../model/span-filter.js';
 import type { DecodedBatch } from './decoded-batch.js';
@@ -7,6 +8,7 @@ import { hexId } from './hex-id.js';
 import { LazyTraceTypes } from './lazy-trace-types.js';
 import { nanosToMillis } from './nanos-to-millis.js';
 import { cutString, type KeyValueLike, readAttributes } from './read-attributes.js';
+import { reduceSpanText } from './reduce-span-text.js';
 
 interface SpanLike {
   readonly traceId?: unknown;
@@ -73,8 +75,8 @@ function rejectReason(rejected: number, invalidBytes: number): string | undefine
   return parts.join(', ');
 }
 
-/** Decoded spans: full records of the spans a source reads, parent links of all the others. */
-export interface DecodedSpans extends DecodedBatch<SpanRecord> {
+/** Decoded spans: held records of the spans a source reads, parent links of all the others. */
+export interface DecodedSpans extends DecodedBatch<HeldSpan> {
   /** Flat triples: trace id, span id, parent span id ('' for a root). */
   readonly links: string[];
 }
@@ -109,10 +111,11 @@ function isRelevant(
  * A span without a valid trace or span id, or whose bytes are no Span, is refused and counted.
  * A span no source reads (`filter`: by name and attribute keys) is decoded as a parent link only
  * (`links`); of the others, and of their resources, only the attributes some source reads are kept
- * (`filter.kept`), names and values cut to their caps.
+ * (`filter.kept`), names and values cut to their caps, and a tool call's free text is reduced to
+ * its activity and dropped (`reduceSpanText`).
  */
 export function decodeSpans(request: unknown, filter: SpanFilter): DecodedSpans {
-  const records: SpanRecord[] = [];
+  const records: HeldSpan[] = [];
   const links: string[] = [];
   let rejected = 0;
   let invalidBytes = 0;
@@ -170,7 +173,7 @@ export function decodeSpans(request: unknown, filter: SpanFilter): DecodedSpans 
         const startTimeMs = nanosToMillis(span.startTimeUnixNano);
         const end = nanosToMillis(span.endTimeUnixNano);
         const kind = enumValue(span.kind, SPAN_KINDS);
-        records.push({
+        const record: SpanRecord = {
           traceId,
           spanId,
           parentSpanId,
@@ -182,7 +185,8 @@ export function decodeSpans(request: unknown, filter: SpanFilter): DecodedSpans 
           attributes: readAttributes(span.attributes, filter.kept.span),
           resourceAttributes,
           scopeName,
-        });
+        };
+        records.push(reduceSpanText(record, filter));
       }
     }
   }

@@ -1,6 +1,7 @@
 import type { Attributes, AttributeValue } from '@opentelemetry/api';
-import type { SpanRecord } from './exporter-core.js';
+import type { HeldSpan } from './held-span.js';
 import type { KeyedRequest } from './keyed-request.js';
+import type { TaskActivity } from './task-activity.js';
 
 /** A small object's header and fields on a 64-bit V8 heap, roughly. */
 const OBJECT_BYTES = 64;
@@ -37,17 +38,32 @@ export const LINK_BYTES = ENTRY_BYTES + 2 * SPAN_ID_BYTES;
 /** An open trace before its first span: the view, its two Maps and its id. */
 export const TRACE_BYTES = ENTRY_BYTES + 3 * OBJECT_BYTES + stringBytes('0'.repeat(32));
 
+/** The bytes a tool call's reduced activity holds: its id, its gate run or its files' keys. */
+function activityBytes(activity: TaskActivity): number {
+  let bytes = OBJECT_BYTES + stringBytes(activity.id);
+  if (activity.files !== undefined) {
+    bytes += OBJECT_BYTES;
+    for (const file of activity.files) bytes += OBJECT_BYTES + stringBytes(file.path);
+  }
+  if (activity.gateRun !== undefined) {
+    bytes += 2 * OBJECT_BYTES;
+    for (const gate of activity.gateRun.gates) bytes += stringBytes(gate);
+  }
+  return bytes;
+}
+
 /**
  * The bytes a span record holds beyond its parent link, its resource's attributes left out (a
- * resource is shared by the spans of one request: see `OpenTraces`).
+ * resource is shared by the spans of one request: see `OpenTraces`), its tool call's activity in.
  */
-export function spanRecordBytes(span: SpanRecord): number {
+export function spanRecordBytes(span: HeldSpan): number {
   return (
     ENTRY_BYTES +
     OBJECT_BYTES +
     stringBytes(span.name) +
     (span.scopeName === undefined ? 0 : stringBytes(span.scopeName)) +
-    attributesBytes(span.attributes)
+    attributesBytes(span.attributes) +
+    (span.activity === undefined ? 0 : activityBytes(span.activity))
   );
 }
 
@@ -58,11 +74,7 @@ export function keyedRequestBytes(r: KeyedRequest): number {
     bytes += ENTRY_BYTES + OBJECT_BYTES + stringBytes(r.request.id);
     if (r.request.model !== undefined) bytes += stringBytes(r.request.model);
   }
-  if (r.activity !== undefined) {
-    bytes += ENTRY_BYTES + OBJECT_BYTES + stringBytes(r.activity.id);
-    for (const file of r.activity.files ?? []) bytes += OBJECT_BYTES + stringBytes(file.path);
-    if (r.activity.gateRun !== undefined) bytes += OBJECT_BYTES;
-  }
+  if (r.activity !== undefined) bytes += ENTRY_BYTES + activityBytes(r.activity);
   if (r.coverKey !== undefined) bytes += ENTRY_BYTES + stringBytes(r.coverKey);
   return bytes;
 }

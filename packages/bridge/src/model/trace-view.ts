@@ -1,6 +1,6 @@
 import type { Attributes } from '@opentelemetry/api';
 import { TRACE_BYTES } from './estimate-bytes.js';
-import type { SpanRecord } from './exporter-core.js';
+import type { HeldSpan } from './held-span.js';
 
 /** Deepest parent chain followed; deeper trees are cut there (no trace here is near it). */
 const MAX_DEPTH = 256;
@@ -10,7 +10,7 @@ const MAX_DEPTH = 256;
  * which task a span belongs to) and the full record of the spans a source may read.
  */
 export class TraceView {
-  readonly records = new Map<string, SpanRecord>();
+  readonly records = new Map<string, HeldSpan>();
   readonly parents = new Map<string, string | undefined>();
   /** A span arrived that completes a task (a task span, or Codex's turn totals). */
   hasCompletingSpan = false;
@@ -53,8 +53,8 @@ export class TraceView {
   }
 
   /** Records named `name`. */
-  named(name: string): SpanRecord[] {
-    const out: SpanRecord[] = [];
+  named(name: string): HeldSpan[] {
+    const out: HeldSpan[] = [];
     for (const r of this.records.values()) if (r.name === name) out.push(r);
     return out;
   }

@@ -1,6 +1,8 @@
 import type { TaskCompletionEvent } from '@mosaicstack/telemetry-semconv';
+import { reduceSpanText } from '../decode/reduce-span-text.js';
 import { BoundedMap } from '../model/bounded-map.js';
-import { logger, type SpanRecord, type TaskDelivery } from '../model/exporter-core.js';
+import { logger, type TaskDelivery } from '../model/exporter-core.js';
+import type { HeldSpan } from '../model/held-span.js';
 import { type KeyedRequest, keyOf } from '../model/keyed-request.js';
 import type { LogRecordLike } from '../model/log-record-like.js';
 import type { MetricPoint } from '../model/metric-point.js';
@@ -168,10 +170,10 @@ export class BridgePipeline {
    * (429: a trace would pass `maxTaskBytes`; 503: the open tasks would pass `maxHeldBytes`).
    */
   ingestSpans(
-    spans: readonly SpanRecord[],
+    spans: readonly HeldSpan[],
     links: readonly string[] = [],
   ): BudgetRefusal | undefined {
-    const traced: SpanRecord[] = [];
+    const traced: HeldSpan[] = [];
     const keyed: KeyedRequest[] = [];
     for (const span of spans) {
       const request = keyedRequestOf(span);
@@ -223,7 +225,11 @@ export class BridgePipeline {
     for (const key of state.covered) this.reportedKeys.set(key, true);
     this.spool.atomically(() => {
       const now = this.now();
-      for (const row of state.traces) this.holdSpans(row.spans, row.links, now);
+      // A span an earlier version spooled with its tool text is reduced now, as decoding would.
+      for (const row of state.traces) {
+        const spans = row.spans.map((span) => reduceSpanText(span, SPAN_FILTER));
+        this.holdSpans(spans, row.links, now);
+      }
       for (const request of state.keyed) this.holdKeyed(request, now);
     });
     if (state.events.length > 0) this.send(state.events, state.events.length);
@@ -299,7 +305,7 @@ export class BridgePipeline {
   }
 
   /** Adds spans and links to the open traces, reporting the traces closed early to make room. */
-  private holdSpans(spans: readonly SpanRecord[], links: readonly string[], now: number): void {
+  private holdSpans(spans: readonly HeldSpan[], links: readonly string[], now: number): void {
     const evicted = this.traces.add(spans, links, now);
     if (evicted.length > 0) {
       this.options.stats.dropped.tasksClosedEarly += evicted.length;

@@ -18,7 +18,8 @@ const isCopilot = (span: SpanRecord): boolean =>
  * GitHub Copilot CLI: each outermost `invoke_agent` span of its traces is a task, usage folded
  * from its `chat <model>` spans (input includes Anthropic cache reads and writes, output
  * reasoning), failed when the agent span is ERROR (a failed run) or its last call failed; gates
- * and language from its `execute_tool` spans beneath it.
+ * and language from its `execute_tool` spans beneath it (their activity, reduced as they were
+ * decoded: the arguments are not held).
  */
 export function copilotTasks(trace: TraceView, ctx: TraceTaskContext): TraceTask[] {
   const agents = [...trace.records.values()].filter((r) => isAgentSpan(r) && isCopilot(r));
@@ -32,7 +33,7 @@ export function copilotTasks(trace: TraceView, ctx: TraceTaskContext): TraceTask
   const activities = new Map<string, TaskActivity[]>();
   for (const r of trace.records.values()) {
     const task = trace.nearestIn(r.spanId, taskIds);
-    const activity = task === undefined ? undefined : copilotToolActivity(r);
+    const activity = task === undefined ? undefined : r.activity;
     if (task === undefined || activity === undefined) continue;
     activities.set(task, [...(activities.get(task) ?? []), activity]);
   }
@@ -47,16 +48,15 @@ export const copilot: Source = {
   name: 'Copilot CLI',
   reads: {
     ...MODEL_CALL_READS,
-    keys: [
-      'gen_ai.tool.name',
-      'gen_ai.tool.call.id',
+    keys: ['gen_ai.tool.name', 'gen_ai.tool.call.id', 'process.exit.code'],
+    spanTextKeys: [
       'gen_ai.tool.call.arguments',
       'github.copilot.tool.parameters.command',
       'github.copilot.tool.parameters.file_path',
-      'process.exit.code',
     ],
     resourceKeys: ['service.name'],
   },
+  spanActivity: copilotToolActivity,
   traceTasks: copilotTasks,
   completesTask: (span: SpanRecord) => isRootAgentSpan(span) && isCopilot(span),
 };

@@ -17,7 +17,8 @@ export const OPENCODE_PROMPT_SPAN = 'SessionPrompt.prompt';
  * included. AI SDK input counts include cached tokens and output counts include reasoning, as
  * the bridge's token meaning wants. Failure when the last call span is ERROR (the prompt span
  * itself stays OK when a request fails). Each call span is priced (summed into the task's cost);
- * gates and language from the `ai.toolCall` spans beneath the prompt.
+ * gates and language from the `ai.toolCall` spans beneath the prompt (their activity, reduced as
+ * they were decoded).
  */
 export function openCodeTasks(trace: TraceView, ctx: TraceTaskContext): TraceTask[] {
   const prompts = trace.named(OPENCODE_PROMPT_SPAN).filter((r) => !ctx.isClaimed(r.spanId));
@@ -28,7 +29,7 @@ export function openCodeTasks(trace: TraceView, ctx: TraceTaskContext): TraceTas
   for (const r of trace.records.values()) {
     const task = trace.nearestIn(r.spanId, taskIds);
     if (task === undefined) continue;
-    const activity = openCodeToolActivity(r);
+    const activity = r.activity;
     if (activity !== undefined) activities.set(task, [...(activities.get(task) ?? []), activity]);
     const price = openCodeCallPrice(r);
     if (price === undefined) continue;
@@ -66,22 +67,20 @@ export function openCodeIncompleteTasks(trace: TraceView, ctx: TraceTaskContext)
   return 0;
 }
 
-/** OpenCode (traces only: its logs carry no usage); its tool spans' arguments read at once. */
+/**
+ * OpenCode (traces only: its logs carry no usage); its tool spans' arguments and results read as
+ * they are decoded, reduced to their activity.
+ */
 export const openCode: Source = {
   name: 'OpenCode',
   reads: {
     ...MODEL_CALL_READS,
     spanNames: [OPENCODE_PROMPT_SPAN],
-    keys: [
-      ...MODEL_CALL_READS.keys,
-      ...OPENCODE_USAGE_KEYS,
-      'ai.toolCall.name',
-      'ai.toolCall.id',
-      'ai.toolCall.args',
-      'ai.toolCall.result',
-    ],
+    keys: [...MODEL_CALL_READS.keys, ...OPENCODE_USAGE_KEYS, 'ai.toolCall.name', 'ai.toolCall.id'],
+    spanTextKeys: ['ai.toolCall.args', 'ai.toolCall.result'],
     resourceKeys: ['service.name'],
   },
+  spanActivity: openCodeToolActivity,
   traceTasks: openCodeTasks,
   incompleteTasks: openCodeIncompleteTasks,
   completesTask: (span: SpanRecord) => span.name === OPENCODE_PROMPT_SPAN,

@@ -3,6 +3,7 @@ import type { KeyedRequest } from '../model/keyed-request.js';
 import type { LogRecordLike } from '../model/log-record-like.js';
 import type { MetricPoint } from '../model/metric-point.js';
 import type { ModelRequest } from '../model/model-request.js';
+import type { TaskActivity } from '../model/task-activity.js';
 import type { IncompleteTaskCounter, TraceTaskReader } from '../model/trace-task.js';
 
 /** What one log record of a source gives: a request of a keyed task, and/or a request's cost. */
@@ -52,6 +53,11 @@ export interface Source {
     readonly keys?: readonly string[];
     /** Log record keys of free text it reads at once and reduces (tool arguments, output). */
     readonly logTextKeys?: readonly string[];
+    /**
+     * Span keys of free text (tool arguments, output) that `spanActivity` reads as the span is
+     * decoded: kept for that read only, never held with the trace.
+     */
+    readonly spanTextKeys?: readonly string[];
     /** Resource attribute keys it reads. */
     readonly resourceKeys?: readonly string[];
     /** Metric names read (their monotonic sums and histograms). */
@@ -65,6 +71,11 @@ export interface Source {
   readonly incompleteTasks?: IncompleteTaskCounter;
   /** Whether a span completes a task of its trace, so the trace may close after a short settle. */
   completesTask?(span: SpanRecord): boolean;
+  /**
+   * A tool call span reduced to its activity as it is decoded, its `spanTextKeys` read in full;
+   * the record held keeps the activity (`HeldSpan.activity`), not the text.
+   */
+  spanActivity?(span: SpanRecord): TaskActivity | undefined;
   /** Whether a span opens a task whose data comes in a later span, or brings that data. */
   awaitedData?(span: SpanRecord): 'opens' | 'brings' | undefined;
   /** A span that is one model request of a keyed task (a task known by session and prompt). */

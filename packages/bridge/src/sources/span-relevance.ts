@@ -5,6 +5,7 @@ import {
   MAX_KEPT_VALUE_CHARS,
 } from '../model/kept-attributes.js';
 import type { SpanFilter } from '../model/span-filter.js';
+import type { TaskActivity } from '../model/task-activity.js';
 import type { Source } from './source.js';
 
 /** A table of 0/1 by index, sized to hold every index given. */
@@ -37,8 +38,14 @@ export function buildKeptAttributes(
     ),
     ...capped([...record, 'event.name'], MAX_KEPT_VALUE_CHARS),
   ]);
+  // A span text key is read as the span is decoded and dropped then: no later read finds it.
+  const spanText = new Set(reads.flatMap((r) => r.spanTextKeys ?? []));
   return {
-    span: new Map(capped(record, MAX_KEPT_VALUE_CHARS)),
+    span: new Map([
+      ...capped(record, MAX_KEPT_VALUE_CHARS),
+      ...capped(spanText, MAX_KEPT_TEXT_CHARS),
+    ]),
+    spanText,
     log,
     resource: new Map(
       capped(
@@ -50,7 +57,8 @@ export function buildKeptAttributes(
 }
 
 /**
- * The decode path's filter, from what the sources declare they read (`Source.reads`). Most
+ * The decode path's filter, from what the sources declare they read (`Source.reads`), and the
+ * sources' reduction of a tool call span (`Source.spanActivity`, in precedence order). Most
  * decoded strings are ruled out without hashing them: span names by length (or a prefix's first
  * character); attribute keys (every key of every span passes here) by a table by length and one
  * by first character (low 7 bits; a false match only costs the Set lookup): array reads are
@@ -107,10 +115,19 @@ export function buildSpanFilter(
     for (const key in span.attributes) if (keys.has(key)) return true;
     return false;
   };
+  const reducers = sources.flatMap((s) => (s.spanActivity === undefined ? [] : [s]));
+  const spanActivity = (span: SpanRecord): TaskActivity | undefined => {
+    for (const s of reducers) {
+      const activity = s.spanActivity?.(span);
+      if (activity !== undefined) return activity;
+    }
+    return undefined;
+  };
   return {
     isRelevantName,
     isRelevantKey,
     isRelevantSpan,
+    spanActivity,
     kept: buildKeptAttributes(sources, resourceKeys),
   };
 }

@@ -1,6 +1,6 @@
 import type { TaskCompletionEvent } from '@mosaicstack/telemetry-semconv';
 import type BetterSqlite3 from 'better-sqlite3';
-import type { SpanRecord } from '../model/exporter-core.js';
+import type { HeldSpan } from '../model/held-span.js';
 import type { KeyedRequest } from '../model/keyed-request.js';
 import type { SpoolStats } from '../types.js';
 import { SpoolWriteError } from './spool-write-error.js';
@@ -26,7 +26,7 @@ const KEYED = 'k';
 
 /** A trace's rows hold its spans and parent links of one export. */
 interface TraceRow {
-  readonly s: SpanRecord[];
+  readonly s: HeldSpan[];
   readonly l: string[];
 }
 
@@ -98,7 +98,7 @@ export class SqliteSpool implements TaskSpool {
     }
   }
 
-  keepSpans(spans: readonly SpanRecord[], links: readonly string[]): void {
+  keepSpans(spans: readonly HeldSpan[], links: readonly string[]): void {
     if (spans.length === 0 && links.length === 0) return;
     const rows = new Map<string, TraceRow>();
     const rowOf = (traceId: string): TraceRow => {
@@ -187,7 +187,7 @@ export class SqliteSpool implements TaskSpool {
   }
 
   load(): SpooledState {
-    const traces: { spans: SpanRecord[]; links: string[] }[] = [];
+    const traces: { spans: HeldSpan[]; links: string[] }[] = [];
     const keyed: KeyedRequest[] = [];
     const rows = this.db.prepare<[], { task: string; body: string }>(
       'SELECT task, body FROM records ORDER BY id',

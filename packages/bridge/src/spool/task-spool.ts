@@ -1,12 +1,12 @@
 import type { TaskCompletionEvent } from '@mosaicstack/telemetry-semconv';
-import type { SpanRecord } from '../model/exporter-core.js';
+import type { HeldSpan } from '../model/held-span.js';
 import type { KeyedRequest } from '../model/keyed-request.js';
 import type { SpoolStats } from '../types.js';
 
 /** What a spool held at start: the open tasks' records and the events not yet delivered. */
 export interface SpooledState {
   /** Spans and parent links (flat triples, as `decodeSpans` gives them), in arrival order. */
-  readonly traces: readonly { spans: SpanRecord[]; links: string[] }[];
+  readonly traces: readonly { spans: HeldSpan[]; links: string[] }[];
   /** Keyed tasks' records, in arrival order. */
   readonly keyed: readonly KeyedRequest[];
   /** Costs the logs gave per request id, oldest first. */
@@ -26,7 +26,7 @@ export interface TaskSpool {
   /** Runs `work`, keeping every change it makes to the spool or none; on disk when it returns. */
   atomically<T>(work: () => T): T;
   /** Keeps spans of open traces and parent links (flat triples: trace id, span id, parent id). */
-  keepSpans(spans: readonly SpanRecord[], links: readonly string[]): void;
+  keepSpans(spans: readonly HeldSpan[], links: readonly string[]): void;
   /** Keeps a record of the keyed task `key` (`keyOf`). */
   keepKeyed(key: string, request: KeyedRequest): void;
   /** Keeps a request's cost, as the logs gave it. */

@@ -5,6 +5,7 @@ import {
   TRACE_BYTES,
 } from '../model/estimate-bytes.js';
 import type { SpanRecord } from '../model/exporter-core.js';
+import type { HeldSpan } from '../model/held-span.js';
 import { TraceView } from '../model/trace-view.js';
 
 /** Limits of the open traces. */
@@ -53,7 +54,7 @@ export class OpenTraces {
    * Adds spans, and parent links of spans no source reads (flat triples: trace id, span id,
    * parent id or ''); returns the traces closed early to stay within `maxTraces`.
    */
-  add(spans: readonly SpanRecord[], links: readonly string[], nowMs: number): TraceView[] {
+  add(spans: readonly HeldSpan[], links: readonly string[], nowMs: number): TraceView[] {
     const evicted: TraceView[] = [];
     let trace: TraceView | undefined;
     for (let i = 0; i + 2 < links.length; i += 3) {

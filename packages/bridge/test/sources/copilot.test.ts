@@ -4,7 +4,13 @@ import { copilot } from '../../src/sources/copilot.js';
 import { SOURCES } from '../../src/sources/index.js';
 import { invokeAgent } from '../../src/sources/invoke-agent.js';
 import { type BridgeLoop, startBridgeLoop } from '../support/bridge-to-devserver.js';
-import { type GroundTruthLine, loadCapture, loadGroundTruth } from '../support/captures.js';
+import {
+  type CapturedRequest,
+  type GroundTruthLine,
+  loadCapture,
+  loadGroundTruth,
+  toProtobuf,
+} from '../support/captures.js';
 import { tracesOf, traceTasksOf } from '../support/source-fixtures.js';
 
 /**
@@ -81,6 +87,70 @@ const CASES = [
   { run: 'run4-errors', raw: false, model: 'gpt-5', provider: 'openai' },
 ] as const;
 
+type KeyValue = { key: string; value: { stringValue?: string } };
+type SpanJson = { attributes: KeyValue[] };
+type TracesBody = { resourceSpans: Array<{ scopeSpans: Array<{ spans: SpanJson[] }> }> };
+
+/** About 100 KB of text naming the repository's files (a file written, a linter's output). */
+const LONG_TEXT = Array.from(
+  { length: 2200 },
+  (_, i) => `/work/secret-repo/src/f${i}.ts:1:1 error no-unused-vars\n`,
+).join('');
+
+/**
+ * The captured tools run (run5-tools: views of app.ts, gen.py and util.ts; `npm run test` passing,
+ * `npm run lint` failing) with long text: the app.ts view becomes a `create` of src/main.rs with
+ * 100 KB of file text, the util.ts view an `edit` of src/lib.rs whose path comes after 100 KB of
+ * strings (both without `github.copilot.tool.parameters.file_path`, so only the arguments name
+ * the file), and the lint's result is 100 KB of output.
+ */
+function withLongToolText(encoding: 'json' | 'protobuf'): CapturedRequest[] {
+  return loadCapture('copilot', 'run5-tools').map((r) => {
+    if (r.signal !== 'traces') return r;
+    const json = structuredClone(r.json) as TracesBody;
+    const spans = json.resourceSpans.flatMap((rs) => rs.scopeSpans.flatMap((ss) => ss.spans));
+    for (const span of spans) {
+      const attr = (key: string) => span.attributes.find((a) => a.key === key)?.value.stringValue;
+      const set = (key: string, value: string) => {
+        const kv = span.attributes.find((a) => a.key === key);
+        if (kv === undefined) span.attributes.push({ key, value: { stringValue: value } });
+        else kv.value = { stringValue: value };
+      };
+      const args = attr('gen_ai.tool.call.arguments') ?? '';
+      const withoutFilePath = () => {
+        span.attributes = span.attributes.filter(
+          (a) => a.key !== 'github.copilot.tool.parameters.file_path',
+        );
+      };
+      if (args.includes('src/app.ts')) {
+        set('gen_ai.tool.name', 'create');
+        set(
+          'gen_ai.tool.call.arguments',
+          JSON.stringify({ path: '/work/secret-repo/src/main.rs', file_text: LONG_TEXT }),
+        );
+        withoutFilePath();
+      } else if (args.includes('src/util.ts')) {
+        set('gen_ai.tool.name', 'edit');
+        set(
+          'gen_ai.tool.call.arguments',
+          JSON.stringify({
+            old_str: LONG_TEXT,
+            new_str: LONG_TEXT.slice(1),
+            path: '/work/secret-repo/src/lib.rs',
+          }),
+        );
+        withoutFilePath();
+      } else if (args.includes('npm run lint')) {
+        set('gen_ai.tool.call.result', `${LONG_TEXT}<shellId: 1 completed with exit code 1>`);
+      }
+    }
+    const body =
+      encoding === 'json' ? Buffer.from(JSON.stringify(json)) : toProtobuf('traces', json);
+    const contentType = encoding === 'json' ? 'application/json' : 'application/x-protobuf';
+    return { ...r, json, body, contentType };
+  });
+}
+
 describe('source: Copilot CLI', () => {
   it('is asked before the generic invoke_agent rule', () => {
     expect(SOURCES.indexOf(copilot)).toBeLessThan(SOURCES.indexOf(invokeAgent));
@@ -148,4 +218,34 @@ describe('source: Copilot CLI, captured runs through a real bridge', () => {
     const stored = JSON.stringify(events);
     for (const text of NEVER_STORED) expect(stored).not.toContain(text);
   });
+});
+
+describe('source: Copilot CLI tool calls of long text through a real bridge', () => {
+  let loop: BridgeLoop | undefined;
+  afterEach(async () => {
+    await loop?.close();
+    loop = undefined;
+  });
+
+  for (const encoding of ['json', 'protobuf'] as const) {
+    it(`reads the files named by 100 KB arguments and the gates of a bash call with 100 KB of output (${encoding})`, async () => {
+      loop = await startBridgeLoop({ grpcPort: false });
+      const statuses = await loop.send(withLongToolText(encoding));
+      expect(statuses.every((s) => s === 200)).toBe(true);
+      const events = await loop.finish();
+      expect(events).toHaveLength(1);
+      expect(validateTaskCompletionEvent(events[0])).toEqual([]);
+      expect(events[0]).toMatchObject({
+        quality_gates_run: ['lint', 'test'],
+        quality_gates_failed: ['lint'],
+        quality_gate_passed: false,
+        // main.rs and lib.rs edited, gen.py viewed: only the long arguments name the Rust files.
+        language: 'rust',
+      });
+      const stored = JSON.stringify(events);
+      for (const text of [...NEVER_STORED, 'secret-repo', 'no-unused-vars', 'main.rs', 'lib.rs']) {
+        expect(stored).not.toContain(text);
+      }
+    });
+  }
 });

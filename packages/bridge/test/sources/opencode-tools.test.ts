@@ -7,7 +7,12 @@ import { hex } from '../support/otlp-json.js';
 import { tracesOf, traceTasksOf } from '../support/source-fixtures.js';
 
 type KeyValue = { key: string; value: { stringValue?: string } };
-type SpanJson = { name: string; spanId: string; attributes: KeyValue[] };
+type SpanJson = {
+  name: string;
+  spanId: string;
+  attributes: KeyValue[];
+  status?: { code?: number };
+};
 type TracesBody = { resourceSpans: Array<{ scopeSpans: Array<{ spans: SpanJson[] }> }> };
 
 /** One tool call as OpenCode's AI SDK span names it: tool, arguments and result JSON. */
@@ -15,6 +20,8 @@ interface ToolCall {
   readonly name: string;
   readonly args: Record<string, unknown>;
   readonly result: Record<string, unknown>;
+  /** The span's status code, where not the captured span's. */
+  readonly status?: number;
 }
 
 const bash = (command: string, exit: number): ToolCall => ({
@@ -41,8 +48,62 @@ const TOOL_CALLS: readonly ToolCall[] = [
   file('read', '/work/secret-repo/tools/gen.py'),
 ];
 
+/** About 100 KB of a failing linter's output, naming the repository's files. */
+const LINT_OUTPUT = Array.from(
+  { length: 2200 },
+  (_, i) => `/work/secret-repo/src/f${i}.ts:1:1 error no-unused-vars\n`,
+).join('');
+
+/** A `bash` call whose output (and so its exit code, after it) is past 100 KB of result JSON. */
+const longBash = (command: string, exit: number, status: number): ToolCall => ({
+  name: 'bash',
+  args: { command, description: 'Run it' },
+  status,
+  result: {
+    title: command,
+    metadata: { output: LINT_OUTPUT, exit, description: 'Run it', truncated: false },
+    output: LINT_OUTPUT,
+  },
+});
+
+/** A patch whose files that name a language are past its first 1,024 characters. */
+const LONG_PATCH = [
+  '*** Begin Patch',
+  '*** Update File: LICENSE',
+  '@@',
+  ...Array.from({ length: 60 }, (_, i) => `+Permission is hereby granted to secret-repo, ${i}`),
+  '*** Update File: src/main.rs',
+  '@@',
+  '-fn a() {}',
+  '+fn b() {}',
+  '*** Add File: src/lib.rs',
+  '+pub fn f() {}',
+  '*** End Patch',
+].join('\n');
+
+/**
+ * A failing lint whose span status is unset and a passing test whose span status is ERROR (only
+ * their exit codes, 100 KB into their results, tell), and a long patch of two Rust files.
+ */
+const LONG_CALLS: readonly ToolCall[] = [
+  longBash('npm run lint', 1, 0),
+  longBash('npm test', 0, 2),
+  { name: 'apply_patch', args: { patchText: LONG_PATCH }, result: { output: 'ok' } },
+];
+
 /** What must never be stored: the commands, the paths, the captured command and its output. */
-const NEVER_STORED = ['npm test', 'npm run', 'secret-repo', 'app.ts', 'gen.py', 'hello.txt'];
+const NEVER_STORED = [
+  'npm test',
+  'npm run',
+  'secret-repo',
+  'app.ts',
+  'gen.py',
+  'hello.txt',
+  'no-unused-vars',
+  'Permission is hereby',
+  'main.rs',
+  'lib.rs',
+];
 
 const setAttr = (span: SpanJson, key: string, value: string) => {
   const kv = span.attributes.find((a) => a.key === key);
@@ -55,7 +116,11 @@ const setAttr = (span: SpanJson, key: string, value: string) => {
  * its calls' model set to `model` and the captured `ai.toolCall` span copied once per `calls`
  * (same parent, attributes and timing; its own span id, tool, arguments and result).
  */
-function withToolCalls(model: string, calls: readonly ToolCall[]): CapturedRequest[] {
+function withToolCalls(
+  model: string,
+  calls: readonly ToolCall[],
+  encoding?: 'json' | 'protobuf',
+): CapturedRequest[] {
   return loadCapture('opencode', 'run2-fastflush').map((r) => {
     if (r.signal !== 'traces') return r;
     const json = structuredClone(r.json) as TracesBody;
@@ -75,16 +140,17 @@ function withToolCalls(model: string, calls: readonly ToolCall[]): CapturedReque
             setAttr(copy, 'ai.toolCall.name', call.name);
             setAttr(copy, 'ai.toolCall.args', JSON.stringify(call.args));
             setAttr(copy, 'ai.toolCall.result', JSON.stringify(call.result));
+            if (call.status !== undefined) copy.status = { code: call.status };
             added.push(copy);
           }
         }
         ss.spans.push(...added);
       }
     }
-    const body = r.contentType.includes('json')
-      ? Buffer.from(JSON.stringify(json))
-      : toProtobuf('traces', json);
-    return { ...r, json, body };
+    const asJson = (encoding ?? (r.contentType.includes('json') ? 'json' : 'protobuf')) === 'json';
+    const body = asJson ? Buffer.from(JSON.stringify(json)) : toProtobuf('traces', json);
+    const contentType = asJson ? 'application/json' : 'application/x-protobuf';
+    return { ...r, json, body, contentType };
   });
 }
 
@@ -183,4 +249,36 @@ describe('source: OpenCode tool calls through a real bridge', () => {
     const stored = JSON.stringify(events);
     for (const text of NEVER_STORED) expect(stored).not.toContain(text);
   });
+});
+
+describe('source: OpenCode tool calls of long text through a real bridge', () => {
+  let loop: BridgeLoop | undefined;
+  afterEach(async () => {
+    await loop?.close();
+    loop = undefined;
+  });
+
+  it('the test data is past what a 1,024-character value would keep', () => {
+    expect(LINT_OUTPUT.length).toBeGreaterThan(100_000);
+    expect(LONG_PATCH.indexOf('*** Update File: src/main.rs')).toBeGreaterThan(1024);
+  });
+
+  for (const encoding of ['json', 'protobuf'] as const) {
+    it(`reads the exit codes past 100 KB of bash output and the files past 1,024 characters of a patch (${encoding})`, async () => {
+      loop = await startBridgeLoop({ grpcPort: false });
+      const statuses = await loop.send(withToolCalls('gpt-5', LONG_CALLS, encoding));
+      expect(statuses.every((s) => s === 200)).toBe(true);
+      const events = await loop.finish();
+      expect(events).toHaveLength(1);
+      expect(validateTaskCompletionEvent(events[0])).toEqual([]);
+      expect(events[0]).toMatchObject({
+        quality_gates_run: ['lint', 'test'],
+        quality_gates_failed: ['lint'],
+        quality_gate_passed: false,
+        language: 'rust',
+      });
+      const stored = JSON.stringify(events);
+      for (const text of NEVER_STORED) expect(stored).not.toContain(text);
+    });
+  }
 });

@@ -11,7 +11,8 @@ import { SpoolOpenError } from '../../src/spool/spool-open-error.js';
 import { SpoolWriteError } from '../../src/spool/spool-write-error.js';
 import { SqliteSpool } from '../../src/spool/sqlite-spool.js';
 import { startBridge } from '../../src/start-bridge.js';
-import { hex } from '../support/otlp-json.js';
+import { hex, span, tracesRequest } from '../support/otlp-json.js';
+import { postOtlp } from '../support/post-otlp.js';
 import { type RecordingUpstream, startRecordingUpstream } from '../support/recording-upstream.js';
 
 const record = (
@@ -209,6 +210,57 @@ describe('SqliteSpool', () => {
       expect(events.map((e) => e.task_type).sort()).toEqual(['refactoring', 'testing', 'unknown']);
       const after = await open(dir);
       expect(after.stats()).toMatchObject({ bytes: 0, openTasks: 0, undeliveredEvents: 0 });
+    });
+
+    it('reduces a tool span an earlier version spooled with its text (cut to 1,024 characters) to its gate run', async () => {
+      upstream = await startRecordingUpstream();
+      const dir = folder();
+      const left = await open(dir);
+      const traceId = hex(16);
+      const prompt = { ...record(traceId, 'SessionPrompt.prompt', {}), spanId: hex(8) };
+      const tool = (command: string, exit: number): SpanRecord => ({
+        ...record(traceId, 'ai.toolCall', {
+          'ai.toolCall.name': 'bash',
+          'ai.toolCall.id': `call_${hex(4)}`,
+          'ai.toolCall.args': JSON.stringify({ command }),
+          'ai.toolCall.result': JSON.stringify({ metadata: { output: 'x', exit } }),
+        }),
+        parentSpanId: prompt.spanId,
+        resourceAttributes: { 'service.name': 'opencode' },
+      });
+      left.keepSpans([tool('pnpm lint', 1), tool('pnpm test', 0)], []);
+      left.close();
+
+      const bridge = await startBridge({
+        port: 0,
+        grpcPort: false,
+        spoolDir: dir,
+        taskIdleMs: 600_000,
+        telemetry: {
+          serverUrl: upstream.url,
+          apiKey: 'ab'.repeat(32),
+          instanceId: '3f1c9a52-7d4e-4b8a-9c21-5e6f7a8b9c0d',
+        },
+      });
+      // The prompt span arrives after the restart and completes the task.
+      await postOtlp(
+        bridge.url,
+        '/v1/traces',
+        JSON.stringify(
+          tracesRequest({ 'service.name': 'opencode' }, [
+            span({ traceId, spanId: prompt.spanId, name: 'SessionPrompt.prompt' }),
+          ]),
+        ),
+      );
+      await bridge.close();
+      const events = upstream.bodies.flatMap(
+        (b) => (JSON.parse(b) as { events: Array<Record<string, unknown>> }).events,
+      );
+      expect(events).toHaveLength(1);
+      expect(events[0]).toMatchObject({
+        quality_gates_run: ['lint', 'test'],
+        quality_gates_failed: ['lint'],
+      });
     });
   });
 });
