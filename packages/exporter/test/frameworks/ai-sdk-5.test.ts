@@ -1,47 +1,29 @@
 import { createAnthropic } from 'ai-sdk-anthropic-v2';
 import { generateText, stepCountIs, streamText, tool } from 'ai-v5';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import type { TaskHarness } from '../support/task-harness.js';
-import { type FakeModelServer, startFakeModelServer } from './fake-model-server.js';
 import {
   expectedCostMicros,
   expectTaskEvent,
   runTask,
   standardCases,
-  startFrameworkHarness,
   taskName,
-  useContextManager,
+  useFrameworkSuite,
 } from './framework-harness.js';
 
 // The Vercel AI SDK 5 with the real @ai-sdk/anthropic 2, against the loopback fake. Its spans
 // count Anthropic's input as Anthropic does (without cache reads and writes) and give the cache
 // writes only in `ai.response.providerMetadata`; the event counts every input token.
 
-let fake: FakeModelServer;
-let harness: TaskHarness | undefined;
-let teardown: () => void;
-beforeAll(async () => {
-  teardown = useContextManager();
-  fake = await startFakeModelServer();
+const suite = useFrameworkSuite('ai');
+const telemetry = () => ({
+  isEnabled: true,
+  tracer: suite.tracer(),
+  recordInputs: false,
+  recordOutputs: false,
 });
-afterAll(async () => {
-  await harness?.close();
-  teardown();
-  await fake.close();
-});
-
-let tracer: ReturnType<TaskHarness['provider']['getTracer']>;
-async function start() {
-  await harness?.close();
-  const run = await startFrameworkHarness(fake);
-  harness = run.harness;
-  tracer = run.harness.provider.getTracer('ai');
-  return run;
-}
-
-const telemetry = () => ({ isEnabled: true, tracer, recordInputs: false, recordOutputs: false });
-const anthropic = () => createAnthropic({ apiKey: 'sk-ant-test', baseURL: `${fake.url}/v1` });
+const anthropic = () =>
+  createAnthropic({ apiKey: 'sk-ant-test', baseURL: `${suite.fake().url}/v1` });
 
 const weather = tool({
   description: 'The weather in a city',
@@ -67,18 +49,18 @@ async function work(prompt: string): Promise<void> {
 
 describe('Vercel AI SDK 5 with @ai-sdk/anthropic 2', () => {
   standardCases({
-    fake: () => fake,
-    start,
+    fake: suite.fake,
+    start: suite.start,
     work,
     expected: { models: ['claude-sonnet-4-5'], provider: 'anthropic' },
   });
 
   it('counts and prices cache reads and writes (the writes from provider metadata)', async () => {
-    const { harness: h, ended, tracer: t } = await start();
-    tracer = t;
+    const { harness, ended, tracer } = await suite.start();
+    const fake = suite.fake();
     fake.breakdown(taskName(0), { cacheRead: 40_000, cacheWrite: 5_000 });
-    await runTask(t, 'active', 0, work);
-    const events = await h.flushEvents();
+    await runTask(tracer, 'active', 0, work);
+    const events = await harness.flushEvents();
     // Tokens: every input token, cache reads and writes included.
     expectTaskEvent(
       events,

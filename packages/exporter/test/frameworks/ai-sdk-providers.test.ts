@@ -1,48 +1,31 @@
 import { createAnthropic } from '@ai-sdk/anthropic';
 import { createOpenAI } from '@ai-sdk/openai';
 import { generateObject, generateText, stepCountIs, streamText, tool } from 'ai';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import type { TaskHarness } from '../support/task-harness.js';
-import { type FakeModelServer, startFakeModelServer } from './fake-model-server.js';
 import {
   expectedCostMicros,
   expectTaskEvent,
   runTask,
   standardCases,
-  startFrameworkHarness,
   taskName,
-  useContextManager,
+  useFrameworkSuite,
 } from './framework-harness.js';
 
 // The Vercel AI SDK 6 (its own `ai.*` spans, experimental_telemetry on) with the real
 // @ai-sdk/openai (Responses and chat) and @ai-sdk/anthropic providers, against the loopback fake.
 
-let fake: FakeModelServer;
-let harness: TaskHarness | undefined;
-let teardown: () => void;
-beforeAll(async () => {
-  teardown = useContextManager();
-  fake = await startFakeModelServer();
+const suite = useFrameworkSuite('ai');
+const fake = () => suite.fake();
+const start = suite.start;
+const telemetry = () => ({
+  isEnabled: true,
+  tracer: suite.tracer(),
+  recordInputs: false,
+  recordOutputs: false,
 });
-afterAll(async () => {
-  await harness?.close();
-  teardown();
-  await fake.close();
-});
-
-let tracer: ReturnType<TaskHarness['provider']['getTracer']>;
-async function start() {
-  await harness?.close();
-  const run = await startFrameworkHarness(fake);
-  harness = run.harness;
-  tracer = run.harness.provider.getTracer('ai');
-  return run;
-}
-
-const telemetry = () => ({ isEnabled: true, tracer, recordInputs: false, recordOutputs: false });
-const openai = () => createOpenAI({ apiKey: 'sk-test', baseURL: `${fake.url}/v1` });
-const anthropic = () => createAnthropic({ apiKey: 'sk-ant-test', baseURL: `${fake.url}/v1` });
+const openai = () => createOpenAI({ apiKey: 'sk-test', baseURL: `${fake().url}/v1` });
+const anthropic = () => createAnthropic({ apiKey: 'sk-ant-test', baseURL: `${fake().url}/v1` });
 
 const weather = tool({
   description: 'The weather in a city',
@@ -52,7 +35,7 @@ const weather = tool({
 
 describe('Vercel AI SDK 6 with @ai-sdk/openai (Responses)', () => {
   standardCases({
-    fake: () => fake,
+    fake,
     start,
     // generateText with a tool over two steps, then streamText.
     work: async (prompt) => {
@@ -80,7 +63,7 @@ describe('Vercel AI SDK 6 with @ai-sdk/openai (Responses)', () => {
 
 describe('Vercel AI SDK 6 with @ai-sdk/openai (chat)', () => {
   standardCases({
-    fake: () => fake,
+    fake,
     start,
     // generateObject, then streamText.
     work: async (prompt) => {
@@ -107,7 +90,7 @@ describe('Vercel AI SDK 6 with @ai-sdk/openai (chat)', () => {
 
 describe('Vercel AI SDK 6 with @ai-sdk/anthropic', () => {
   standardCases({
-    fake: () => fake,
+    fake,
     start,
     work: async (prompt) => {
       const model = anthropic()('claude-sonnet-4-5');
@@ -135,7 +118,7 @@ describe('Vercel AI SDK 6 with @ai-sdk/anthropic', () => {
 describe('Vercel AI SDK 6: computed cost', () => {
   it('prices an Anthropic task with cache writes and cache reads', async () => {
     const { harness: h, ended, tracer: t } = await start();
-    fake.breakdown(taskName(0), { cacheRead: 40_000, cacheWrite: 5_000 });
+    fake().breakdown(taskName(0), { cacheRead: 40_000, cacheWrite: 5_000 });
     const model = anthropic()('claude-sonnet-4-5');
     await runTask(t, 'active', 0, async (prompt) => {
       await generateText({
@@ -159,12 +142,12 @@ describe('Vercel AI SDK 6: computed cost', () => {
     // Tokens: every input token, cache reads and writes included.
     expectTaskEvent(
       events,
-      fake,
+      fake(),
       0,
       { models: ['claude-sonnet-4-5'], provider: 'anthropic' },
       ended,
     );
-    const calls = fake.answeredCalls(taskName(0));
+    const calls = fake().answeredCalls(taskName(0));
     expect(calls).toHaveLength(3);
     // claude-sonnet-4-5 (up to 200,000 input tokens): input 3, cache write 3.75, cache read 0.3,
     // output 15 ($/MTok).
@@ -175,7 +158,7 @@ describe('Vercel AI SDK 6: computed cost', () => {
 
   it('prices an OpenAI task with cached input and reasoning (Responses API)', async () => {
     const { harness: h, ended, tracer: t } = await start();
-    fake.breakdown(taskName(0), { cacheRead: 4_000, reasoning: 700 });
+    fake().breakdown(taskName(0), { cacheRead: 4_000, reasoning: 700 });
     const model = openai()('o4-mini');
     await runTask(t, 'active', 0, async (prompt) => {
       await generateText({
@@ -188,8 +171,8 @@ describe('Vercel AI SDK 6: computed cost', () => {
       });
     });
     const events = await h.flushEvents();
-    expectTaskEvent(events, fake, 0, { models: ['o4-mini'], provider: 'openai' }, ended);
-    const calls = fake.answeredCalls(taskName(0));
+    expectTaskEvent(events, fake(), 0, { models: ['o4-mini'], provider: 'openai' }, ended);
+    const calls = fake().answeredCalls(taskName(0));
     expect(calls).toHaveLength(2);
     // o4-mini: input 1.1, cache read 0.275, output 4.4 ($/MTok); reasoning is output.
     expect(events[0]?.actual_cost_usd_micros).toBe(

@@ -16,10 +16,15 @@ import {
 } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import type { ReadableSpan, SpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { withTask } from '../../src/task/with-task.js';
 import { startTaskHarness, type TaskHarness } from '../support/task-harness.js';
-import { type FakeModelServer, taskMarker, type Usage } from './fake-model-server.js';
+import {
+  type FakeModelServer,
+  startFakeModelServer,
+  taskMarker,
+  type Usage,
+} from './fake-model-server.js';
 
 /** How the task span is the parent of the framework's work. */
 export type ParentMode = 'active' | 'explicit';
@@ -62,6 +67,50 @@ export async function startFrameworkHarness(fake: FakeModelServer): Promise<{
   const ended = new EndedSpans();
   const harness = await startTaskHarness({}, [ended]);
   return { harness, ended, tracer: harness.provider.getTracer('app') };
+}
+
+/** A test file's fake model API and harness, with the tracer its framework is handed. */
+export interface FrameworkSuite {
+  fake(): FakeModelServer;
+  /** A fresh harness (the previous one closed); its tracer becomes `tracer()`. */
+  start(): ReturnType<typeof startFrameworkHarness>;
+  /** The tracer of the current harness, named `tracerName`. */
+  tracer(): Tracer;
+}
+
+/**
+ * Sets up a test file whose framework takes a tracer: a context manager and the loopback fake for
+ * the file, one harness at a time, all closed after the file.
+ */
+export function useFrameworkSuite(tracerName: string): FrameworkSuite {
+  let fake: FakeModelServer | undefined;
+  let harness: TaskHarness | undefined;
+  let tracer: Tracer | undefined;
+  let teardown: (() => void) | undefined;
+  beforeAll(async () => {
+    teardown = useContextManager();
+    fake = await startFakeModelServer();
+  });
+  afterAll(async () => {
+    await harness?.close();
+    teardown?.();
+    await fake?.close();
+  });
+  const started = <T>(value: T | undefined, what: string): T => {
+    if (value === undefined) throw new Error(`${what} is used before the suite started`);
+    return value;
+  };
+  return {
+    fake: () => started(fake, 'the fake model API'),
+    async start() {
+      await harness?.close();
+      const run = await startFrameworkHarness(started(fake, 'the fake model API'));
+      harness = run.harness;
+      tracer = run.harness.provider.getTracer(tracerName);
+      return run;
+    },
+    tracer: () => started(tracer, 'the tracer'),
+  };
 }
 
 /**
