@@ -51,6 +51,20 @@ const keyedRequest = (promptId: string): KeyedRequest => ({
   resourceAttributes: { 'service.name': 'claude-code' },
 });
 
+/** A bridge restarted on the spool folder `dir`, delivering to `upstream`. */
+const restartOn = (dir: string, upstream: RecordingUpstream) =>
+  startBridge({
+    port: 0,
+    grpcPort: false,
+    spoolDir: dir,
+    taskIdleMs: 600_000,
+    telemetry: {
+      serverUrl: upstream.url,
+      apiKey: 'ab'.repeat(32),
+      instanceId: '3f1c9a52-7d4e-4b8a-9c21-5e6f7a8b9c0d',
+    },
+  });
+
 const event = (id: string) =>
   ({ event_id: id, task_type: 'testing' }) as unknown as TaskCompletionEvent;
 
@@ -190,17 +204,7 @@ describe('SqliteSpool', () => {
       left.keepEvents([event('3f1c9a52-0000-8000-8000-000000000001')]);
       left.close();
 
-      const bridge = await startBridge({
-        port: 0,
-        grpcPort: false,
-        spoolDir: dir,
-        taskIdleMs: 600_000,
-        telemetry: {
-          serverUrl: upstream.url,
-          apiKey: 'ab'.repeat(32),
-          instanceId: '3f1c9a52-7d4e-4b8a-9c21-5e6f7a8b9c0d',
-        },
-      });
+      const bridge = await restartOn(dir, upstream);
       expect(bridge.stats.openTasks).toBe(2);
       expect(bridge.stats.spool).toMatchObject({ dir, openTasks: 2 });
       await bridge.close();
@@ -231,17 +235,7 @@ describe('SqliteSpool', () => {
       left.keepSpans([tool('pnpm lint', 1), tool('pnpm test', 0)], []);
       left.close();
 
-      const bridge = await startBridge({
-        port: 0,
-        grpcPort: false,
-        spoolDir: dir,
-        taskIdleMs: 600_000,
-        telemetry: {
-          serverUrl: upstream.url,
-          apiKey: 'ab'.repeat(32),
-          instanceId: '3f1c9a52-7d4e-4b8a-9c21-5e6f7a8b9c0d',
-        },
-      });
+      const bridge = await restartOn(dir, upstream);
       // The prompt span arrives after the restart and completes the task.
       await postOtlp(
         bridge.url,
