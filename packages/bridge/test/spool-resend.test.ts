@@ -11,8 +11,8 @@ import type { Bridge, BridgeOptions } from '../src/types.js';
 import { hex, span, tracesRequest } from './support/otlp-json.js';
 import { postOtlp } from './support/post-otlp.js';
 
-/** How the stand-in server answers now. */
-type Mode = 'down' | 'up' | 'hang' | { retryAfterSeconds: number };
+/** How the stand-in server answers now ('up-once': one request stored, then 'hang'). */
+type Mode = 'down' | 'up' | 'up-once' | 'hang' | { retryAfterSeconds: number };
 
 /** A loopback Mosaic server stand-in whose answer can be switched, recording every request. */
 interface FlakyUpstream {
@@ -53,10 +53,17 @@ async function startFlakyUpstream(): Promise<FlakyUpstream> {
       const mode = upstream.mode;
       const entry = { at: Date.now(), answeredAt: 0, ids, status: 0 };
       upstream.requests.push(entry);
+      let released = false;
+      /** The request's ids are no longer open (answered, or given up by the client). */
+      const release = () => {
+        if (released) return;
+        released = true;
+        for (const id of ids) open.set(id, (open.get(id) ?? 1) - 1);
+      };
       const answer = (status: number, headers: Record<string, string>, body: unknown) => {
         // A moment before answering, so a second request of the same id would overlap.
         setTimeout(() => {
-          for (const id of ids) open.set(id, (open.get(id) ?? 1) - 1);
+          release();
           if (status === 200) upstream.accepted.push(...ids);
           entry.status = status;
           entry.answeredAt = Date.now();
@@ -64,9 +71,12 @@ async function startFlakyUpstream(): Promise<FlakyUpstream> {
           res.end(JSON.stringify(body));
         }, 20);
       };
-      if (mode === 'hang') held.push(res);
-      else if (mode === 'down') answer(503, {}, { error: 'down' });
-      else if (mode === 'up') {
+      if (mode === 'hang') {
+        held.push(res);
+        res.on('close', release);
+      } else if (mode === 'down') answer(503, {}, { error: 'down' });
+      else if (mode === 'up' || mode === 'up-once') {
+        if (mode === 'up-once') upstream.mode = 'hang';
         answer(
           200,
           {},
@@ -302,6 +312,56 @@ describe('bridge spool resender', () => {
       await reopened.close();
       bridge = undefined;
       expect(timesStored(server.accepted)).toEqual([1]);
+      expect(spooledEvents(first.dir)).toBe(0);
+    });
+
+    it('loses nothing when it comes while spooled events (not the carry-over) are being resent', async () => {
+      upstream = await startFlakyUpstream();
+      const server = upstream;
+      // A carry-over of 1: of two undelivered events, one is left to the spool alone.
+      const first = await start(
+        server,
+        { spoolResendMs: 100 },
+        { maxQueueSize: 1, requestTimeoutMs: 1_000 },
+      );
+      bridge = first.bridge;
+      const open = bridge;
+      expect((await postTask(open, 1)).status).toBe(200);
+      expect((await postTask(open, 2)).status).toBe(200);
+      await until(
+        () => open.stats.tasksReported,
+        (n) => n === 2,
+      );
+      await until(
+        () => server.requests.filter((r) => r.status === 503).length,
+        (n) => n >= 1,
+      );
+      // The carry-over's round is stored; the spool's round after it is held unanswered.
+      server.mode = 'up-once';
+      await until(
+        () => [server.accepted.length, server.requests.filter((r) => r.status === 0).length],
+        ([stored, held]) => stored === 1 && held === 1,
+      );
+      expect(server.accepted).toHaveLength(1);
+      const held = server.requests.find((r) => r.status === 0);
+      expect(held?.ids).toHaveLength(1);
+      expect(server.accepted).not.toContain(held?.ids[0]);
+      await open.close();
+      bridge = undefined;
+      expect(spooledEvents(first.dir)).toBe(1);
+
+      server.mode = 'up';
+      const second = await start(server, { spoolResendMs: 100 }, {}, first.dir);
+      bridge = second.bridge;
+      const reopened = bridge;
+      await until(
+        () => reopened.stats.spool?.undeliveredEvents ?? -1,
+        (n) => n === 0,
+      );
+      await reopened.close();
+      bridge = undefined;
+      expect(timesStored(server.accepted)).toEqual([1, 1]);
+      expect(server.overlapping).toEqual([]);
       expect(spooledEvents(first.dir)).toBe(0);
     });
   });
