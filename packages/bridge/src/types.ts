@@ -65,6 +65,11 @@ export interface SpoolStats {
   readonly openTasks: number;
   /** Events not yet known to be stored upstream. */
   readonly undeliveredEvents: number;
+  /**
+   * Events sent again while the bridge runs (docs/bridge.md, Spool): undelivered spooled events
+   * and the delivery's carry-over, once delivery is idle.
+   */
+  readonly resent: number;
 }
 
 /** Counters of a bridge since it started. */

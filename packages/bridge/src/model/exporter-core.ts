@@ -71,6 +71,12 @@ export interface TaskDelivery {
   toEvents(tasks: readonly TaskToDeliver[]): TaskCompletionEvent[];
   /** Sends events (converted by `toEvents`, maybe in an earlier run); never rejects. */
   deliver(events: readonly TaskCompletionEvent[]): Promise<void>;
+  /** Events a failed delivery carried over, waiting for the next one. */
+  readonly carryOverSize: number;
+  /** Sends the carry-over alone, now (a delivery sends it first anyway); never rejects. */
+  deliverCarryOver(): Promise<void>;
+  /** Epoch ms before which the server asked (`Retry-After`) not to be sent to again; 0 if never. */
+  readonly retryAfterUntil: number;
   forceFlush(): Promise<void>;
   shutdown(): Promise<void>;
 }
@@ -117,6 +123,16 @@ export function createTaskDelivery(
     deliver(events) {
       if (events.length === 0 || !resolved.enabled) return Promise.resolve();
       return delivery.deliver(events).catch(() => undefined);
+    },
+    get carryOverSize() {
+      return delivery.carryOverSize;
+    },
+    deliverCarryOver() {
+      if (delivery.carryOverSize === 0) return Promise.resolve();
+      return delivery.deliver([]).catch(() => undefined);
+    },
+    get retryAfterUntil() {
+      return delivery.retryAfterUntil;
     },
     forceFlush: () => delivery.forceFlush().catch(() => undefined),
     shutdown: () => delivery.shutdown().catch(() => undefined),

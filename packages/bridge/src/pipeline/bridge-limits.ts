@@ -40,6 +40,13 @@ export const BRIDGE_LIMITS = {
   maxTaskAgeMs: 6 * 60 * 60 * 1000,
   /** Task ids remembered as reported, so a replay is not reported twice by this process. */
   reportedIdsRemembered: 100_000,
+  /**
+   * How often a bridge with a spool looks for undelivered events to send again while it runs; a
+   * round that delivers nothing doubles the wait, up to 16 times this.
+   */
+  spoolResendMs: 30_000,
+  /** Events one resend round hands to delivery at most (within `maxDeliveryBacklog`). */
+  spoolResendBatch: 500,
   /** Seconds a refused sender is asked to wait (`Retry-After`). */
   retryAfterSeconds: 5,
 } as const;

@@ -39,6 +39,7 @@ import { OpenTraces } from '../tasks/open-traces.js';
 import type { BridgeDefaults } from '../types.js';
 import type { BridgeLimits } from './bridge-limits.js';
 import type { BridgeStatsCounter } from './bridge-stats-counter.js';
+import { SpoolResender } from './spool-resender.js';
 
 /** The id a task is remembered by as reported: its event id seeds. */
 const idOf = (draft: TaskDraft): string => `${draft.traceId}${draft.spanId}`;
@@ -95,6 +96,8 @@ export class BridgePipeline {
   private readonly now: () => number;
   private readonly spool: TaskSpool;
   private readonly timer: NodeJS.Timeout;
+  /** Sends again what the spool holds undelivered; none for the memory spool. */
+  private readonly resender: SpoolResender | undefined;
   private backlog = 0;
   private closed = false;
   /** Whether an incomplete task was logged yet (the first only; `tasksIncomplete` counts them all). */
@@ -134,6 +137,21 @@ export class BridgePipeline {
     const tickMs = Math.max(20, Math.min(1000, Math.floor(settleMs / 2)));
     this.timer = setInterval(() => this.closeDue(), tickMs);
     this.timer.unref();
+    this.resender =
+      this.spool === MEMORY_SPOOL || !options.delivery.enabled
+        ? undefined
+        : new SpoolResender({
+            spool: this.spool,
+            delivery: options.delivery,
+            send: (events) => this.send(events, events.length),
+            busy: () => this.pending.size > 0,
+            room: () => limits.maxDeliveryBacklog - this.backlog,
+            resent: (count) => {
+              options.stats.spoolResent += count;
+            },
+            intervalMs: limits.spoolResendMs,
+            batchSize: limits.spoolResendBatch,
+          });
   }
 
   /** Why new records cannot be taken now (the sender should retry later), or undefined. */
@@ -218,7 +236,7 @@ export class BridgePipeline {
     });
   }
 
-  /** Rebuilds the open tasks the spool holds and resends its undelivered events (once, at start). */
+  /** Rebuilds the open tasks the spool holds and resends its undelivered events, at start. */
   restore(): void {
     const state = this.spool.load();
     for (const [requestId, micros] of state.costs) this.costs.set(requestId, micros);
@@ -232,7 +250,7 @@ export class BridgePipeline {
       }
       for (const request of state.keyed) this.holdKeyed(request, now);
     });
-    if (state.events.length > 0) this.send(state.events, state.events.length);
+    if (state.events.length > 0) void this.send(state.events, state.events.length);
   }
 
   /** Which metric data points the sources read, for `decodeMetricPoints`. */
@@ -275,6 +293,7 @@ export class BridgePipeline {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.timer);
+    this.resender?.stop();
     try {
       this.spool.atomically(() => {
         const now = this.now();
@@ -487,16 +506,17 @@ export class BridgePipeline {
     // Kept in the same write that forgets the tasks' records: a crash leaves one or the other.
     const events = this.options.delivery.toEvents(fresh);
     this.spool.keepEvents(events);
-    this.send(events, fresh.length);
+    void this.send(events, fresh.length);
   }
 
   /** Hands events to delivery, counting `tasks` in the backlog until it settles. */
-  private send(events: readonly TaskCompletionEvent[], tasks: number): void {
+  private send(events: readonly TaskCompletionEvent[], tasks: number): Promise<void> {
     this.backlog += tasks;
     const delivered = this.options.delivery.deliver(events).finally(() => {
       this.backlog -= tasks;
       this.pending.delete(delivered);
     });
     this.pending.add(delivered);
+    return delivered;
   }
 }

@@ -7,6 +7,8 @@ export class BridgeStatsCounter {
   tasksUncosted = 0;
   tasksIncomplete = 0;
   tasksWithoutUsage = 0;
+  /** Events the spool resender sent again (`stats.spool.resent`). */
+  spoolResent = 0;
   readonly requestsRefused: Record<string, number> = {};
   readonly dropped = {
     invalidRecords: 0,
@@ -40,7 +42,7 @@ export class BridgeStatsCounter {
     pendingRecords: number,
     heldBytes: number,
     inflightBytes: number,
-    spool?: SpoolStats,
+    spool?: Omit<SpoolStats, 'resent'>,
   ): BridgeStats {
     return {
       received: { ...this.received },
@@ -55,7 +57,7 @@ export class BridgeStatsCounter {
       pendingRecords,
       heldBytes,
       inflightBytes,
-      ...(spool === undefined ? {} : { spool }),
+      ...(spool === undefined ? {} : { spool: { ...spool, resent: this.spoolResent } }),
     };
   }
 }

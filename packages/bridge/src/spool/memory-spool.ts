@@ -14,6 +14,8 @@ export const MEMORY_SPOOL: TaskSpool = {
   forgetKeyed: nothing,
   keepEvents: nothing,
   forgetEvents: nothing,
+  undelivered: () => [],
+  holdsEvent: () => false,
   refusal: undefined,
   stats: () => undefined,
   load: () => EMPTY,

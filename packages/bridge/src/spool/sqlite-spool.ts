@@ -44,6 +44,7 @@ export class SqliteSpool implements TaskSpool {
   private readonly trimCovered: BetterSqlite3.Statement<[number]>;
   private readonly insertEvent: BetterSqlite3.Statement<[string, string]>;
   private readonly deleteEvent: BetterSqlite3.Statement<[string]>;
+  private readonly oldestEvents: BetterSqlite3.Statement<[number], { body: string }>;
   private readonly transaction: (work: () => unknown) => unknown;
   /** Bytes of rows per task key and per event id: the byte bound counts these. */
   private readonly taskBytes = new Map<string, number>();
@@ -65,6 +66,7 @@ export class SqliteSpool implements TaskSpool {
     this.trimCovered = db.prepare('DELETE FROM covered WHERE seq <= ?');
     this.insertEvent = db.prepare('INSERT OR IGNORE INTO events (event_id, body) VALUES (?, ?)');
     this.deleteEvent = db.prepare('DELETE FROM events WHERE event_id = ?');
+    this.oldestEvents = db.prepare('SELECT body FROM events ORDER BY seq LIMIT ?');
     const run = db.transaction((work: () => unknown) => work());
     this.transaction = (work) => run(work);
     this.recount();
@@ -170,13 +172,22 @@ export class SqliteSpool implements TaskSpool {
     });
   }
 
+  undelivered(limit: number): TaskCompletionEvent[] {
+    if (this.closed || limit <= 0) return [];
+    return this.oldestEvents.all(limit).map(({ body }) => JSON.parse(body) as TaskCompletionEvent);
+  }
+
+  holdsEvent(eventId: string): boolean {
+    return this.eventBytes.has(eventId);
+  }
+
   get refusal(): string | undefined {
     return this.bytes >= this.maxBytes
       ? `the spool is full (${this.bytes} of ${this.maxBytes} bytes: open tasks and undelivered events)`
       : undefined;
   }
 
-  stats(): SpoolStats {
+  stats(): Omit<SpoolStats, 'resent'> {
     return {
       dir: this.dir,
       bytes: this.bytes,

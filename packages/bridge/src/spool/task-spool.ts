@@ -40,10 +40,14 @@ export interface TaskSpool {
   /** Keeps events until `forgetEvents` says they are stored upstream. */
   keepEvents(events: readonly TaskCompletionEvent[]): void;
   forgetEvents(events: readonly TaskCompletionEvent[]): void;
+  /** The oldest `limit` events kept and not forgotten, oldest first. */
+  undelivered(limit: number): TaskCompletionEvent[];
+  /** Whether the event of this id is kept and not forgotten. */
+  holdsEvent(eventId: string): boolean;
   /** Why new records cannot be kept now (the spool is full), or undefined. */
   readonly refusal: string | undefined;
   /** Its size and place; undefined for the memory spool. */
-  stats(): SpoolStats | undefined;
+  stats(): Omit<SpoolStats, 'resent'> | undefined;
   /** What it holds, to rebuild the pipeline from at start. */
   load(): SpooledState;
   close(): void;

@@ -135,6 +135,25 @@ describe('SqliteSpool', () => {
     });
   });
 
+  describe('undelivered', () => {
+    it('gives the oldest events kept and not forgotten, up to the limit, and holdsEvent agrees', async () => {
+      const spool = await open(folder());
+      spool.keepEvents(['e1', 'e2', 'e3', 'e4'].map(event));
+      spool.forgetEvents([event('e2')]);
+      expect(spool.undelivered(2).map((e) => e.event_id)).toEqual(['e1', 'e3']);
+      expect(spool.undelivered(10).map((e) => e.event_id)).toEqual(['e1', 'e3', 'e4']);
+      expect(spool.undelivered(0)).toEqual([]);
+      expect(spool.undelivered(1)).toEqual([event('e1')]);
+      expect([spool.holdsEvent('e1'), spool.holdsEvent('e2'), spool.holdsEvent('zz')]).toEqual([
+        true,
+        false,
+        false,
+      ]);
+      spool.close();
+      expect(spool.undelivered(10)).toEqual([]);
+    });
+  });
+
   describe('atomically', () => {
     it('throws SpoolWriteError when SQLite cannot write, and keeps and counts nothing of that write', async () => {
       const dir = folder();

@@ -35,6 +35,10 @@ export interface EventDelivery {
    * undelivered as dropped, then closes the connections; later deliveries are dropped (reported).
    */
   shutdown(): Promise<void>;
+  /** Events waiting in the carry-over for the next delivery (`deliver([])` sends just them). */
+  readonly carryOverSize: number;
+  /** Epoch ms before which the server asked (`Retry-After`) not to be sent to again; 0 if never. */
+  readonly retryAfterUntil: number;
 }
 
 /** Parts for the in-process exporter and tests; not part of the public options. */
@@ -82,6 +86,7 @@ export class BatchEventDelivery implements EventDelivery {
   private windowEnd = Number.POSITIVE_INFINITY;
   private deadlineTimer: ReturnType<typeof setTimeout> | undefined;
   private isShutdown = false;
+  private quietUntil = 0;
   private readonly onSettled: ((events: readonly TaskCompletionEvent[]) => void) | undefined;
 
   constructor(
@@ -101,6 +106,10 @@ export class BatchEventDelivery implements EventDelivery {
   /** Events waiting in the carry-over for the next delivery. */
   get carryOverSize(): number {
     return this.carryOver.size;
+  }
+
+  get retryAfterUntil(): number {
+    return this.quietUntil;
   }
 
   /** Whether the delivery has been shut down (later deliveries are dropped, reported). */
@@ -282,6 +291,9 @@ export class BatchEventDelivery implements EventDelivery {
         );
       }
       return;
+    }
+    if (result.status === 'retryable' && result.retryAfterMs !== undefined) {
+      this.quietUntil = Math.max(this.quietUntil, Date.now() + result.retryAfterMs);
     }
     if (result.status === 'retryable' || (status !== undefined && status >= 200 && status < 300)) {
       // Retries used up, abandoned at a deadline, or a 2xx whose answer could not be read (too

@@ -90,6 +90,36 @@ describe('createEventDelivery', () => {
       await delivery.shutdown();
     });
 
+    it('tells its carry-over size and until when a 429 asked for quiet (Retry-After), so a resender can wait', async () => {
+      server.respondWith(() => ({ status: 429, headers: { 'retry-after': '30' } }));
+      const delivery = createEventDelivery(
+        resolveConfig({ ...testConfig(server.url), maxRetries: 0, onError: () => {} }),
+      );
+      expect(delivery.retryAfterUntil).toBe(0);
+      const before = Date.now();
+      await delivery.deliver(events(3));
+      expect(delivery.carryOverSize).toBe(3);
+      expect(delivery.retryAfterUntil).toBeGreaterThanOrEqual(before + 30_000);
+      expect(delivery.retryAfterUntil).toBeLessThanOrEqual(Date.now() + 30_000);
+      server.respondWith((req) => ({
+        status: 200,
+        body: JSON.stringify({
+          accepted: 3,
+          rejected: 0,
+          results: (JSON.parse(req.body) as { events: Array<{ event_id: string }> }).events.map(
+            (e) => ({ event_id: e.event_id, status: 'accepted', error: null }),
+          ),
+        }),
+      }));
+      // An empty delivery sends the carry-over alone.
+      await delivery.deliver([]);
+      expect(delivery.carryOverSize).toBe(0);
+      expect(
+        (JSON.parse(server.requests[1]?.body ?? '') as { events: unknown[] }).events,
+      ).toHaveLength(3);
+      await delivery.shutdown();
+    });
+
     it('tells onSettled of the events the server answered for (stored, duplicate, invalid), not of those a resend may still deliver', async () => {
       const settled: string[][] = [];
       const sent = events(5);
