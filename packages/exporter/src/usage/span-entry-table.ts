@@ -12,6 +12,8 @@ export interface TableEntry {
   ended: boolean;
   /** Forgotten by aging (with every entry beneath it). */
   evicted: boolean;
+  /** The front-table slot it was put in, or -1 when it went into the map (set by the table). */
+  slot: number;
 }
 
 /** Slots of the direct-mapped front table (a power of two). */
@@ -41,8 +43,17 @@ const slotOf = (id: string): number =>
 export class SpanEntryTable<E extends TableEntry> {
   private readonly slots = new Array<E | undefined>(SLOTS).fill(undefined);
   private map = new Map<string, E>();
+  private last: E | undefined = undefined;
   private removableInMap = 0;
   private kept = 0;
+
+  /**
+   * The entry added last, until it becomes removable or is evicted: a span mostly ends before the
+   * next one starts, so its entry is found by comparing the span object, with no read of the span.
+   */
+  get lastAdded(): E | undefined {
+    return this.last;
+  }
 
   /** Entries kept: not removable and not evicted. */
   get size(): number {
@@ -58,22 +69,27 @@ export class SpanEntryTable<E extends TableEntry> {
 
   add(entry: E): void {
     this.kept++;
+    this.last = entry;
     const slot = slotOf(entry.id);
     const current = this.slots[slot];
     if (current === undefined || isRemovable(current)) {
       // A removable map entry of the same id (an id seen again) may stay: the slot is looked at
       // first, and once this entry leaves it, a removable entry is as good as none.
+      if (current !== undefined) current.slot = -1;
       this.slots[slot] = entry;
+      entry.slot = slot;
       return;
     }
+    entry.slot = -1;
     this.map.set(entry.id, entry);
   }
 
   /** Notes that `entry` became removable (it ended, and its last live child ended). */
   release(entry: E): void {
     this.kept--;
-    const slot = slotOf(entry.id);
-    if (this.slots[slot] === entry) {
+    if (this.last === entry) this.last = undefined;
+    const slot = entry.slot;
+    if (slot !== -1) {
       // Let go at once: an entry left in its slot would keep its span alive into the old
       // generation, and the garbage collector's work for that costs more than the tracking.
       this.slots[slot] = undefined;
@@ -110,6 +126,7 @@ export class SpanEntryTable<E extends TableEntry> {
         if (entry === undefined) continue;
         if (entry.generation <= forgotten || entry.parent?.evicted === true) {
           drop(entry);
+          entry.slot = -1;
           this.slots[i] = undefined;
           changed = true;
         }
@@ -122,12 +139,14 @@ export class SpanEntryTable<E extends TableEntry> {
         }
       }
     }
+    if (this.last?.evicted === true) this.last = undefined;
     this.compact();
     return live;
   }
 
   clear(): void {
     this.slots.fill(undefined);
+    this.last = undefined;
     this.map = new Map();
     this.removableInMap = 0;
     this.kept = 0;
