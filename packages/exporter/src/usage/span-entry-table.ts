@@ -12,8 +12,6 @@ export interface TableEntry {
   ended: boolean;
   /** Forgotten by aging (with every entry beneath it). */
   evicted: boolean;
-  /** The front-table slot it was put in, or -1 when it went into the map (set by the table). */
-  slot: number;
 }
 
 /** Slots of the direct-mapped front table (a power of two). */
@@ -75,12 +73,9 @@ export class SpanEntryTable<E extends TableEntry> {
     if (current === undefined || isRemovable(current)) {
       // A removable map entry of the same id (an id seen again) may stay: the slot is looked at
       // first, and once this entry leaves it, a removable entry is as good as none.
-      if (current !== undefined) current.slot = -1;
       this.slots[slot] = entry;
-      entry.slot = slot;
       return;
     }
-    entry.slot = -1;
     this.map.set(entry.id, entry);
   }
 
@@ -88,8 +83,8 @@ export class SpanEntryTable<E extends TableEntry> {
   release(entry: E): void {
     this.kept--;
     if (this.last === entry) this.last = undefined;
-    const slot = entry.slot;
-    if (slot !== -1) {
+    const slot = slotOf(entry.id);
+    if (this.slots[slot] === entry) {
       // Let go at once: an entry left in its slot would keep its span alive into the old
       // generation, and the garbage collector's work for that costs more than the tracking.
       this.slots[slot] = undefined;
@@ -126,7 +121,6 @@ export class SpanEntryTable<E extends TableEntry> {
         if (entry === undefined) continue;
         if (entry.generation <= forgotten || entry.parent?.evicted === true) {
           drop(entry);
-          entry.slot = -1;
           this.slots[i] = undefined;
           changed = true;
         }

@@ -58,8 +58,6 @@ interface Entry {
   ended: boolean;
   /** Forgotten by aging: its descendants are forgotten with it. */
   evicted: boolean;
-  /** Where the entry table keeps it (see `TableEntry.slot`). */
-  slot: number;
 }
 
 /** The ancestry of a call right beneath its task (shared: most calls have no other ancestor). */
@@ -266,7 +264,6 @@ export class TaskUsageTracker {
       children: 0,
       ended: false,
       evicted: false,
-      slot: -1,
     });
   }
 
@@ -280,7 +277,7 @@ export class TaskUsageTracker {
     isTask = span.attributes[ATTR_MOSAIC_TASK_TYPE] !== undefined,
   ): void {
     // The span started last mostly ends next: its entry is found by the span object, unread (its
-    // parent id, span context and slot cost about 65 ns per tracked span, bench (a), tool row).
+    // parent id, span context and id hash cost about 65 ns per tracked span, bench (a), tool row).
     const last = this.byId.lastAdded;
     if (last !== undefined && last.span === span) {
       this.end(span, last, isTask);
@@ -441,7 +438,6 @@ export class TaskUsageTracker {
       children: 0,
       ended: false,
       evicted: false,
-      slot: -1,
     });
     return true;
   }
