@@ -128,7 +128,11 @@ function asCount(value: unknown): number | undefined {
 
 /** A non-empty string, trimmed; anything else is absent. */
 function text(attrs: Attrs, key: string): string | undefined {
-  const value = attrs[key];
+  return asText(attrs[key]);
+}
+
+/** {@link text} of a value read at its own site (see {@link asCount}). */
+function asText(value: unknown): string | undefined {
   if (typeof value !== 'string') return undefined;
   const trimmed = value.trim();
   return trimmed === '' ? undefined : trimmed;
@@ -189,11 +193,14 @@ function genAiCall(
   out: ModelCallFields,
 ): void {
   // The request model (as asked, undated) before the response model (often dated).
-  const model = text(attrs, ATTR_GEN_AI_REQUEST_MODEL) ?? text(attrs, ATTR_GEN_AI_RESPONSE_MODEL);
+  // Every key at its own load site (`asText`, `asCount`): a model call inside a task reads a
+  // dozen keys, and one shared site per helper made each read a megamorphic lookup.
+  const model =
+    asText(attrs[ATTR_GEN_AI_REQUEST_MODEL]) ?? asText(attrs[ATTR_GEN_AI_RESPONSE_MODEL]);
   out.kind = kind;
   out.dialect = dialect;
   const input =
-    count(attrs, ATTR_GEN_AI_USAGE_INPUT_TOKENS) ?? count(attrs, 'gen_ai.usage.prompt_tokens');
+    asCount(attrs[ATTR_GEN_AI_USAGE_INPUT_TOKENS]) ?? asCount(attrs['gen_ai.usage.prompt_tokens']);
   const cacheRead = asCount(attrs['gen_ai.usage.cache_read.input_tokens']);
   // Copilot CLI names its cache writes `cache_write`.
   const cacheWrite =
@@ -207,10 +214,11 @@ function genAiCall(
   out.cacheWriteTokens = cacheWrite;
   out.reasoningTokens = asCount(attrs['gen_ai.usage.reasoning.output_tokens']);
   out.outputTokens =
-    count(attrs, ATTR_GEN_AI_USAGE_OUTPUT_TOKENS) ?? count(attrs, 'gen_ai.usage.completion_tokens');
+    asCount(attrs[ATTR_GEN_AI_USAGE_OUTPUT_TOKENS]) ??
+    asCount(attrs['gen_ai.usage.completion_tokens']);
   out.model = model;
   out.provider = provider(
-    text(attrs, ATTR_GEN_AI_PROVIDER_NAME) ?? text(attrs, ATTR_GEN_AI_SYSTEM),
+    asText(attrs[ATTR_GEN_AI_PROVIDER_NAME]) ?? asText(attrs[ATTR_GEN_AI_SYSTEM]),
     model,
   );
 }
@@ -256,16 +264,16 @@ function parseInvocationModel(raw: string): string | undefined {
 function openInferenceCall(attrs: Attrs, kind: ModelCallKind, out: ModelCallFields): void {
   // `llm.model_name` is often the response model (dated): the request model, when given, first.
   const model =
-    (kind === 'call' ? invocationModel(attrs) : undefined) ?? text(attrs, 'llm.model_name');
+    (kind === 'call' ? invocationModel(attrs) : undefined) ?? asText(attrs['llm.model_name']);
   out.kind = kind;
   out.dialect = 'openinference';
-  out.inputTokens = count(attrs, 'llm.token_count.prompt');
-  out.outputTokens = count(attrs, 'llm.token_count.completion');
+  out.inputTokens = asCount(attrs['llm.token_count.prompt']);
+  out.outputTokens = asCount(attrs['llm.token_count.completion']);
   out.cacheReadTokens = asCount(attrs['llm.token_count.prompt_details.cache_read']);
   out.cacheWriteTokens = asCount(attrs['llm.token_count.prompt_details.cache_write']);
   out.reasoningTokens = asCount(attrs['llm.token_count.completion_details.reasoning']);
   out.model = model;
-  out.provider = provider(text(attrs, 'llm.provider') ?? text(attrs, 'llm.system'), model);
+  out.provider = provider(asText(attrs['llm.provider']) ?? asText(attrs['llm.system']), model);
 }
 
 function hasGenAiUsage(attrs: Attrs): boolean {
