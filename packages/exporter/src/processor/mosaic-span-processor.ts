@@ -1,4 +1,4 @@
-import { ATTR_MOSAIC_TASK_TYPE } from '@mosaicstack/telemetry-semconv';
+import type { ATTR_MOSAIC_TASK_TYPE } from '@mosaicstack/telemetry-semconv';
 import type { Context } from '@opentelemetry/api';
 import type { TaskUsageStore } from '../conversion/task-usage.js';
 import type { BatchEventDelivery } from '../exporter/event-delivery.js';
@@ -100,7 +100,10 @@ export class MosaicSpanProcessor implements SpanProcessorLike {
     // into startSpan(), and the tracker reads everything before it changes anything.
     try {
       const tracker = this.tracker;
-      const isTask = span.attributes[ATTR_MOSAIC_TASK_TYPE] !== undefined;
+      // A literal key, not the imported constant: a key from a module binding is a keyed load that
+      // TurboFan leaves to an IC call (-12 to -19 ns per ordinary span, bench (a), same-run).
+      const isTask =
+        span.attributes['mosaic.task.type' satisfies typeof ATTR_MOSAIC_TASK_TYPE] !== undefined;
       if (tracker.size === 0 && !isTask && !this.autoTasks) return;
       tracker.onStart(span, parentContext, isTask);
     } catch (error) {
@@ -112,7 +115,8 @@ export class MosaicSpanProcessor implements SpanProcessorLike {
     const tracker = this.tracker;
     let isTask: boolean | undefined;
     try {
-      isTask = span.attributes[ATTR_MOSAIC_TASK_TYPE] !== undefined;
+      isTask =
+        span.attributes['mosaic.task.type' satisfies typeof ATTR_MOSAIC_TASK_TYPE] !== undefined;
     } catch (error) {
       this.unreadable('read', error);
     }

@@ -41,8 +41,17 @@ const slotOf = (id: string): number =>
 export class SpanEntryTable<E extends TableEntry> {
   private readonly slots = new Array<E | undefined>(SLOTS).fill(undefined);
   private map = new Map<string, E>();
+  private last: E | undefined = undefined;
   private removableInMap = 0;
   private kept = 0;
+
+  /**
+   * The entry added last, until it becomes removable or is evicted: a span mostly ends before the
+   * next one starts, so its entry is found by comparing the span object, with no read of the span.
+   */
+  get lastAdded(): E | undefined {
+    return this.last;
+  }
 
   /** Entries kept: not removable and not evicted. */
   get size(): number {
@@ -58,6 +67,7 @@ export class SpanEntryTable<E extends TableEntry> {
 
   add(entry: E): void {
     this.kept++;
+    this.last = entry;
     const slot = slotOf(entry.id);
     const current = this.slots[slot];
     if (current === undefined || isRemovable(current)) {
@@ -72,6 +82,7 @@ export class SpanEntryTable<E extends TableEntry> {
   /** Notes that `entry` became removable (it ended, and its last live child ended). */
   release(entry: E): void {
     this.kept--;
+    if (this.last === entry) this.last = undefined;
     const slot = slotOf(entry.id);
     if (this.slots[slot] === entry) {
       // Let go at once: an entry left in its slot would keep its span alive into the old
@@ -122,12 +133,14 @@ export class SpanEntryTable<E extends TableEntry> {
         }
       }
     }
+    if (this.last?.evicted === true) this.last = undefined;
     this.compact();
     return live;
   }
 
   clear(): void {
     this.slots.fill(undefined);
+    this.last = undefined;
     this.map = new Map();
     this.removableInMap = 0;
     this.kept = 0;

@@ -59,6 +59,28 @@ describe('taskCalls', () => {
     });
   });
 
+  describe('callAt', () => {
+    it('gives back a call by its number until it is excluded or folded for good', () => {
+      const calls = taskCalls({});
+      calls.add(call(0));
+      calls.add(call(1, { layer: 'framework', cacheReadTokens: 3, model: 'gpt-4.1' }));
+      expect(calls.callAt(1)).toEqual({
+        ...call(1, { layer: 'framework', model: 'gpt-4.1' }),
+        cacheReadTokens: 3,
+        cacheWriteTokens: undefined,
+        reasoningTokens: undefined,
+      });
+      expect(calls.callAt(0)?.spanId).toBe(call(0).spanId);
+      expect(calls.callAt(2)).toBeUndefined();
+      calls.exclude(call(0).spanId);
+      expect(calls.callAt(0)).toBeUndefined();
+      // Past 4096 calls the older half is folded for good: numbers still name the same calls.
+      for (let i = 2; i < 4096; i++) calls.add(call(i));
+      expect(calls.callAt(100)).toBeUndefined();
+      expect(calls.callAt(4095)?.spanId).toBe(call(4095).spanId);
+    });
+  });
+
   describe('requests', () => {
     it('lists the counted calls of the stored usage with their breakdown, at conversion', () => {
       const store: TaskUsageStore = new WeakMap();
