@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { type DevServer, startDevServer } from '@mosaicstack/telemetry-devserver';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type BridgeProcess, startBridgeProcess } from './support/bridge-process.js';
-import { hex, span, tracesRequest } from './support/otlp-json.js';
+import { hex, taskSpans, tracesRequest } from './support/otlp-json.js';
 
 /** Kills of the bridge process, each at a random moment of a steady stream of tasks. */
 const KILLS = 15;
@@ -16,29 +16,8 @@ const BASE = 100_000;
 
 /** One complete task (an explicit task span and one model call) in one OTLP/JSON export. */
 function taskExport(i: number): string {
-  const traceId = hex(16);
-  const root = hex(8);
-  return JSON.stringify(
-    tracesRequest({ 'service.name': 'soak-agent' }, [
-      span({
-        traceId,
-        spanId: root,
-        name: 'task',
-        attributes: { 'mosaic.task.type': 'implementation' },
-      }),
-      span({
-        traceId,
-        parentSpanId: root,
-        name: 'chat',
-        attributes: {
-          'gen_ai.operation.name': 'chat',
-          'gen_ai.request.model': 'gpt-5',
-          'gen_ai.usage.input_tokens': BASE + i,
-          'gen_ai.usage.output_tokens': 1,
-        },
-      }),
-    ]),
-  );
+  const { task, call } = taskSpans(hex(16), BASE + i);
+  return JSON.stringify(tracesRequest({ 'service.name': 'soak-agent' }, [task, call]));
 }
 
 /** POSTs one export on a fresh connection; resolves with the status, or 0 if the bridge died. */

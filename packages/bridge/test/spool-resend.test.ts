@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { BridgeInternals } from '../src/receiver/bridge-runtime.js';
 import { startBridge } from '../src/start-bridge.js';
 import type { Bridge, BridgeOptions } from '../src/types.js';
-import { hex, span, tracesRequest } from './support/otlp-json.js';
+import { hex, taskSpans, tracesRequest } from './support/otlp-json.js';
 import { postOtlp } from './support/post-otlp.js';
 
 /** How the stand-in server answers now ('up-once': one request stored, then 'hang'). */
@@ -105,27 +105,8 @@ async function startFlakyUpstream(): Promise<FlakyUpstream> {
 
 /** An explicit task span with one model call beneath it, in a trace of its own. */
 function taskTrace(inputTokens: number) {
-  const traceId = hex(16);
-  const root = hex(8);
-  return [
-    span({
-      traceId,
-      spanId: root,
-      name: 'task',
-      attributes: { 'mosaic.task.type': 'implementation' },
-    }),
-    span({
-      traceId,
-      parentSpanId: root,
-      name: 'chat',
-      attributes: {
-        'gen_ai.operation.name': 'chat',
-        'gen_ai.request.model': 'gpt-5',
-        'gen_ai.usage.input_tokens': inputTokens,
-        'gen_ai.usage.output_tokens': 1,
-      },
-    }),
-  ];
+  const { task, call } = taskSpans(hex(16), inputTokens);
+  return [task, call];
 }
 
 const postTask = (bridge: Bridge, inputTokens: number) =>

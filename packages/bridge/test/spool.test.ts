@@ -12,33 +12,16 @@ import type { Bridge, BridgeStats } from '../src/types.js';
 import { type BridgeProcess, startBridgeProcess } from './support/bridge-process.js';
 import { loadCapture, toProtobuf } from './support/captures.js';
 import { callRaw, EXPORT_PATHS, grpcClient, statusDetails } from './support/grpc-export.js';
-import { hex, logRecord, logsRequest, span, tracesRequest } from './support/otlp-json.js';
+import {
+  hex,
+  logRecord,
+  logsRequest,
+  span,
+  taskSpans,
+  tracesRequest,
+} from './support/otlp-json.js';
 import { postOtlp } from './support/post-otlp.js';
 import { type RecordingUpstream, startRecordingUpstream } from './support/recording-upstream.js';
-
-/** An explicit task span and, beneath it, one model call of `inputTokens` (to tell tasks apart). */
-function taskSpans(traceId: string, inputTokens: number) {
-  const root = hex(8);
-  return {
-    task: span({
-      traceId,
-      spanId: root,
-      name: 'task',
-      attributes: { 'mosaic.task.type': 'implementation' },
-    }),
-    call: span({
-      traceId,
-      parentSpanId: root,
-      name: 'chat',
-      attributes: {
-        'gen_ai.operation.name': 'chat',
-        'gen_ai.request.model': 'gpt-5',
-        'gen_ai.usage.input_tokens': inputTokens,
-        'gen_ai.usage.output_tokens': 1,
-      },
-    }),
-  };
-}
 
 const postSpans = (url: string, spans: Record<string, unknown>[]) =>
   postOtlp(url, '/v1/traces', JSON.stringify(tracesRequest({ 'service.name': 'agent' }, spans)));

@@ -94,3 +94,30 @@ export function logsRequest(
     ],
   };
 }
+
+/** An explicit task span and, beneath it, one model call of `inputTokens` (to tell tasks apart). */
+export function taskSpans(
+  traceId: string,
+  inputTokens: number,
+): { task: Record<string, unknown>; call: Record<string, unknown> } {
+  const root = hex(8);
+  return {
+    task: span({
+      traceId,
+      spanId: root,
+      name: 'task',
+      attributes: { 'mosaic.task.type': 'implementation' },
+    }),
+    call: span({
+      traceId,
+      parentSpanId: root,
+      name: 'chat',
+      attributes: {
+        'gen_ai.operation.name': 'chat',
+        'gen_ai.request.model': 'gpt-5',
+        'gen_ai.usage.input_tokens': inputTokens,
+        'gen_ai.usage.output_tokens': 1,
+      },
+    }),
+  };
+}
