@@ -1,6 +1,13 @@
 import { createAnthropic } from '@ai-sdk/anthropic';
 import { createOpenAI } from '@ai-sdk/openai';
-import { generateObject, generateText, stepCountIs, streamText, tool } from 'ai';
+import {
+  generateObject,
+  generateText,
+  type LanguageModel,
+  stepCountIs,
+  streamText,
+  tool,
+} from 'ai';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
@@ -33,30 +40,26 @@ const weather = tool({
   execute: async ({ city }) => `It is sunny in ${city}.`,
 });
 
+/** generateText with a tool over two steps, then streamText: three model requests. */
+async function toolThenStream(model: LanguageModel, prompt: string): Promise<void> {
+  await generateText({
+    model,
+    prompt,
+    tools: { get_weather: weather },
+    stopWhen: stepCountIs(3),
+    maxRetries: 0,
+    experimental_telemetry: telemetry(),
+  });
+  const result = streamText({ model, prompt, maxRetries: 0, experimental_telemetry: telemetry() });
+  await result.consumeStream();
+  await result.usage;
+}
+
 describe('Vercel AI SDK 6 with @ai-sdk/openai (Responses)', () => {
   standardCases({
     fake,
     start,
-    // generateText with a tool over two steps, then streamText.
-    work: async (prompt) => {
-      const model = openai()('gpt-4o-mini');
-      await generateText({
-        model,
-        prompt,
-        tools: { get_weather: weather },
-        stopWhen: stepCountIs(3),
-        maxRetries: 0,
-        experimental_telemetry: telemetry(),
-      });
-      const result = streamText({
-        model,
-        prompt,
-        maxRetries: 0,
-        experimental_telemetry: telemetry(),
-      });
-      await result.consumeStream();
-      await result.usage;
-    },
+    work: (prompt) => toolThenStream(openai()('gpt-4o-mini'), prompt),
     expected: { models: ['gpt-4o-mini'], provider: 'openai' },
   });
 });
@@ -92,25 +95,7 @@ describe('Vercel AI SDK 6 with @ai-sdk/anthropic', () => {
   standardCases({
     fake,
     start,
-    work: async (prompt) => {
-      const model = anthropic()('claude-sonnet-4-5');
-      await generateText({
-        model,
-        prompt,
-        tools: { get_weather: weather },
-        stopWhen: stepCountIs(3),
-        maxRetries: 0,
-        experimental_telemetry: telemetry(),
-      });
-      const result = streamText({
-        model,
-        prompt,
-        maxRetries: 0,
-        experimental_telemetry: telemetry(),
-      });
-      await result.consumeStream();
-      await result.usage;
-    },
+    work: (prompt) => toolThenStream(anthropic()('claude-sonnet-4-5'), prompt),
     expected: { models: ['claude-sonnet-4-5'], provider: 'anthropic' },
   });
 });
@@ -120,24 +105,7 @@ describe('Vercel AI SDK 6: computed cost', () => {
     const { harness: h, ended, tracer: t } = await start();
     fake().breakdown(taskName(0), { cacheRead: 40_000, cacheWrite: 5_000 });
     const model = anthropic()('claude-sonnet-4-5');
-    await runTask(t, 'active', 0, async (prompt) => {
-      await generateText({
-        model,
-        prompt,
-        tools: { get_weather: weather },
-        stopWhen: stepCountIs(3),
-        maxRetries: 0,
-        experimental_telemetry: telemetry(),
-      });
-      const result = streamText({
-        model,
-        prompt,
-        maxRetries: 0,
-        experimental_telemetry: telemetry(),
-      });
-      await result.consumeStream();
-      await result.usage;
-    });
+    await runTask(t, 'active', 0, (prompt) => toolThenStream(model, prompt));
     const events = await h.flushEvents();
     // Tokens: every input token, cache reads and writes included.
     expectTaskEvent(
