@@ -186,6 +186,18 @@ describe('bridge spool resender', () => {
     return { bridge: started, dir };
   }
 
+  /** Starts a bridge again on `dir`, waits until its spool holds no undelivered event, closes it. */
+  async function restartUntilDelivered(server: FlakyUpstream, dir: string): Promise<void> {
+    const reopened = (await start(server, { spoolResendMs: 100 }, {}, dir)).bridge;
+    bridge = reopened;
+    await until(
+      () => reopened.stats.spool?.undeliveredEvents ?? -1,
+      (n) => n === 0,
+    );
+    await reopened.close();
+    bridge = undefined;
+  }
+
   describe('while the bridge runs', () => {
     it('delivers every acknowledged task exactly once after the server was down past the retries, without a restart, backing off meanwhile', async () => {
       upstream = await startFlakyUpstream();
@@ -283,15 +295,7 @@ describe('bridge spool resender', () => {
       expect(server.accepted).toEqual([]);
 
       server.mode = 'up';
-      const second = await start(server, { spoolResendMs: 100 }, {}, first.dir);
-      bridge = second.bridge;
-      const reopened = bridge;
-      await until(
-        () => reopened.stats.spool?.undeliveredEvents ?? -1,
-        (n) => n === 0,
-      );
-      await reopened.close();
-      bridge = undefined;
+      await restartUntilDelivered(server, first.dir);
       expect(timesStored(server.accepted)).toEqual([1]);
       expect(spooledEvents(first.dir)).toBe(0);
     });
@@ -332,15 +336,7 @@ describe('bridge spool resender', () => {
       expect(spooledEvents(first.dir)).toBe(1);
 
       server.mode = 'up';
-      const second = await start(server, { spoolResendMs: 100 }, {}, first.dir);
-      bridge = second.bridge;
-      const reopened = bridge;
-      await until(
-        () => reopened.stats.spool?.undeliveredEvents ?? -1,
-        (n) => n === 0,
-      );
-      await reopened.close();
-      bridge = undefined;
+      await restartUntilDelivered(server, first.dir);
       expect(timesStored(server.accepted)).toEqual([1, 1]);
       expect(server.overlapping).toEqual([]);
       expect(spooledEvents(first.dir)).toBe(0);
