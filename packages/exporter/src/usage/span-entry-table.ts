@@ -31,10 +31,13 @@ const slotOf = (id: string): number =>
 
 /**
  * Entries of tracked spans by span id, made cheap for spans that start and end in quick
- * succession: an entry goes into a slot of a small direct-mapped array when that slot is free or
- * holds a removable entry (no hash-table insert or delete at all), else into a Map. Map entries
- * that become removable leave in batches, by rebuilding the Map once at least as many are
- * removable as are kept: deleting from a Map one key at a time makes V8 shrink and regrow its
+ * succession. The entry added last is held apart and only placed in the table when the next one
+ * is added while it is still kept: a leaf span that ends before the next span starts (most spans)
+ * costs no table write at all (about -20 to -37 ns per tracked span, bench (a) tool row, same-run
+ * comparison). A placed entry goes into a slot of a small direct-mapped array when that slot is
+ * free or holds a removable entry (no hash-table insert or delete at all), else into a Map. Map
+ * entries that become removable leave in batches, by rebuilding the Map once at least as many
+ * are removable as are kept: deleting from a Map one key at a time makes V8 shrink and regrow its
  * table over and over. A slot entry leaves its slot as it becomes removable, so the span it holds
  * dies young.
  */
@@ -46,8 +49,9 @@ export class SpanEntryTable<E extends TableEntry> {
   private kept = 0;
 
   /**
-   * The entry added last, until it becomes removable or is evicted: a span mostly ends before the
-   * next one starts, so its entry is found by comparing the span object, with no read of the span.
+   * The entry added last, until it becomes removable or is evicted (it is in no slot and not in
+   * the map meanwhile): a span mostly ends before the next one starts, so its entry is found by
+   * comparing the span object, with no read of the span.
    */
   get lastAdded(): E | undefined {
     return this.last;
@@ -60,6 +64,8 @@ export class SpanEntryTable<E extends TableEntry> {
 
   /** The entry of span id `id` (removable ones included; evicted ones not). */
   get(id: string): E | undefined {
+    const last = this.last;
+    if (last !== undefined && last.id === id) return last;
     const slotted = this.slots[slotOf(id)];
     if (slotted !== undefined && slotted.id === id) return slotted;
     return this.map.get(id);
@@ -67,7 +73,13 @@ export class SpanEntryTable<E extends TableEntry> {
 
   add(entry: E): void {
     this.kept++;
+    const previous = this.last;
     this.last = entry;
+    if (previous !== undefined) this.place(previous);
+  }
+
+  /** Puts a kept entry in its slot, or in the map when the slot holds a kept entry. */
+  private place(entry: E): void {
     const slot = slotOf(entry.id);
     const current = this.slots[slot];
     if (current === undefined || isRemovable(current)) {
@@ -82,7 +94,10 @@ export class SpanEntryTable<E extends TableEntry> {
   /** Notes that `entry` became removable (it ended, and its last live child ended). */
   release(entry: E): void {
     this.kept--;
-    if (this.last === entry) this.last = undefined;
+    if (this.last === entry) {
+      this.last = undefined;
+      return;
+    }
     const slot = slotOf(entry.id);
     if (this.slots[slot] === entry) {
       // Let go at once: an entry left in its slot would keep its span alive into the old
@@ -97,6 +112,7 @@ export class SpanEntryTable<E extends TableEntry> {
 
   /** The entry of `span` found by the span object (slow: for spans whose id cannot be read). */
   findBySpan(span: object): E | undefined {
+    if (this.last?.span === span) return this.last;
     for (const entry of this.slots) if (entry?.span === span && !isRemovable(entry)) return entry;
     for (const entry of this.map.values()) if (entry.span === span) return entry;
     return undefined;
@@ -104,14 +120,22 @@ export class SpanEntryTable<E extends TableEntry> {
 
   /**
    * Forgets the entries made in generation `forgotten` or before, and every entry beneath them;
-   * returns how many of those had not ended.
+   * returns how many of those had not ended, each of which it also hands to `onLive`.
    */
-  evict(forgotten: number): number {
+  evict(forgotten: number, onLive?: (entry: E) => void): number {
+    // Rare: the entry held apart joins the others, so one pass sees every entry.
+    if (this.last !== undefined) {
+      this.place(this.last);
+      this.last = undefined;
+    }
     let live = 0;
     const drop = (entry: E): void => {
       entry.evicted = true;
       if (!isRemovable(entry)) this.kept--;
-      if (!entry.ended) live++;
+      if (!entry.ended) {
+        live++;
+        onLive?.(entry);
+      }
     };
     // Parents are older than their children: repeat until no entry beneath an evicted one is left.
     for (let changed = true; changed; ) {
@@ -133,7 +157,6 @@ export class SpanEntryTable<E extends TableEntry> {
         }
       }
     }
-    if (this.last?.evicted === true) this.last = undefined;
     this.compact();
     return live;
   }

@@ -48,8 +48,9 @@ interface Entry {
   /**
    * {@link TASK}: a task span, where the ancestry of the calls beneath it stops; {@link ACTIVE}: a
    * span started in the active context (a provider SDK's, in the caller's async context), not in
-   * one a framework built from a parent of its choosing; {@link OTHER}: any other (one field for
-   * both, as an entry is kept per live span).
+   * one a framework built from a parent of its choosing; {@link OTHER}: any other, and every span
+   * started while one task alone is live, where it cannot matter (one field for both, as an
+   * entry is kept per live span).
    */
   readonly role: Role;
   readonly generation: number;
@@ -149,6 +150,17 @@ export class TaskUsageTracker {
   private readonly maxAgeMs: number;
   private readonly now: () => number;
   private live = 0;
+  /** Task spans started and not ended (nor forgotten). */
+  private tasksLive = 0;
+  /**
+   * Whether two tasks have been live at once since no tracked span was last live. Only then can
+   * one model call be seen in two tasks (its two spans overlap, each under a live task; the later
+   * may end after both tasks, as LangChain's background callbacks do), so only then does a span's
+   * start compare its parent context with the active one, and a call's end look for its twin (see
+   * {@link countedElsewhere}): -80 to -170 ns per model-call span inside the only live task, with
+   * the entry held apart in `SpanEntryTable` (bench (a), same-run comparison of 400 reps).
+   */
+  private manyTasks = false;
   private lastId: string | undefined;
   private lastEntry: Entry | undefined;
   /** A parent id found untracked; it stays so, as whether a span is tracked is settled at start. */
@@ -242,7 +254,10 @@ export class TaskUsageTracker {
       traceId: spanContext.traceId,
       task: parent.task,
       parent,
-      role: parentContext !== undefined && parentContext === context.active() ? ACTIVE : OTHER,
+      role:
+        this.manyTasks && parentContext !== undefined && parentContext === context.active()
+          ? ACTIVE
+          : OTHER,
       generation: this.generation,
       children: 0,
       ended: false,
@@ -290,13 +305,20 @@ export class TaskUsageTracker {
     const task = own.task;
     own.ended = true;
     this.live--;
+    if (own.role === TASK) this.tasksLive--;
     if (own.children === 0) this.forget(own);
     if (parent !== undefined && --parent.children === 0 && parent.ended) this.forget(parent);
-    if (task === undefined) return;
-    if (own.role === TASK) this.endTask(task);
-    else if (call !== undefined && !this.countedElsewhere(call, task, own.role === ACTIVE)) {
-      task.add(call);
+    if (task !== undefined) {
+      if (own.role === TASK) this.endTask(task);
+      else if (
+        call !== undefined &&
+        !(this.manyTasks && this.countedElsewhere(call, task, own.role === ACTIVE))
+      ) {
+        task.add(call);
+      }
     }
+    // After the last tracked span's own look for its twin.
+    if (this.live === 0) this.manyTasks = false;
   }
 
   /**
@@ -309,7 +331,7 @@ export class TaskUsageTracker {
    * after it); when `call` is the inner one the other task stops counting its twin.
    * Looks only at the last call of the same counts (a table of {@link RECENT_SLOTS} slots, no
    * clock; a call is read back from its task only when the slot holds another task's), so it
-   * costs a few compares per call and holds a few dozen calls.
+   * costs a few compares per call and holds a few dozen calls. Asked only while `manyTasks`.
    */
   private countedElsewhere(call: FoldableCall, task: TaskCalls, inActive: boolean): boolean {
     const input = call.inputTokens;
@@ -402,6 +424,8 @@ export class TaskUsageTracker {
     this.lastId = undefined;
     this.lastMissId = undefined;
     this.live = 0;
+    this.tasksLive = 0;
+    this.manyTasks = false;
   }
 
   /** Makes `span` a task (under `parent` when nested); false when the tracker is full. */
@@ -412,6 +436,7 @@ export class TaskUsageTracker {
     parent: Entry | undefined,
   ): boolean {
     if (this.isFull()) return false;
+    if (++this.tasksLive >= 2) this.manyTasks = true;
     this.add({
       span,
       id,
@@ -462,7 +487,7 @@ export class TaskUsageTracker {
   /** Lets go of an entry that ended with no live tracked child. */
   private forget(entry: Entry): void {
     if (entry.evicted) return;
-    if (entry.id === this.lastId) {
+    if (entry === this.lastEntry) {
       this.lastId = undefined;
       this.lastEntry = undefined;
     }
@@ -497,7 +522,10 @@ export class TaskUsageTracker {
     this.generation++;
     this.generationStart = now;
     this.lastId = undefined;
-    const gone = this.byId.evict(this.generation - 2);
+    const gone = this.byId.evict(this.generation - 2, (entry) => {
+      if (entry.role === TASK) this.tasksLive--;
+    });
+    if (this.live === 0) this.manyTasks = false;
     this.live -= gone;
     this.evictedCount += gone;
   }

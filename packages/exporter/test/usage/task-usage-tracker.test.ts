@@ -31,7 +31,8 @@ function setup(options: TaskUsageTrackerOptions = {}) {
     forceFlush: () => Promise.resolve(),
     shutdown: () => Promise.resolve(),
   };
-  const tracer = new BasicTracerProvider({ spanProcessors: [feed] }).getTracer('t');
+  const provider = new BasicTracerProvider({ spanProcessors: [feed] });
+  const tracer = provider.getTracer('t');
   const start = (name: string, attributes: Attributes = {}, parent?: Span): Span =>
     tracer.startSpan(
       name,
@@ -55,7 +56,7 @@ function setup(options: TaskUsageTrackerOptions = {}) {
     return span;
   };
   const usage = (span: Span): TaskUsage | undefined => store.get(span);
-  return { tracker, tracer, start, task, call, usage };
+  return { tracker, provider, tracer, start, task, call, usage };
 }
 
 describe('TaskUsageTracker', () => {
@@ -186,6 +187,35 @@ describe('TaskUsageTracker', () => {
       call(outer, 10, 1);
       outer.end();
       expect(usage(outer)).toMatchObject({ inputTokens: 10, outputTokens: 1, calls: 1 });
+    });
+
+    it('counts a call seen in two tasks once when its second span ends after both tasks', () => {
+      // A framework that parents its run of a call in another task's trace, and ends that run
+      // after both tasks (LangChain's background callbacks): the SDK's span, inner, counts.
+      const { provider, task, usage } = setup();
+      const sdk = provider.getTracer('sdk');
+      const framework = provider.getTracer('framework');
+      const mine = task();
+      const other = task();
+      const attributes = {
+        ...CALL,
+        'gen_ai.request.model': 'gpt-4o',
+        'gen_ai.usage.input_tokens': 7,
+        'gen_ai.usage.output_tokens': 3,
+      };
+      const run = framework.startSpan(
+        'chat',
+        { attributes, startTime: 1_000 },
+        trace.setSpan(ROOT_CONTEXT, other),
+      );
+      sdk
+        .startSpan('chat', { attributes, startTime: 1_001 }, trace.setSpan(ROOT_CONTEXT, mine))
+        .end(1_002);
+      mine.end();
+      other.end();
+      run.end(1_003);
+      expect(usage(mine)).toMatchObject({ inputTokens: 7, outputTokens: 3, calls: 1 });
+      expect(usage(other)?.calls ?? 0).toBe(0);
     });
 
     it('tracks no span that starts under a parent that has ended', () => {
