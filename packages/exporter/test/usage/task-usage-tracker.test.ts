@@ -215,7 +215,7 @@ describe('TaskUsageTracker', () => {
       other.end();
       run.end(1_003);
       expect(usage(mine)).toMatchObject({ inputTokens: 7, outputTokens: 3, calls: 1 });
-      expect(usage(other)?.calls ?? 0).toBe(0);
+      expect(usage(other)?.inputTokens ?? 0).toBe(0);
     });
 
     it('tracks no span that starts under a parent that has ended', () => {
