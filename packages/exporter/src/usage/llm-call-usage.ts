@@ -131,6 +131,30 @@ function asText(value: unknown): string | undefined {
 }
 
 /**
+ * {@link asText} with the last string it was given remembered: a task's calls repeat one model
+ * and one provider name (mostly the very same string), so a compare replaces a `trim()` call
+ * (about -20 ns per model call, bench (a) profile).
+ */
+class LastText {
+  private value: string | undefined = undefined;
+  private text: string | undefined = undefined;
+
+  of(value: unknown): string | undefined {
+    if (value === this.value) return this.text;
+    const text = asText(value);
+    if (typeof value === 'string') {
+      this.value = value;
+      this.text = text;
+    }
+    return text;
+  }
+}
+
+/** Model names and provider names, each remembered apart. */
+const modelText = new LastText();
+const providerText = new LastText();
+
+/**
  * The provider string and model name last mapped, and what each mapped to. A task's calls repeat
  * one provider and model, and `toProvider`/`providerFromModel` lower-case a fresh copy of the
  * name each time: remembering the last of each takes off the 24 B that this allocated per
@@ -159,8 +183,8 @@ function provider(raw: string | undefined, model: string | undefined): Provider 
 
 function aiSdkCall(attrs: Attrs, kind: ModelCallKind, out: ModelCallFields): void {
   const model =
-    asText(attrs['ai.model.id']) ??
-    asText(attrs['gen_ai.request.model' satisfies typeof ATTR_GEN_AI_REQUEST_MODEL]);
+    modelText.of(attrs['ai.model.id']) ??
+    modelText.of(attrs['gen_ai.request.model' satisfies typeof ATTR_GEN_AI_REQUEST_MODEL]);
   out.kind = kind;
   out.dialect = 'ai-sdk';
   out.inputTokens =
@@ -176,8 +200,8 @@ function aiSdkCall(attrs: Attrs, kind: ModelCallKind, out: ModelCallFields): voi
   out.reasoningTokens = asCount(attrs['ai.usage.reasoningTokens']);
   out.model = model;
   out.provider = provider(
-    asText(attrs['ai.model.provider']) ??
-      asText(attrs['gen_ai.system' satisfies typeof ATTR_GEN_AI_SYSTEM]),
+    providerText.of(attrs['ai.model.provider']) ??
+      providerText.of(attrs['gen_ai.system' satisfies typeof ATTR_GEN_AI_SYSTEM]),
     model,
   );
 }
@@ -204,8 +228,8 @@ function genAiCall(
   // Every key at its own load site (`asText`, `asCount`): a model call inside a task reads a
   // dozen keys, and one shared site per helper made each read a megamorphic lookup.
   const model =
-    asText(attrs['gen_ai.request.model' satisfies typeof ATTR_GEN_AI_REQUEST_MODEL]) ??
-    asText(attrs['gen_ai.response.model' satisfies typeof ATTR_GEN_AI_RESPONSE_MODEL]);
+    modelText.of(attrs['gen_ai.request.model' satisfies typeof ATTR_GEN_AI_REQUEST_MODEL]) ??
+    modelText.of(attrs['gen_ai.response.model' satisfies typeof ATTR_GEN_AI_RESPONSE_MODEL]);
   out.kind = kind;
   out.dialect = dialect;
   const input =
@@ -228,8 +252,8 @@ function genAiCall(
     asCount(attrs['gen_ai.usage.completion_tokens']);
   out.model = model;
   out.provider = provider(
-    asText(attrs['gen_ai.provider.name' satisfies typeof ATTR_GEN_AI_PROVIDER_NAME]) ??
-      asText(attrs['gen_ai.system' satisfies typeof ATTR_GEN_AI_SYSTEM]),
+    providerText.of(attrs['gen_ai.provider.name' satisfies typeof ATTR_GEN_AI_PROVIDER_NAME]) ??
+      providerText.of(attrs['gen_ai.system' satisfies typeof ATTR_GEN_AI_SYSTEM]),
     model,
   );
 }
@@ -275,7 +299,7 @@ function parseInvocationModel(raw: string): string | undefined {
 function openInferenceCall(attrs: Attrs, kind: ModelCallKind, out: ModelCallFields): void {
   // `llm.model_name` is often the response model (dated): the request model, when given, first.
   const model =
-    (kind === 'call' ? invocationModel(attrs) : undefined) ?? asText(attrs['llm.model_name']);
+    (kind === 'call' ? invocationModel(attrs) : undefined) ?? modelText.of(attrs['llm.model_name']);
   out.kind = kind;
   out.dialect = 'openinference';
   out.inputTokens = asCount(attrs['llm.token_count.prompt']);
@@ -284,7 +308,10 @@ function openInferenceCall(attrs: Attrs, kind: ModelCallKind, out: ModelCallFiel
   out.cacheWriteTokens = asCount(attrs['llm.token_count.prompt_details.cache_write']);
   out.reasoningTokens = asCount(attrs['llm.token_count.completion_details.reasoning']);
   out.model = model;
-  out.provider = provider(asText(attrs['llm.provider']) ?? asText(attrs['llm.system']), model);
+  out.provider = provider(
+    providerText.of(attrs['llm.provider']) ?? providerText.of(attrs['llm.system']),
+    model,
+  );
 }
 
 function hasGenAiUsage(attrs: Attrs): boolean {

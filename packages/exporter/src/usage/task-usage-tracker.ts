@@ -6,7 +6,7 @@ import { logger } from '../otel/diag-logger.js';
 import { hrTimeToMillis } from '../otel/hr-time.js';
 import type { ReadableSpanLike } from '../otel/otel-types.js';
 import { type FoldableCall, isOneCallOfTwoLayers } from './fold-model-calls.js';
-import { isAgentRoot, modelCallFields, readModelCallInto } from './llm-call-usage.js';
+import { isAgentRoot, type ModelCallFields, readModelCallInto } from './llm-call-usage.js';
 import { SpanEntryTable } from './span-entry-table.js';
 import { type TaskCalls, taskCalls } from './task-calls.js';
 
@@ -64,12 +64,17 @@ interface Entry {
 /** The ancestry of a call right beneath its task (shared: most calls have no other ancestor). */
 const NO_ANCESTORS: readonly string[] = Object.freeze([]);
 
-/** A {@link FoldableCall} filled in place (see `TaskUsageTracker.call`). */
-type CallFields = { -readonly [K in keyof FoldableCall]: FoldableCall[K] };
+/**
+ * A {@link FoldableCall} filled in place (see `TaskUsageTracker.call`), the span's usage read
+ * straight into it.
+ */
+type CallFields = { -readonly [K in keyof FoldableCall]: FoldableCall[K] } & ModelCallFields;
 
 /** A blank {@link CallFields}. */
 function callFields(): CallFields {
   return {
+    kind: 'call',
+    dialect: 'gen-ai',
     traceId: '',
     spanId: '',
     ancestorIds: NO_ANCESTORS,
@@ -139,11 +144,10 @@ export class TaskUsageTracker {
   private readonly recentInActive = new Array<boolean>(RECENT_SLOTS).fill(false);
   private readonly autoTaskSpans = new WeakSet<object>();
   /**
-   * The span being ended, read into these two in place and copied out by `TaskCalls.add`: a fresh
+   * The span being ended, read into this in place and copied out by `TaskCalls.add`: a fresh
    * model call and call record per span were 180 B of garbage per model call inside a task, the
    * largest part of its cost in young-generation collections (bench (a), heap sampling).
    */
-  private readonly read = modelCallFields();
   private readonly call = callFields();
   private readonly autoTasks: boolean;
   private readonly maxEntries: number;
@@ -372,8 +376,8 @@ export class TaskUsageTracker {
    * read into `this.call` (valid until the next span is read).
    */
   private callOf(span: ReadableSpanLike, own: Entry): FoldableCall | undefined {
-    const read = this.read;
-    if (!readModelCallInto(span, read) || read.kind !== 'call') return undefined;
+    const call = this.call;
+    if (!readModelCallInto(span, call) || call.kind !== 'call') return undefined;
     let ancestorIds: readonly string[] = NO_ANCESTORS;
     if (own.parent !== undefined && own.parent.role !== TASK) {
       const ids: string[] = [];
@@ -387,20 +391,12 @@ export class TaskUsageTracker {
     const scope =
       span.instrumentationScope?.name ??
       (span as { instrumentationLibrary?: { name?: string } }).instrumentationLibrary?.name;
-    const call = this.call;
     call.traceId = own.traceId;
     call.spanId = own.id;
     call.ancestorIds = ancestorIds;
-    call.layer = typeof scope === 'string' && scope !== '' ? scope : read.dialect;
+    call.layer = typeof scope === 'string' && scope !== '' ? scope : call.dialect;
     call.startTimeMs = hrTimeToMillis(span.startTime);
     call.endTimeMs = hrTimeToMillis(span.endTime);
-    call.inputTokens = read.inputTokens;
-    call.outputTokens = read.outputTokens;
-    call.cacheReadTokens = read.cacheReadTokens;
-    call.cacheWriteTokens = read.cacheWriteTokens;
-    call.reasoningTokens = read.reasoningTokens;
-    call.model = read.model;
-    call.provider = read.provider;
     return call;
   }
 
