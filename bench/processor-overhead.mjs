@@ -113,7 +113,8 @@ const KINDS = {
       'openinference.span.kind': 'LLM',
       'llm.provider': 'openai',
       'llm.system': 'openai',
-      'llm.invocation_parameters': '{"model":"gpt-4o","temperature":0}',
+      // Serialised afresh per call, as OpenInference's instrumentations do.
+      'llm.invocation_parameters': JSON.stringify({ model: 'gpt-4o', temperature: 0 }),
     }),
     end: (i) => {
       const t = tokens(i);
