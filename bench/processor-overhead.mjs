@@ -5,7 +5,10 @@
 // spans inside a live task in three dialects (budget +150 ns each). Each repetition starts a task,
 // creates its children and ends it, so folding at the task's end is in the per-span figure. Then
 // a whole task (agent span + 3 model calls, export included, to a loopback sink in another
-// process): CPU per task against plain BSP's on the same spans (budget: below it). A second no-op
+// process): CPU per task against plain BSP's on the same spans (budget: below it). The per-span
+// rows also run a floor processor (bench/lib/floor-processor.mjs: the least any tracker that
+// folds usage into tasks does, with none of the checks that make it correct) to show how much of
+// the cost is tracking and reading at all, and how much is Mosaic's correctness. A second no-op
 // processor runs beside the first in every per-span row (an A/A control): its difference to the
 // first is what this machine's noise alone shows, and the ratios to the no-op are printed too.
 // Each repetition runs the cases in a fresh shuffled order, each sample after an untimed
@@ -19,6 +22,7 @@ import { ROOT_CONTEXT, trace } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { forkHelper } from './lib/child.mjs';
+import { FloorProcessor } from './lib/floor-processor.mjs';
 import { importExporter } from './lib/paths.mjs';
 import { benchConfig, ORDINARY_ATTRIBUTES, TASK_ATTRIBUTES } from './lib/spans.mjs';
 import { fmt, median, printTable, reportSummary } from './lib/stats.mjs';
@@ -195,6 +199,8 @@ function shuffled(items, seed) {
 
 /** The A/A control of the per-span rows: a second no-op processor. */
 const CONTROL = 'no-op (A/A control)';
+/** The floor of the per-span rows. */
+const FLOOR = 'floor (least tracking)';
 
 async function main() {
   const { createMosaicSpanProcessor } = await importExporter();
@@ -242,6 +248,7 @@ async function main() {
       const processors = [
         ...makeProcessors(2 * PER_SAMPLE, 2 * PER_SAMPLE),
         { name: CONTROL, processor: new NoopProcessor() },
+        { name: FLOOR, processor: new FloorProcessor() },
       ];
       for (const { name, processor } of processors) {
         const provider = new BasicTracerProvider({ spanProcessors: [processor] });
@@ -288,19 +295,22 @@ async function main() {
   for (const c of cases) byRow.set(c.row, [...(byRow.get(c.row) ?? []), c]);
   for (const [row, group] of byRow) {
     const control = group.find((c) => c.processorName === CONTROL);
-    const [noop, bsp, ours, other] = group.filter((c) => c !== control);
+    const floor = group.find((c) => c.processorName === FLOOR);
+    const [noop, bsp, ours, other] = group.filter((c) => c !== control && c !== floor);
     // Each repetition ran them back to back under the same load: median of per-rep differences.
     const diffTo = (c) => median(c.samples.map((s, i) => s - noop.samples[i]));
     const ratioTo = (c) => median(c.samples.map((s, i) => s / noop.samples[i]));
     const diff = diffTo(ours);
     const bspDiff = diffTo(bsp);
     const noise = diffTo(control);
+    const floorDiff = diffTo(floor);
     const verdict = diff <= ours.budget ? 'PASS' : 'MISS';
     rows.push([
       row,
       fmt(median(noop.samples), 0),
       `${signed(noise)} ns (${fmt(ratioTo(control), 3)}x)`,
       `${signed(bspDiff)} ns (${fmt(ratioTo(bsp), 3)}x)`,
+      `${signed(floorDiff)} ns (${fmt(ratioTo(floor), 3)}x)`,
       `${signed(diff)} ns (${fmt(ratioTo(ours), 3)}x)`,
       `<= +${ours.budget} ns`,
       verdict,
@@ -310,14 +320,14 @@ async function main() {
       bench: 'a processor',
       metric: `span created+ended, ${row}`,
       value: `${signed(diff)} ns (${fmt(ratioTo(ours), 3)}x no-op)`,
-      baseline: `no-op ${fmt(median(noop.samples), 0)} ns (A/A ${signed(noise)}); plain BSP ${signed(bspDiff)} ns`,
+      baseline: `no-op ${fmt(median(noop.samples), 0)} ns (A/A ${signed(noise)}); plain BSP ${signed(bspDiff)} ns; floor ${signed(floorDiff)} ns`,
       vs: `${signed(diff - bspDiff)} ns vs plain BSP`,
       budget: `<= +${ours.budget} ns`,
       verdict,
     });
   }
   console.log(
-    `\n(a) a span created and ended through a real provider: ${PER_SAMPLE} distinct spans per repetition (for the rows inside a task: under ${TASKS_PER_REP} tasks of ${SPANS}, each task started and ended in it), ${REPS} interleaved repetitions; median of per-repetition differences (and ratios) to the no-op processor; the A/A control is a second no-op processor\n`,
+    `\n(a) a span created and ended through a real provider: ${PER_SAMPLE} distinct spans per repetition (for the rows inside a task: under ${TASKS_PER_REP} tasks of ${SPANS}, each task started and ended in it), ${REPS} interleaved repetitions; median of per-repetition differences (and ratios) to the no-op processor; the A/A control is a second no-op processor; the floor is bench/lib/floor-processor.mjs (the least tracking, none of its correctness)\n`,
   );
   printTable(
     [
@@ -325,6 +335,7 @@ async function main() {
       'no-op ns/span',
       'A/A control',
       'plain BSP',
+      'floor',
       'mosaic',
       'budget',
       '',
