@@ -90,8 +90,10 @@ describe('createMosaicSpanProcessor soak', () => {
       }
       expect(figures.maxTracked).toBeLessThanOrEqual(4);
       expect(figures.trackedAfterAllEnded).toBe(0);
+      // Measured: 0.17-0.20 MiB from the first checkpoint to the last, levelling off (compiled
+      // code). 600 B kept per task would add about 0.5 MiB over the 900 tasks between them.
       expect((checkpoints.at(-1)?.heapUsed ?? 0) - (checkpoints[0]?.heapUsed ?? 0)).toBeLessThan(
-        4 * MIB,
+        0.5 * MIB,
       );
       // 15,000 spans that never end under a task: the map stops at its 10,000 cap.
       expect(figures.trackedWithLeaks).toBe(10_000);
