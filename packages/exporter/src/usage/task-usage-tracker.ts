@@ -521,8 +521,8 @@ export class TaskUsageTracker {
     const gone = this.byId.evict(this.generation - 2, (entry) => {
       if (entry.role === TASK) this.tasksLive--;
     });
-    if (this.live === 0) this.manyTasks = false;
     this.live -= gone;
     this.evictedCount += gone;
+    if (this.live === 0) this.manyTasks = false;
   }
 }
