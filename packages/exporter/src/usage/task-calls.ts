@@ -22,8 +22,11 @@ export interface TaskCalls {
    * one by one and still counts here; `undefined` once folded for good or excluded.
    */
   callAt(index: number): FoldableCall | undefined;
-  /** Counts the call of span `spanId` no more (another task counts it); false if not found. */
-  exclude(spanId: string): boolean;
+  /**
+   * Counts call number `index` no more (another task counts it); false once it is folded for
+   * good, or when there is no such call.
+   */
+  exclude(index: number): boolean;
   /** Folds the calls into the store under the task span; returns what was stored. */
   end(store: TaskUsageStore): TaskUsage | undefined;
 }
@@ -152,7 +155,8 @@ class CallColumns implements TaskCalls {
   /** The one known layer of the calls so far; `null` once a second one came. */
   private onlyLayer: string | undefined | null = undefined;
   private anyAncestors = false;
-  private excluded: Set<string> | undefined = undefined;
+  /** Calls another task counts, by call number. */
+  private excluded: Set<number> | undefined = undefined;
   private base: TaskUsage | undefined = undefined;
   /** The requests of the calls folded for good. */
   private baseRequests: RequestUsage[] = [];
@@ -213,10 +217,11 @@ class CallColumns implements TaskCalls {
     return this.callOf(i, this.runs[this.runOf(i)] as Run);
   }
 
-  exclude(spanId: string): boolean {
-    if (!this.spanIds.includes(spanId)) return false;
+  exclude(index: number): boolean {
+    const i = index - this.foldedCount;
+    if (i < 0 || i >= this.spanIds.length) return false;
     this.excluded ??= new Set();
-    this.excluded.add(spanId);
+    this.excluded.add(index);
     if (this.store !== undefined) this.publish();
     return true;
   }
@@ -282,7 +287,9 @@ class CallColumns implements TaskCalls {
   /** Whether call `i` still counts here (not excluded, not beneath a call folded for good). */
   private kept(i: number): boolean {
     const id = this.spanIds[i] as string;
-    return this.excluded?.has(id) !== true && this.coveredByBase?.has(id) !== true;
+    return (
+      this.excluded?.has(this.foldedCount + i) !== true && this.coveredByBase?.has(id) !== true
+    );
   }
 
   /** The index of the run call `i` is in. */

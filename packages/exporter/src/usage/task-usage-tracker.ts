@@ -56,6 +56,11 @@ interface Entry {
   readonly generation: number;
   /** Tracked children started and not ended: the entry stays in the map while any is live. */
   children: number;
+  /**
+   * Whether a tracked child ever started beneath it: only then can its span id be among a call's
+   * ancestors, so only then does the task keep its id (see `callOf`).
+   */
+  hadChildren: boolean;
   ended: boolean;
   /** Forgotten by aging: its descendants are forgotten with it. */
   evicted: boolean;
@@ -264,6 +269,7 @@ export class TaskUsageTracker {
           : OTHER,
       generation: this.generation,
       children: 0,
+      hadChildren: false,
       ended: false,
       evicted: false,
     });
@@ -367,7 +373,7 @@ export class TaskUsageTracker {
         : call.endTimeMs < other.endTimeMs ||
           (call.endTimeMs === other.endTimeMs && call.startTimeMs > other.startTimeMs);
     if (!inner) return true;
-    (otherTask as TaskCalls).exclude(other.spanId);
+    (otherTask as TaskCalls).exclude(this.recentIndex[slot] as number);
     return false;
   }
 
@@ -392,7 +398,11 @@ export class TaskUsageTracker {
       span.instrumentationScope?.name ??
       (span as { instrumentationLibrary?: { name?: string } }).instrumentationLibrary?.name;
     call.traceId = own.traceId;
-    call.spanId = own.id;
+    // The fold reads a call's span id only to find it among other calls' ancestors, which are
+    // spans that had children: a task keeping each leaf call's id string until it ended made
+    // every young-generation collection copy them (about -90 ns per model call inside a task
+    // without them, collections timed).
+    call.spanId = own.hadChildren ? own.id : '';
     call.ancestorIds = ancestorIds;
     call.layer = typeof scope === 'string' && scope !== '' ? scope : call.dialect;
     call.startTimeMs = hrTimeToMillis(span.startTime);
@@ -442,6 +452,7 @@ export class TaskUsageTracker {
       role: TASK,
       generation: this.generation,
       children: 0,
+      hadChildren: false,
       ended: false,
       evicted: false,
     });
@@ -449,7 +460,10 @@ export class TaskUsageTracker {
   }
 
   private add(entry: Entry): void {
-    if (entry.parent !== undefined) entry.parent.children++;
+    if (entry.parent !== undefined) {
+      entry.parent.children++;
+      entry.parent.hadChildren = true;
+    }
     this.live++;
     this.byId.add(entry);
   }

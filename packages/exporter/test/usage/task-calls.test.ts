@@ -72,11 +72,13 @@ describe('taskCalls', () => {
       });
       expect(calls.callAt(0)?.spanId).toBe(call(0).spanId);
       expect(calls.callAt(2)).toBeUndefined();
-      calls.exclude(call(0).spanId);
+      expect(calls.exclude(0)).toBe(true);
       expect(calls.callAt(0)).toBeUndefined();
+      expect(calls.exclude(2)).toBe(false);
       // Past 4096 calls the older half is folded for good: numbers still name the same calls.
       for (let i = 2; i < 4096; i++) calls.add(call(i));
       expect(calls.callAt(100)).toBeUndefined();
+      expect(calls.exclude(100)).toBe(false);
       expect(calls.callAt(4095)?.spanId).toBe(call(4095).spanId);
     });
   });
@@ -122,7 +124,7 @@ describe('taskCalls', () => {
       calls.add(call(2));
       calls.end(store);
       calls.add(call(3));
-      calls.exclude(call(2).spanId);
+      calls.exclude(1);
       expect(
         store
           .get(task)
