@@ -133,7 +133,8 @@ class FoldedUsage implements TaskUsage {
 /**
  * A task's calls as columns, not one object per call: a task's calls live until it ends, and
  * objects that outlive a young-generation collection cost the garbage collector more than the
- * rest of the tracking. Per call, one span id and seven numbers in one array of doubles (stored
+ * rest of the tracking. Per call, one span id (empty for a call that had no tracked child: only
+ * ancestors are looked up by id) and seven numbers in one array of doubles (stored
  * unboxed); trace, layer, model and provider once per run of calls that share them (a task's
  * calls mostly share all four); ancestor ids only for calls that have any. Ten arrays, one push
  * each per call, cost about 300 ns per model call inside a task (bench (a), chat row, against
