@@ -1,7 +1,12 @@
 import { validateTaskCompletionEvent } from '@mosaicstack/telemetry-semconv';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type BridgeLoop, startBridgeLoop } from './support/bridge-to-devserver.js';
-import { type GroundTruthLine, loadCapture, loadGroundTruth } from './support/captures.js';
+import {
+  type GroundTruthLine,
+  loadCapture,
+  loadGroundTruth,
+  toProtobuf,
+} from './support/captures.js';
 
 /** Per CLI, the task's tokens from the fake API's ground truth, in the bridge's token meaning. */
 function expectedTokens(cli: string, truth: readonly GroundTruthLine[]) {
@@ -99,4 +104,40 @@ describe('bridge on captured CLI payloads', () => {
       expect(event?.task_duration_ms).toBeGreaterThan(0);
     });
   }
+
+  it("takes a Codex turn's tokens and model from its logs when the span with its totals never arrives", async () => {
+    // Codex's `session_task.turn` span carries the turn's totals; on a loaded machine the CLI
+    // lane once stored a turn whose totals span never reached the bridge: no tokens, no model,
+    // though the turn's log records name every request's tokens and model.
+    loop = await startBridgeLoop();
+    let dropped = 0;
+    const requests = loadCapture('codex', 'run1').map((r) => {
+      if (r.signal !== 'traces') return r;
+      const json = structuredClone(r.json) as {
+        resourceSpans: Array<{ scopeSpans: Array<{ spans: Array<{ name: string }> }> }>;
+      };
+      for (const rs of json.resourceSpans) {
+        for (const ss of rs.scopeSpans) {
+          const kept = ss.spans.filter((span) => span.name !== 'session_task.turn');
+          dropped += ss.spans.length - kept.length;
+          ss.spans = kept;
+        }
+      }
+      const body = r.contentType.includes('protobuf')
+        ? toProtobuf('traces', json)
+        : Buffer.from(JSON.stringify(json));
+      return { ...r, json, body };
+    });
+    expect(dropped).toBe(1);
+    await loop.send(requests);
+    const events = await loop.finish();
+    const truth = expectedTokens('codex', loadGroundTruth('codex', 'run1'));
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({
+      actual_input_tokens: truth.input,
+      actual_output_tokens: truth.output,
+      model: 'gpt-5.5',
+      provider: 'openai',
+    });
+  });
 });
