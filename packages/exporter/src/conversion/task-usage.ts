@@ -24,6 +24,11 @@ export interface TrackedTaskUsage extends TaskUsage {
    * and date; listed when asked (at conversion), never as calls end.
    */
   requests?(): readonly RequestUsage[];
+  /**
+   * Lets go of what {@link requests} reads, once the task is converted (the totals stay): the
+   * calls' numbers go back to the tracker's pool instead of waiting for the collector.
+   */
+  release?(): void;
 }
 
 /**

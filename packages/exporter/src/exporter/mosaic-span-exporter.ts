@@ -140,14 +140,16 @@ export class MosaicSpanExporter implements SpanExporterLike {
       onCorrection,
     };
     for (const span of spans) {
+      const usage = this.usageStore.get(span);
       try {
-        ctx.usage = this.costed(span, this.usageStore.get(span));
+        ctx.usage = this.costed(span, usage);
         events.push(toTaskEvent(spanRecordOf(span), ctx));
       } catch (error) {
         // A span whose very structure is broken (not its attribute values) cannot become an event.
         this.metrics.events('dropped', 1);
         logger.debug(`dropped a span that could not be read: ${asError(error).message}`);
       }
+      usage?.release?.();
     }
     this.metrics.events('corrected', corrections);
     return events;

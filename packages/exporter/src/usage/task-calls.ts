@@ -1,10 +1,14 @@
 import type { Provider } from '@mosaicstack/telemetry-semconv';
 import type { TrackedTaskUsage as TaskUsage, TaskUsageStore } from '../conversion/task-usage.js';
 import type { RequestUsage } from '../derive/usage-breakdown.js';
+import { CALL_NUMBERS, CHUNK_BITS, CHUNK_MASK, type ChunkPool } from './chunk-pool.js';
 import { type FoldableCall, foldModelCalls, foldModelRequests } from './fold-model-calls.js';
 import { requestUsage } from './request-usage.js';
 
-/** Calls kept per task before the oldest half is folded for good (keeps a long task bounded). */
+/**
+ * Calls kept per task before the oldest half is folded for good (keeps a long task bounded). Half
+ * of it is a whole number of chunks (see `ChunkPool`), so the older half gives back whole chunks.
+ */
 const MAX_CALLS = 4096;
 
 /**
@@ -29,11 +33,19 @@ export interface TaskCalls {
   exclude(index: number): boolean;
   /** Folds the calls into the store under the task span; returns what was stored. */
   end(store: TaskUsageStore): TaskUsage | undefined;
+  /**
+   * Lets go of the calls one by one (their chunks go back to the pool): the task was converted,
+   * or forgotten by aging. The totals stored stay; calls added after it are not counted.
+   */
+  release(): void;
 }
 
-/** Call records for the task span `span` (the store's key). */
-export function taskCalls(span: object): TaskCalls {
-  return new CallColumns(span);
+/**
+ * Call records for the task span `span` (the store's key), their numbers in chunks borrowed from
+ * `pool` while the task lives.
+ */
+export function taskCalls(span: object, pool: ChunkPool): TaskCalls {
+  return new CallColumns(span, pool);
 }
 
 const sum = (a: TaskUsage, b: TaskUsage): TaskUsage => ({
@@ -77,21 +89,11 @@ function mergePerModel(requests: readonly RequestUsage[]): RequestUsage[] {
 
 const countOf = (n: number): number | undefined => (n === -1 ? undefined : n);
 
-/**
- * Empty arrays whose copies already hold strings and doubles: a fresh `[]` holds small integers,
- * and each task's first push changing that kept every push a builtin call (-44 to -124 ns per
- * model call inside a task, bench (a), two same-run comparisons of 200 reps).
- */
-const EMPTY_IDS: string[] = [''];
-EMPTY_IDS.length = 0;
-const EMPTY_NUMBERS: number[] = [0.5];
-EMPTY_NUMBERS.length = 0;
-
 /** The ancestry of a call right beneath its task. */
 const NO_ANCESTORS: readonly string[] = Object.freeze([]);
 
-/** Numbers kept per call in `CallColumns.numbers`, at these offsets. */
-const NUMBERS = 7;
+/** Numbers kept per call, at these offsets. */
+const NUMBERS = CALL_NUMBERS;
 const START = 0;
 const END = 1;
 /** Token counts, -1 when absent. */
@@ -128,25 +130,31 @@ class FoldedUsage implements TaskUsage {
   requests(): readonly RequestUsage[] {
     return this.#calls.list();
   }
+
+  release(): void {
+    this.#calls.release();
+  }
 }
 
 /**
- * A task's calls as columns, not one object per call: a task's calls live until it ends, and
- * objects that outlive a young-generation collection cost the garbage collector more than the
- * rest of the tracking. Per call, one span id (empty for a call that had no tracked child: only
- * ancestors are looked up by id) and seven numbers in one array of doubles (stored
- * unboxed); trace, layer, model and provider once per run of calls that share them (a task's
- * calls mostly share all four); ancestor ids only for calls that have any. Ten arrays, one push
- * each per call, cost about 300 ns per model call inside a task (bench (a), chat row, against
- * the same build with no columns); two pushes and four compares cost a fraction of it. A task
+ * A task's calls as columns, not one object per call: a task's calls live until it is exported,
+ * and objects that outlive a young-generation collection cost the garbage collector more than the
+ * rest of the tracking. Per call, seven numbers, in chunks borrowed from a {@link ChunkPool} until
+ * the task is converted (see `release`); trace, layer, model and provider once per run of calls
+ * that share them (a task's calls mostly share all four); span ids only of calls that had a
+ * tracked child (only ancestors are looked up by id); ancestor ids only of calls that have any. Ten arrays, one push each per call, cost about 300 ns per
+ * model call inside a task (bench (a), chat row, against the same build with no columns). A task
  * whose calls come from one layer, none beneath another (the common case), folds by summing the
  * columns; any other goes through `foldModelCalls`. One object per task, no closures.
  */
 class CallColumns implements TaskCalls {
   size = 0;
-  private spanIds: string[] = EMPTY_IDS.slice();
-  /** {@link NUMBERS} per call: numbers only, so stored unboxed. */
-  private numbers: number[] = EMPTY_NUMBERS.slice();
+  /** Calls kept one by one: call number `i` is at column index `i - foldedCount`. */
+  private count = 0;
+  /** The chunks holding the columns' numbers, in order; none once released. */
+  private chunks: Float64Array[] | undefined = [];
+  /** Span ids of the calls that had a tracked child, by call number. */
+  private ids: Map<number, string> | undefined = undefined;
   /** Runs in call order; the first starts at call 0. */
   private runs: Run[] = [];
   /** The last of {@link runs}. */
@@ -167,21 +175,30 @@ class CallColumns implements TaskCalls {
   /** Calls folded for good: call number `i` is at column index `i - foldedCount`. */
   private foldedCount = 0;
 
-  constructor(private readonly span: object) {}
+  constructor(
+    private readonly span: object,
+    private readonly pool: ChunkPool,
+  ) {}
 
   add(call: FoldableCall): void {
     this.size++;
-    const i = this.spanIds.length;
-    this.spanIds.push(call.spanId);
-    this.numbers.push(
-      call.startTimeMs,
-      call.endTimeMs,
-      call.inputTokens ?? -1,
-      call.outputTokens ?? -1,
-      call.cacheReadTokens ?? -1,
-      call.cacheWriteTokens ?? -1,
-      call.reasoningTokens ?? -1,
-    );
+    const chunks = this.chunks;
+    if (chunks === undefined) return;
+    const i = this.count++;
+    if (call.spanId !== '') {
+      this.ids ??= new Map();
+      this.ids.set(this.foldedCount + i, call.spanId);
+    }
+    if ((i & CHUNK_MASK) === 0) chunks.push(this.pool.take());
+    const n = chunks[i >> CHUNK_BITS] as Float64Array;
+    const at = (i & CHUNK_MASK) * NUMBERS;
+    n[at + START] = call.startTimeMs;
+    n[at + END] = call.endTimeMs;
+    n[at + INPUT] = call.inputTokens ?? -1;
+    n[at + OUTPUT] = call.outputTokens ?? -1;
+    n[at + CACHE_READ] = call.cacheReadTokens ?? -1;
+    n[at + CACHE_WRITE] = call.cacheWriteTokens ?? -1;
+    n[at + REASONING] = call.reasoningTokens ?? -1;
     const run = this.lastRun;
     if (
       run === undefined ||
@@ -208,19 +225,25 @@ class CallColumns implements TaskCalls {
     if (layer !== undefined && this.onlyLayer !== null && layer !== this.onlyLayer) {
       this.onlyLayer = this.onlyLayer === undefined ? layer : null;
     }
-    if (this.spanIds.length >= MAX_CALLS) this.foldOlderHalf();
+    if (this.count >= MAX_CALLS) this.foldOlderHalf();
     if (this.store !== undefined) this.publish();
+  }
+
+  /** Number `field` of column `i` (while the chunks are held: `i < count`). */
+  private num(i: number, field: number): number {
+    const chunk = (this.chunks as Float64Array[])[i >> CHUNK_BITS] as Float64Array;
+    return chunk[(i & CHUNK_MASK) * NUMBERS + field] as number;
   }
 
   callAt(index: number): FoldableCall | undefined {
     const i = index - this.foldedCount;
-    if (i < 0 || i >= this.spanIds.length || !this.kept(i)) return undefined;
+    if (i < 0 || i >= this.count || !this.kept(i)) return undefined;
     return this.callOf(i, this.runs[this.runOf(i)] as Run);
   }
 
   exclude(index: number): boolean {
     const i = index - this.foldedCount;
-    if (i < 0 || i >= this.spanIds.length) return false;
+    if (i < 0 || i >= this.count) return false;
     this.excluded ??= new Set();
     this.excluded.add(index);
     if (this.store !== undefined) this.publish();
@@ -232,10 +255,24 @@ class CallColumns implements TaskCalls {
     return this.publish();
   }
 
+  release(): void {
+    for (const chunk of this.chunks ?? []) this.pool.give(chunk);
+    this.chunks = undefined;
+    this.store = undefined;
+    this.count = 0;
+    this.ids = undefined;
+    this.ancestors = undefined;
+    this.excluded = undefined;
+    this.coveredByBase = undefined;
+    this.baseRequests = [];
+    this.runs = [];
+    this.lastRun = undefined;
+  }
+
   private publish(): TaskUsage | undefined {
     const store = this.store;
     if (store === undefined) return undefined;
-    const folded = this.foldCalls(0, this.spanIds.length);
+    const folded = this.foldCalls(0, this.count);
     const usage = this.base === undefined ? folded : sum(this.base, folded);
     if (usage.calls === 0 && usage.model === undefined && usage.provider === undefined) {
       return this.size === 0 ? undefined : usage;
@@ -250,7 +287,7 @@ class CallColumns implements TaskCalls {
 
   /** The counted calls one by one, listed at conversion (not at each publish). */
   list(): readonly RequestUsage[] {
-    return this.baseRequests.concat(this.requestsIn(0, this.spanIds.length));
+    return this.baseRequests.concat(this.requestsIn(0, this.count));
   }
 
   /** The requests that calls `from` to `to` count as, folded as {@link foldCalls} folds them. */
@@ -260,25 +297,23 @@ class CallColumns implements TaskCalls {
     }
     const requests: RequestUsage[] = [];
     const filtered = this.excluded !== undefined || this.coveredByBase !== undefined;
-    const n = this.numbers;
     let r = this.runOf(from);
     for (let i = from; i < to; i++) {
       while (r + 1 < this.runs.length && (this.runs[r + 1] as Run).from <= i) r++;
-      const at = i * NUMBERS;
-      const input = n[at + INPUT] as number;
-      const output = n[at + OUTPUT] as number;
+      const input = this.num(i, INPUT);
+      const output = this.num(i, OUTPUT);
       if ((input === -1 && output === -1) || (filtered && !this.kept(i))) continue;
       const run = this.runs[r] as Run;
       requests.push(
         requestUsage(
           Math.max(input, 0),
           Math.max(output, 0),
-          Math.max(n[at + CACHE_READ] as number, 0),
-          Math.max(n[at + CACHE_WRITE] as number, 0),
-          Math.max(n[at + REASONING] as number, 0),
+          Math.max(this.num(i, CACHE_READ), 0),
+          Math.max(this.num(i, CACHE_WRITE), 0),
+          Math.max(this.num(i, REASONING), 0),
           run.model,
           run.provider,
-          n[at + START] as number,
+          this.num(i, START),
         ),
       );
     }
@@ -287,10 +322,10 @@ class CallColumns implements TaskCalls {
 
   /** Whether call `i` still counts here (not excluded, not beneath a call folded for good). */
   private kept(i: number): boolean {
-    const id = this.spanIds[i] as string;
-    return (
-      this.excluded?.has(this.foldedCount + i) !== true && this.coveredByBase?.has(id) !== true
-    );
+    const call = this.foldedCount + i;
+    if (this.excluded?.has(call) === true) return false;
+    const id = this.coveredByBase === undefined ? undefined : this.ids?.get(call);
+    return id === undefined || this.coveredByBase?.has(id) !== true;
   }
 
   /** The index of the run call `i` is in. */
@@ -325,20 +360,18 @@ class CallColumns implements TaskCalls {
 
   /** Call `i` (a column index) of run `run`, as an object. */
   private callOf(i: number, run: Run): FoldableCall {
-    const n = this.numbers;
-    const at = i * NUMBERS;
     return {
       traceId: run.traceId,
-      spanId: this.spanIds[i] as string,
+      spanId: this.ids?.get(this.foldedCount + i) ?? '',
       ancestorIds: this.ancestors?.get(i) ?? NO_ANCESTORS,
       layer: run.layer,
-      startTimeMs: n[at + START] as number,
-      endTimeMs: n[at + END] as number,
-      inputTokens: countOf(n[at + INPUT] as number),
-      outputTokens: countOf(n[at + OUTPUT] as number),
-      cacheReadTokens: countOf(n[at + CACHE_READ] as number),
-      cacheWriteTokens: countOf(n[at + CACHE_WRITE] as number),
-      reasoningTokens: countOf(n[at + REASONING] as number),
+      startTimeMs: this.num(i, START),
+      endTimeMs: this.num(i, END),
+      inputTokens: countOf(this.num(i, INPUT)),
+      outputTokens: countOf(this.num(i, OUTPUT)),
+      cacheReadTokens: countOf(this.num(i, CACHE_READ)),
+      cacheWriteTokens: countOf(this.num(i, CACHE_WRITE)),
+      reasoningTokens: countOf(this.num(i, REASONING)),
       model: run.model,
       provider: run.provider,
     };
@@ -346,47 +379,50 @@ class CallColumns implements TaskCalls {
 
   /** What `foldModelCalls` gives when no call pairs with or covers another: the sums. */
   private sumRange(from: number, to: number): TaskUsage {
-    const usage: TaskUsage = {
-      inputTokens: 0,
-      outputTokens: 0,
-      model: undefined,
-      provider: undefined,
-      calls: 0,
-    };
+    // Locals, not the result's fields, and the chunk read in place: this runs over every call as
+    // the task ends (about -8 us per task of 1,000 calls against reading through `num`).
+    let inputTokens = 0;
+    let outputTokens = 0;
+    let calls = 0;
+    let model: string | undefined;
+    let provider: Provider | undefined;
     const filtered = this.excluded !== undefined || this.coveredByBase !== undefined;
-    const n = this.numbers;
+    const chunks = this.chunks ?? [];
+    const runs = this.runs;
     let r = this.runOf(from);
     for (let i = from; i < to; i++) {
-      while (r + 1 < this.runs.length && (this.runs[r + 1] as Run).from <= i) r++;
-      const input = n[i * NUMBERS + INPUT] as number;
-      const output = n[i * NUMBERS + OUTPUT] as number;
+      while (r + 1 < runs.length && (runs[r + 1] as Run).from <= i) r++;
+      const chunk = chunks[i >> CHUNK_BITS] as Float64Array;
+      const at = (i & CHUNK_MASK) * NUMBERS;
+      const input = chunk[at + INPUT] as number;
+      const output = chunk[at + OUTPUT] as number;
       if ((input === -1 && output === -1) || (filtered && !this.kept(i))) continue;
-      usage.inputTokens += input === -1 ? 0 : input;
-      usage.outputTokens += output === -1 ? 0 : output;
-      usage.calls++;
-      if (usage.model === undefined || usage.provider === undefined) {
-        const run = this.runs[r] as Run;
-        usage.model ??= run.model;
-        usage.provider ??= run.provider;
+      inputTokens += input === -1 ? 0 : input;
+      outputTokens += output === -1 ? 0 : output;
+      calls++;
+      if (model === undefined || provider === undefined) {
+        const run = runs[r] as Run;
+        model ??= run.model;
+        provider ??= run.provider;
       }
     }
     r = this.runOf(from);
     for (let i = from; i < to; i++) {
-      if (usage.model !== undefined && usage.provider !== undefined) break;
-      while (r + 1 < this.runs.length && (this.runs[r + 1] as Run).from <= i) r++;
+      if (model !== undefined && provider !== undefined) break;
+      while (r + 1 < runs.length && (runs[r + 1] as Run).from <= i) r++;
       if (filtered && !this.kept(i)) continue;
-      const run = this.runs[r] as Run;
-      usage.model ??= run.model;
-      usage.provider ??= run.provider;
+      const run = runs[r] as Run;
+      model ??= run.model;
+      provider ??= run.provider;
     }
-    return usage;
+    return { inputTokens, outputTokens, model, provider, calls };
   }
 
   /** Folds the older half for good and keeps the newer one. */
   private foldOlderHalf(): void {
     // A call and its twin from another layer end moments apart: folding the older half on its
     // own cannot split them.
-    const half = this.spanIds.length >> 1;
+    const half = this.count >> 1;
     const folded = this.foldCalls(0, half);
     const requests = this.baseRequests.concat(this.requestsIn(0, half));
     this.baseRequests = requests.length > MAX_BASE_REQUESTS ? mergePerModel(requests) : requests;
@@ -396,9 +432,7 @@ class CallColumns implements TaskCalls {
         kept.set(i - half, ids);
         continue;
       }
-      if (this.numbers[i * NUMBERS + INPUT] === -1 && this.numbers[i * NUMBERS + OUTPUT] === -1) {
-        continue;
-      }
+      if (this.num(i, INPUT) === -1 && this.num(i, OUTPUT) === -1) continue;
       this.coveredByBase ??= new Set();
       for (const id of ids) this.coveredByBase.add(id);
     }
@@ -407,8 +441,13 @@ class CallColumns implements TaskCalls {
     const r = this.runOf(half);
     this.runs = this.runs.slice(r).map((run) => ({ ...run, from: Math.max(0, run.from - half) }));
     this.lastRun = this.runs.at(-1);
-    this.spanIds = this.spanIds.slice(half);
     this.foldedCount += half;
-    this.numbers = this.numbers.slice(half * NUMBERS);
+    for (const call of this.ids?.keys() ?? []) if (call < this.foldedCount) this.ids?.delete(call);
+    this.count -= half;
+    const chunks = this.chunks as Float64Array[];
+    // `half` is a whole number of chunks (see MAX_CALLS).
+    const older = half >> CHUNK_BITS;
+    for (let c = 0; c < older; c++) this.pool.give(chunks[c] as Float64Array);
+    this.chunks = chunks.slice(older);
   }
 }

@@ -5,6 +5,7 @@ import type { TaskUsageStore } from '../conversion/task-usage.js';
 import { logger } from '../otel/diag-logger.js';
 import { hrTimeToMillis } from '../otel/hr-time.js';
 import type { ReadableSpanLike } from '../otel/otel-types.js';
+import { ChunkPool } from './chunk-pool.js';
 import { type FoldableCall, isOneCallOfTwoLayers } from './fold-model-calls.js';
 import { isAgentRoot, type ModelCallFields, readModelCallInto } from './llm-call-usage.js';
 import { SpanEntryTable } from './span-entry-table.js';
@@ -148,6 +149,8 @@ export class TaskUsageTracker {
   private readonly recentIndex = new Array<number>(RECENT_SLOTS).fill(0);
   private readonly recentInActive = new Array<boolean>(RECENT_SLOTS).fill(false);
   private readonly autoTaskSpans = new WeakSet<object>();
+  /** Chunks that live tasks keep their calls' numbers in. */
+  private readonly chunks = new ChunkPool();
   /**
    * The span being ended, read into this in place and copied out by `TaskCalls.add`: a fresh
    * model call and call record per span were 180 B of garbage per model call inside a task, the
@@ -210,6 +213,11 @@ export class TaskUsageTracker {
   /** Tracked spans forgotten by aging (spans that never ended, tasks older than the bound). */
   get evicted(): number {
     return this.evictedCount;
+  }
+
+  /** Chunks of call numbers given back by converted or forgotten tasks, held for reuse. */
+  get pooledChunks(): number {
+    return this.chunks.freeChunks;
   }
 
   /** Tasks that ended with model calls beneath them, none of which carried token counts. */
@@ -447,7 +455,7 @@ export class TaskUsageTracker {
       span,
       id,
       traceId,
-      task: taskCalls(span),
+      task: taskCalls(span, this.chunks),
       parent,
       role: TASK,
       generation: this.generation,
@@ -533,7 +541,9 @@ export class TaskUsageTracker {
     this.generationStart = now;
     this.lastId = undefined;
     const gone = this.byId.evict(this.generation - 2, (entry) => {
-      if (entry.role === TASK) this.tasksLive--;
+      if (entry.role !== TASK) return;
+      this.tasksLive--;
+      entry.task?.release();
     });
     this.live -= gone;
     this.evictedCount += gone;

@@ -227,6 +227,67 @@ describe('computed cost', () => {
     });
   });
 
+  describe("a task's calls one by one", () => {
+    /** A task of `n` gpt-4o-mini calls of 1,000 input and 10 output tokens; returns its span. */
+    function manyCalls(run: Run, n: number): object {
+      const at = Date.UTC(2026, 9, 1);
+      const tracer = run.provider.getTracer('app');
+      const span = tracer.startSpan(
+        'task',
+        { attributes: { 'mosaic.task.type': 'implementation' }, startTime: at },
+        ROOT_CONTEXT,
+      );
+      const ctx = trace.setSpan(ROOT_CONTEXT, span);
+      for (let i = 0; i < n; i++) {
+        tracer
+          .startSpan(
+            'chat',
+            {
+              attributes: {
+                'gen_ai.operation.name': 'chat',
+                ...chat('openai', 'gpt-4o-mini', 1_000, 10),
+              },
+              startTime: at + i,
+            },
+            ctx,
+          )
+          .end(at + i + 1);
+      }
+      span.end(at + n + 1);
+      return span;
+    }
+
+    it('are kept until the task is exported, then given back to the pool; the totals stay', async () => {
+      const run = await start();
+      // 40 calls: two chunks of 32 calls' numbers.
+      const span = manyCalls(run, 40);
+      const stored = run.parts.exporter.usageStore.get(span);
+      expect(stored?.requests?.()).toHaveLength(40);
+      expect(run.parts.usage.pooledChunks).toBe(0);
+      const [event] = await run.events();
+      // gpt-4o-mini: input 0.15, output 0.6 ($/MTok).
+      expect(event).toMatchObject({
+        actual_input_tokens: 40_000,
+        actual_output_tokens: 400,
+        actual_cost_usd_micros: 40 * (1_000 * 0.15 + 10 * 0.6),
+      });
+      expect(run.parts.usage.pooledChunks).toBe(2);
+      expect(stored).toMatchObject({ inputTokens: 40_000, outputTokens: 400, calls: 40 });
+      expect(stored?.requests?.()).toEqual([]);
+      // The next task borrows them again.
+      manyCalls(run, 1);
+      expect(run.parts.usage.pooledChunks).toBe(1);
+    });
+
+    it('are given back when the cost is not computed too', async () => {
+      const run = await start({ computeCost: false });
+      manyCalls(run, 33);
+      const [event] = await run.events();
+      expect(event).toMatchObject({ actual_input_tokens: 33_000, actual_cost_usd_micros: 0 });
+      expect(run.parts.usage.pooledChunks).toBe(2);
+    });
+  });
+
   describe('switched off', () => {
     const at = Date.UTC(2026, 9, 1);
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TaskUsageStore } from '../../src/conversion/task-usage.js';
+import { ChunkPool } from '../../src/usage/chunk-pool.js';
 import type { FoldableCall } from '../../src/usage/fold-model-calls.js';
 import { taskCalls } from '../../src/usage/task-calls.js';
 
@@ -22,14 +23,14 @@ describe('taskCalls', () => {
     it('stores nothing for a task without calls', () => {
       const store: TaskUsageStore = new WeakMap();
       const task = {};
-      expect(taskCalls(task).end(store)).toBeUndefined();
+      expect(taskCalls(task, new ChunkPool()).end(store)).toBeUndefined();
       expect(store.get(task)).toBeUndefined();
     });
 
     it('updates the stored usage in place for a call that ends after the task', () => {
       const store: TaskUsageStore = new WeakMap();
       const task = {};
-      const calls = taskCalls(task);
+      const calls = taskCalls(task, new ChunkPool());
       calls.add(call(1));
       const stored = calls.end(store);
       calls.add(call(2));
@@ -42,7 +43,7 @@ describe('taskCalls', () => {
     it('folds the oldest half for good past 4096 calls, keeping every token and the innermost rule', () => {
       const store: TaskUsageStore = new WeakMap();
       const task = {};
-      const calls = taskCalls(task);
+      const calls = taskCalls(task, new ChunkPool());
       // An outer call (no tokens of its own to add) around the very first call: it ends last.
       const outerId = 'f'.repeat(16);
       calls.add(call(0, { ancestorIds: [outerId] }));
@@ -61,7 +62,7 @@ describe('taskCalls', () => {
 
   describe('callAt', () => {
     it('gives back a call by its number until it is excluded or folded for good', () => {
-      const calls = taskCalls({});
+      const calls = taskCalls({}, new ChunkPool());
       calls.add(call(0));
       calls.add(call(1, { layer: 'framework', cacheReadTokens: 3, model: 'gpt-4.1' }));
       expect(calls.callAt(1)).toEqual({
@@ -87,7 +88,7 @@ describe('taskCalls', () => {
     it('lists the counted calls of the stored usage with their breakdown, at conversion', () => {
       const store: TaskUsageStore = new WeakMap();
       const task = {};
-      const calls = taskCalls(task);
+      const calls = taskCalls(task, new ChunkPool());
       calls.add(call(1, { cacheReadTokens: 6, reasoningTokens: 1 }));
       calls.add(call(2, { inputTokens: undefined, outputTokens: undefined }));
       calls.add(call(3, { cacheWriteTokens: 4, model: 'gpt-4.1', provider: 'openai' }));
@@ -119,7 +120,7 @@ describe('taskCalls', () => {
     it('lists calls that end after the task and leaves out a call another task counts', () => {
       const store: TaskUsageStore = new WeakMap();
       const task = {};
-      const calls = taskCalls(task);
+      const calls = taskCalls(task, new ChunkPool());
       calls.add(call(1));
       calls.add(call(2));
       calls.end(store);
@@ -136,7 +137,7 @@ describe('taskCalls', () => {
     it('lists the requests of two layers through the fold, once per call', () => {
       const store: TaskUsageStore = new WeakMap();
       const task = {};
-      const calls = taskCalls(task);
+      const calls = taskCalls(task, new ChunkPool());
       calls.add(call(1, { layer: 'sdk', cacheReadTokens: 4 }));
       calls.add(call(2, { layer: 'framework', startTimeMs: 1, endTimeMs: 2 }));
       calls.end(store);
@@ -149,7 +150,7 @@ describe('taskCalls', () => {
     it('keeps the requests of calls folded for good, merged per model past 4096 of them', () => {
       const store: TaskUsageStore = new WeakMap();
       const task = {};
-      const calls = taskCalls(task);
+      const calls = taskCalls(task, new ChunkPool());
       for (let i = 0; i < 10_000; i++) {
         calls.add(call(i, { model: i % 2 === 0 ? 'gpt-4o' : 'gpt-4.1', cacheReadTokens: 2 }));
       }

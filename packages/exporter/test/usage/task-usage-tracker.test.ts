@@ -439,6 +439,28 @@ describe('TaskUsageTracker', () => {
       expect(tracker.size).toBe(0);
     });
 
+    it("gives a forgotten task's borrowed chunks of call numbers back to the pool", () => {
+      let now = 0;
+      const { tracker, task, start, call, usage } = setup({ maxAgeMs: 1000, now: () => now });
+      const root = task();
+      // 33 calls fill one chunk of 32 and start a second.
+      for (let i = 0; i < 33; i++) call(root, 10, 1);
+      const sweep = () => {
+        for (let i = 0; i < 256; i++) start('GET /').end();
+      };
+      now = 1000;
+      sweep();
+      expect(tracker.pooledChunks).toBe(0);
+      now = 2000;
+      sweep();
+      expect(tracker.evicted).toBe(1);
+      expect(tracker.pooledChunks).toBe(2);
+      // Forgotten: the task ends with nothing stored, and borrows nothing more.
+      root.end();
+      expect(usage(root)).toBeUndefined();
+      expect(tracker.pooledChunks).toBe(2);
+    });
+
     it('never forgets a span sooner than maxAgeMs after it started', () => {
       let now = 0;
       const { tracker, task, start } = setup({ maxAgeMs: 1000, now: () => now });
