@@ -140,4 +140,25 @@ describe('bridge on captured CLI payloads', () => {
       provider: 'openai',
     });
   });
+
+  it("stores a Codex turn once when its last trace export never arrives, with its logs' tokens", async () => {
+    // The last export holds the totals span and the spans that name the conversation: the traced
+    // turn knows only its trace, which its log records name too.
+    loop = await startBridgeLoop();
+    const capture = loadCapture('codex', 'run1');
+    const last = capture.filter((r) => r.signal === 'traces').at(-1);
+    const names = JSON.stringify(last?.json);
+    expect(names).toContain('"session_task.turn"');
+    expect(names).toContain('"codex.turn_input"');
+    await loop.send(capture.filter((r) => r !== last));
+    const events = await loop.finish();
+    const truth = expectedTokens('codex', loadGroundTruth('codex', 'run1'));
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({
+      actual_input_tokens: truth.input,
+      actual_output_tokens: truth.output,
+      model: 'gpt-5.5',
+      provider: 'openai',
+    });
+  });
 });

@@ -44,7 +44,7 @@ describe('source: Codex CLI', () => {
     expect(traces.some((t) => t.awaitsTotals)).toBe(true);
   });
 
-  it('names the traced turn in the logs of the same capture: conversation id + the turn trace id', () => {
+  it('names the traced turn in the logs of the same capture by its trace id', () => {
     const capture = loadCapture('codex', 'run1');
     const [turn] = traceTasksOf(codex, tracesOf(capture));
     const readings = logReadingsOf(codex, logsOf(capture));
@@ -52,8 +52,9 @@ describe('source: Codex CLI', () => {
     expect(requests.length).toBeGreaterThan(0);
     const conversation = '01a23394-2e65-7f21-8dae-52a060cae71f';
     const turnTrace = '13d7e9c86532a71be33072d96fe9400c';
-    const key = `${conversation}\u0000${turnTrace}`;
+    const key = `codex.turn\u0000${turnTrace}`;
     expect(turn?.draft.covers).toEqual([key]);
+    expect(requests.every((r) => r.sessionId === conversation)).toBe(true);
     expect(new Set(requests.map((r) => r.coverKey))).toEqual(new Set([key]));
     // Covered only once a traced task of this bridge reported the key.
     const keys = new Set(requests.map((r) => r.coverKey as string));

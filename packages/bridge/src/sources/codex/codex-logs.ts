@@ -55,8 +55,7 @@ function conversationRequest(
     resourceAttributes: log.resourceAttributes,
     request,
     activity,
-    coverKey:
-      state.turnTrace === undefined ? undefined : codexTurnKey(conversation, state.turnTrace),
+    coverKey: state.turnTrace === undefined ? undefined : codexTurnKey(state.turnTrace),
   };
 }
 

@@ -142,7 +142,7 @@ export function codexTasks(trace: TraceView, ctx: TraceTaskContext): TraceTask[]
         usage,
         costMicros: totals === undefined ? summed.costMicros : price?.costMicros,
         uncosted: totals === undefined ? summed.uncosted : price?.uncosted,
-        covers: conversation === undefined ? undefined : [codexTurnKey(conversation, span.traceId)],
+        covers: [codexTurnKey(span.traceId)],
         failed:
           span.statusCode === SPAN_STATUS_ERROR ||
           totals?.statusCode === SPAN_STATUS_ERROR ||

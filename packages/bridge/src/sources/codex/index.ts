@@ -17,7 +17,8 @@ import { CODEX_TASK_KEY } from './codex-turn-key.js';
  * `codex.api_request` and tool records name; per conversation and idle gap when they name none).
  * Both reports of a turn get ids from one key (conversation id + the turn's trace id), so two
  * bridges that each saw one signal of a turn report one event; a bridge that sees both joins the
- * logs (tool activity, per-request cost) into the traced report.
+ * logs (tool activity, per-request cost) into the traced report, by the turn's trace id alone
+ * (`codexTurnKey`: the spans naming the conversation can be lost with the turn's last export).
  */
 export const codex: Source = {
   name: 'Codex CLI',
