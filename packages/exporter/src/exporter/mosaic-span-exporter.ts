@@ -157,7 +157,9 @@ export class MosaicSpanExporter implements SpanExporterLike {
 
   /**
    * `usage` with the cost of its requests when `computeCost` is on and the span carries no cost of
-   * its own (the source's cost wins, and then the price table is not even loaded).
+   * its own (the source's cost wins, and then the price table is not even loaded). The cost is
+   * kept with the usage: its requests are released once the task is converted, so a span exported
+   * again is priced as it was the first time.
    */
   private costed(
     span: ReadableSpanLike,
@@ -165,6 +167,7 @@ export class MosaicSpanExporter implements SpanExporterLike {
   ): TrackedTaskUsage | undefined {
     if (!this.config.computeCost || usage?.requests === undefined) return usage;
     if (span.attributes[ATTR_MOSAIC_COST_ACTUAL_USD_MICROS] !== undefined) return usage;
+    if (usage.costMicros !== undefined) return usage;
     const price = priceTaskRequests(usage.requests(), usage.model, usage.provider);
     if (price.unpriced.length !== 0) {
       this.uncostedTasks++;
@@ -177,6 +180,7 @@ export class MosaicSpanExporter implements SpanExporterLike {
         );
       }
     }
-    return { ...usage, costMicros: price.costMicros };
+    usage.costMicros = price.costMicros;
+    return usage;
   }
 }

@@ -121,6 +121,7 @@ class FoldedUsage implements TaskUsage {
   model: string | undefined = undefined;
   provider: Provider | undefined = undefined;
   calls = 0;
+  costMicros: number | undefined = undefined;
   readonly #calls: CallColumns;
 
   constructor(calls: CallColumns) {

@@ -1,7 +1,11 @@
 import type { TaskCompletionEvent } from '@mosaicstack/telemetry-semconv';
 import { type Attributes, DiagLogLevel, metrics, ROOT_CONTEXT, trace } from '@opentelemetry/api';
 import { type DataPoint, MeterProvider, MetricReader } from '@opentelemetry/sdk-metrics';
-import { BasicTracerProvider, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import {
+  BasicTracerProvider,
+  type ReadableSpan,
+  type SpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { captureDiag } from '../../../../test/support/captured-diag.js';
 import {
@@ -277,6 +281,21 @@ describe('computed cost', () => {
       // The next task borrows them again.
       manyCalls(run, 1);
       expect(run.parts.usage.pooledChunks).toBe(1);
+    });
+
+    it('price a span exported again as it was priced the first time', async () => {
+      const run = await start();
+      const span = manyCalls(run, 3) as ReadableSpan;
+      const [first] = await run.events();
+      const again = await new Promise((resolve) => run.parts.exporter.export([span], resolve));
+      expect(again).toEqual({ code: 0 });
+      await run.provider.forceFlush();
+      const events = run.server.requests.flatMap(
+        (r) => (JSON.parse(r.body) as { events: TaskCompletionEvent[] }).events,
+      );
+      expect(events).toHaveLength(2);
+      expect(first?.actual_cost_usd_micros).toBe(3 * (1_000 * 0.15 + 10 * 0.6));
+      expect(events[1]).toEqual(first);
     });
 
     it('are given back when the cost is not computed too', async () => {
