@@ -1,4 +1,7 @@
-import { validateTaskCompletionEvent } from '@mosaicstack/telemetry-semconv';
+import {
+  type TaskCompletionEvent,
+  validateTaskCompletionEvent,
+} from '@mosaicstack/telemetry-semconv';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type BridgeLoop, startBridgeLoop } from './support/bridge-to-devserver.js';
 import {
@@ -105,6 +108,18 @@ describe('bridge on captured CLI payloads', () => {
     });
   }
 
+  /** The one event of Codex run1's one turn, with the ground truth's tokens and model. */
+  function expectCodexRun1Turn(events: readonly TaskCompletionEvent[]): void {
+    const truth = expectedTokens('codex', loadGroundTruth('codex', 'run1'));
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({
+      actual_input_tokens: truth.input,
+      actual_output_tokens: truth.output,
+      model: 'gpt-5.5',
+      provider: 'openai',
+    });
+  }
+
   it("takes a Codex turn's tokens and model from its logs when the span with its totals never arrives", async () => {
     // Codex's `session_task.turn` span carries the turn's totals; on a loaded machine the CLI
     // lane once stored a turn whose totals span never reached the bridge: no tokens, no model,
@@ -130,15 +145,7 @@ describe('bridge on captured CLI payloads', () => {
     });
     expect(dropped).toBe(1);
     await loop.send(requests);
-    const events = await loop.finish();
-    const truth = expectedTokens('codex', loadGroundTruth('codex', 'run1'));
-    expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({
-      actual_input_tokens: truth.input,
-      actual_output_tokens: truth.output,
-      model: 'gpt-5.5',
-      provider: 'openai',
-    });
+    expectCodexRun1Turn(await loop.finish());
   });
 
   it("stores a Codex turn once when its last trace export never arrives, with its logs' tokens", async () => {
@@ -151,14 +158,6 @@ describe('bridge on captured CLI payloads', () => {
     expect(names).toContain('"session_task.turn"');
     expect(names).toContain('"codex.turn_input"');
     await loop.send(capture.filter((r) => r !== last));
-    const events = await loop.finish();
-    const truth = expectedTokens('codex', loadGroundTruth('codex', 'run1'));
-    expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({
-      actual_input_tokens: truth.input,
-      actual_output_tokens: truth.output,
-      model: 'gpt-5.5',
-      provider: 'openai',
-    });
+    expectCodexRun1Turn(await loop.finish());
   });
 });

@@ -56,7 +56,11 @@ function setup(options: TaskUsageTrackerOptions = {}) {
     return span;
   };
   const usage = (span: Span): TaskUsage | undefined => store.get(span);
-  return { tracker, provider, tracer, start, task, call, usage };
+  /** 256 ordinary spans: the tracker reads its clock for aging once per 256 starts. */
+  const sweep = () => {
+    for (let i = 0; i < 256; i++) start('GET /').end();
+  };
+  return { tracker, provider, tracer, start, task, call, usage, sweep };
 }
 
 describe('TaskUsageTracker', () => {
@@ -414,14 +418,11 @@ describe('TaskUsageTracker', () => {
 
     it('forgets spans that never end within two generations of maxAgeMs, so nothing leaks', () => {
       let now = 0;
-      const { tracker, task, start } = setup({ maxAgeMs: 1000, now: () => now });
+      const { tracker, task, start, sweep } = setup({ maxAgeMs: 1000, now: () => now });
       const root = task();
       start('never-ends', {}, root);
       expect(tracker.size).toBe(2);
       // The clock is read every 256 tracker starts; ordinary spans outside the task drive it too.
-      const sweep = () => {
-        for (let i = 0; i < 256; i++) start('GET /').end();
-      };
       now = 1000;
       sweep();
       // A new generation began; what the one before made is kept through it.
@@ -441,13 +442,10 @@ describe('TaskUsageTracker', () => {
 
     it("gives a forgotten task's borrowed chunks of call numbers back to the pool", () => {
       let now = 0;
-      const { tracker, task, start, call, usage } = setup({ maxAgeMs: 1000, now: () => now });
+      const { tracker, task, call, usage, sweep } = setup({ maxAgeMs: 1000, now: () => now });
       const root = task();
       // 33 calls fill one chunk of 32 and start a second.
       for (let i = 0; i < 33; i++) call(root, 10, 1);
-      const sweep = () => {
-        for (let i = 0; i < 256; i++) start('GET /').end();
-      };
       now = 1000;
       sweep();
       expect(tracker.pooledChunks).toBe(0);
@@ -463,10 +461,7 @@ describe('TaskUsageTracker', () => {
 
     it('never forgets a span sooner than maxAgeMs after it started', () => {
       let now = 0;
-      const { tracker, task, start } = setup({ maxAgeMs: 1000, now: () => now });
-      const sweep = () => {
-        for (let i = 0; i < 256; i++) start('GET /').end();
-      };
+      const { tracker, task, sweep } = setup({ maxAgeMs: 1000, now: () => now });
       now = 999;
       const root = task();
       now = 1000;
