@@ -143,10 +143,11 @@ class FoldedUsage implements TaskUsage {
  * rest of the tracking. Per call, seven numbers, in chunks borrowed from a {@link ChunkPool} until
  * the task is converted (see `release`); trace, layer, model and provider once per run of calls
  * that share them (a task's calls mostly share all four); span ids only of calls that had a
- * tracked child (only ancestors are looked up by id); ancestor ids only of calls that have any. Ten arrays, one push each per call, cost about 300 ns per
- * model call inside a task (bench (a), chat row, against the same build with no columns). A task
- * whose calls come from one layer, none beneath another (the common case), folds by summing the
- * columns; any other goes through `foldModelCalls`. One object per task, no closures.
+ * tracked child (only ancestors are looked up by id); ancestor ids only of calls that have any.
+ * Ten arrays, one push each per call, cost about 300 ns per model call inside a task (bench (a),
+ * chat row, against the same build with no columns). A task whose calls come from one layer, none
+ * beneath another (the common case), folds by summing the columns; any other goes through
+ * `foldModelCalls`. One object per task, no closures.
  */
 class CallColumns implements TaskCalls {
   size = 0;

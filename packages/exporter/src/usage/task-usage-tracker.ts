@@ -149,7 +149,7 @@ export class TaskUsageTracker {
   private readonly recentIndex = new Array<number>(RECENT_SLOTS).fill(0);
   private readonly recentInActive = new Array<boolean>(RECENT_SLOTS).fill(false);
   private readonly autoTaskSpans = new WeakSet<object>();
-  /** Chunks that live tasks keep their calls' numbers in. */
+  /** Chunks that tasks keep their calls' numbers in until they are converted (or forgotten). */
   private readonly chunks = new ChunkPool();
   /**
    * The span being ended, read into this in place and copied out by `TaskCalls.add`: a fresh
