@@ -298,7 +298,7 @@ const CLIS = {
       OPENCODE_DISABLE_CLAUDE_CODE: '1',
       OPENCODE_DISABLE_EXTERNAL_SKILLS: '1',
       OTEL_EXPORTER_OTLP_ENDPOINT: BRIDGE,
-      OTEL_BSP_SCHEDULE_DELAY: '20',
+      OTEL_BSP_SCHEDULE_DELAY: '1',
     },
     setup() {
       mkdirSync(join(home, '.config', 'opencode'), { recursive: true });

@@ -31,7 +31,7 @@ export function kilo(ctx) {
       ...disable('KILO'),
       ...disable('OPENCODE'),
       OTEL_EXPORTER_OTLP_ENDPOINT: bridge,
-      OTEL_BSP_SCHEDULE_DELAY: '20',
+      OTEL_BSP_SCHEDULE_DELAY: '1',
     },
     setup() {
       mkdirSync(join(home, '.config', 'kilo'), { recursive: true });
