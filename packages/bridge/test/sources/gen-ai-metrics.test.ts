@@ -1,4 +1,3 @@
-import type { Attributes } from '@opentelemetry/api';
 import { OTLPMetricExporter as GrpcExporter } from '@opentelemetry/exporter-metrics-otlp-grpc';
 import {
   AggregationTemporalityPreference,
@@ -7,11 +6,6 @@ import {
 import { OTLPMetricExporter as ProtobufExporter } from '@opentelemetry/exporter-metrics-otlp-proto';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import {
-  MeterProvider,
-  PeriodicExportingMetricReader,
-  type PushMetricExporter,
-} from '@opentelemetry/sdk-metrics';
 import { BasicTracerProvider, BatchSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { afterEach, describe, expect, it } from 'vitest';
 import { decodeMetricPoints } from '../../src/decode/decode-metric-points.js';
@@ -19,41 +13,8 @@ import { computeCostMicros } from '../../src/model/exporter-core.js';
 import { METRIC_FILTER } from '../../src/sources/index.js';
 import { type BridgeLoop, startBridgeLoop } from '../support/bridge-to-devserver.js';
 import { loadCapture, loadGroundTruth } from '../support/captures.js';
+import { genAiSender, GEN_AI_SENDER_MODEL as MODEL } from '../support/gen-ai-sender.js';
 import { recordAgentRuns } from '../support/record-agent-runs.js';
-
-const MODEL = 'gpt-4.1';
-
-/** A real OTel MeterProvider recording `gen_ai.client.token.usage` as a GenAI client library does. */
-function genAiSender(exporter: PushMetricExporter, instance: string | undefined) {
-  const provider = new MeterProvider({
-    resource: resourceFromAttributes({
-      'service.name': 'support-agent',
-      ...(instance === undefined ? {} : { 'service.instance.id': instance }),
-      'mosaic.task.type': 'implementation',
-    }),
-    // Exports only when flushed, so each test decides what each export holds.
-    readers: [new PeriodicExportingMetricReader({ exporter, exportIntervalMillis: 3_600_000 })],
-  });
-  const histogram = provider
-    .getMeter('genai-client')
-    .createHistogram('gen_ai.client.token.usage', { unit: '{token}' });
-  const attrs = (type: 'input' | 'output'): Attributes => ({
-    'gen_ai.operation.name': 'chat',
-    'gen_ai.provider.name': 'openai',
-    'gen_ai.request.model': MODEL,
-    'gen_ai.token.type': type,
-    'server.address': '127.0.0.1',
-  });
-  return {
-    /** One model call's usage. */
-    call(input: number, output: number) {
-      histogram.record(input, attrs('input'));
-      histogram.record(output, attrs('output'));
-    },
-    flush: () => provider.forceFlush(),
-    shutdown: () => provider.shutdown(),
-  };
-}
 
 const priced = (input: number, output: number) =>
   computeCostMicros(
