@@ -5,12 +5,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { status } from '@grpc/grpc-js';
 import { type DevServer, startDevServer } from '@mosaicstack/telemetry-devserver';
+import {
+  AggregationTemporalityPreference,
+  OTLPMetricExporter,
+} from '@opentelemetry/exporter-metrics-otlp-http';
+import type { PushMetricExporter } from '@opentelemetry/sdk-metrics';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startBridge } from '../src/start-bridge.js';
 import type { Bridge, BridgeStats } from '../src/types.js';
 import { type BridgeProcess, startBridgeProcess } from './support/bridge-process.js';
 import { loadCapture, toProtobuf } from './support/captures.js';
+import { genAiSender } from './support/gen-ai-sender.js';
 import { callRaw, EXPORT_PATHS, grpcClient, statusDetails } from './support/grpc-export.js';
 import {
   hex,
@@ -49,6 +55,32 @@ function spoolRows(dir: string): { records: number; events: number } {
   } finally {
     db.close();
   }
+}
+
+/**
+ * A real OTLP/HTTP JSON metric exporter (cumulative) whose bridge a test can move: a restarted
+ * bridge listens on a new port, and the sender, with its streams, goes on.
+ */
+function movableMetricExporter(url: string) {
+  const to = (base: string) =>
+    new OTLPMetricExporter({
+      url: `${base}/v1/metrics`,
+      temporalityPreference: AggregationTemporalityPreference.CUMULATIVE,
+    });
+  let current = to(url);
+  const exporter: PushMetricExporter = {
+    export: (metrics, done) => current.export(metrics, done),
+    forceFlush: () => current.forceFlush(),
+    shutdown: () => current.shutdown(),
+    selectAggregationTemporality: (kind) => current.selectAggregationTemporality(kind),
+    selectAggregation: (kind) => current.selectAggregation(kind),
+  };
+  return {
+    exporter,
+    moveTo(base: string) {
+      current = to(base);
+    },
+  };
 }
 
 describe('bridge spool', () => {
@@ -173,6 +205,64 @@ describe('bridge spool', () => {
       });
       expect(JSON.stringify(events)).not.toContain(marker);
       expect(await second.stop()).toBe(0);
+    });
+
+    it('goes on counting a cumulative metric stream where it left off, in the task it left open', async () => {
+      devserver = await startDevServer({ rateLimit: false });
+      const server = devserver;
+      const dir = spoolDir();
+      const first = await startBridgeProcess({ spoolDir: dir, server, taskIdleMs: 60_000 });
+      processes.push(first);
+      const target = movableMetricExporter(first.url);
+      const sender = genAiSender(target.exporter, 'agent-m');
+      sender.call(1000, 10);
+      await sender.flush();
+      await first.kill9();
+
+      const second = await startBridgeProcess({ spoolDir: dir, server, taskIdleMs: 60_000 });
+      processes.push(second);
+      expect(second.stdout()).toContain('1 open tasks and 0 undelivered events resumed');
+      // The same sender goes on: its streams' totals now 1500 and 15, from the same start time.
+      target.moveTo(second.url);
+      sender.call(500, 5);
+      await sender.flush();
+      await sender.shutdown();
+      expect(await second.stop()).toBe(0);
+      const events = server.listEvents();
+      expect(events).toHaveLength(1);
+      expect(events[0]).toMatchObject({ actual_input_tokens: 1500, actual_output_tokens: 15 });
+    });
+
+    it('counts only what a cumulative metric stream added since the task it reported before the kill', async () => {
+      devserver = await startDevServer({ rateLimit: false });
+      const server = devserver;
+      const dir = spoolDir();
+      const first = await startBridgeProcess({ spoolDir: dir, server, taskIdleMs: 300 });
+      processes.push(first);
+      const target = movableMetricExporter(first.url);
+      const sender = genAiSender(target.exporter, 'agent-n');
+      sender.call(900, 9);
+      await sender.flush();
+      await until(
+        () => healthOf(first.url),
+        (h) => server.listEvents().length === 1 && h.spool?.undeliveredEvents === 0,
+      );
+      await first.kill9();
+
+      const second = await startBridgeProcess({ spoolDir: dir, server, taskIdleMs: 300 });
+      processes.push(second);
+      target.moveTo(second.url);
+      sender.call(100, 1);
+      await sender.flush();
+      await sender.shutdown();
+      expect(await second.stop()).toBe(0);
+      const tokens = server
+        .listEvents()
+        .map((e) => [e.actual_input_tokens, e.actual_output_tokens]);
+      expect(tokens.sort()).toEqual([
+        [100, 1],
+        [900, 9],
+      ]);
     });
 
     it('resends the events it could not deliver before the kill, once the server is there', async () => {

@@ -133,6 +133,7 @@ export class BridgePipeline {
       maxAgeMs: limits.maxTaskAgeMs,
       maxStreams: limits.maxMetricStreams,
       maxSessions: limits.maxOpenKeyedTasks,
+      onStreamState: (stream, state) => this.spool.keepStream(stream, state),
     });
     const tickMs = Math.max(20, Math.min(1000, Math.floor(settleMs / 2)));
     this.timer = setInterval(() => this.closeDue(), tickMs);
@@ -249,6 +250,7 @@ export class BridgePipeline {
         this.holdSpans(spans, row.links, now);
       }
       for (const request of state.keyed) this.holdKeyed(request, now);
+      this.metrics.restore(state.streams, state.keyed, now);
     });
     if (state.events.length > 0) void this.send(state.events, state.events.length);
   }

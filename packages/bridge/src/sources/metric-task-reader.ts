@@ -1,6 +1,7 @@
 import { BoundedMap } from '../model/bounded-map.js';
 import type { KeyedRequest } from '../model/keyed-request.js';
 import type { MetricPoint } from '../model/metric-point.js';
+import type { MetricStreamState } from '../model/metric-stream-state.js';
 import type { ModelRequest } from '../model/model-request.js';
 import { sessionCoverKey } from '../model/sender-session.js';
 import { inferProvider } from './infer-provider.js';
@@ -16,6 +17,8 @@ export interface MetricTaskReaderOptions {
   readonly maxStreams: number;
   /** Sender sessions whose open task is remembered. */
   readonly maxSessions: number;
+  /** Hears each stream's new last point, for the spool (see `MetricDeltas`). */
+  readonly onStreamState?: (stream: string, state: MetricStreamState) => void;
 }
 
 interface OpenTask {
@@ -24,6 +27,9 @@ interface OpenTask {
   readonly firstMs: number;
   lastMs: number;
 }
+
+/** A sender session's key among the open tasks. */
+const sessionKey = (source: string, sessionId: string): string => `${source}\u0000${sessionId}`;
 
 const BREAKDOWN_PART = {
   input: 'uncachedInputTokens',
@@ -38,7 +44,9 @@ const BREAKDOWN_PART = {
  * resource): each counted point's delta (see `MetricDeltas`) is one request. A session's task
  * closes as keyed tasks do (idle for `idleMs`, or `maxAgeMs` old); its next delta opens a new task,
  * keyed by the time of its first point (a stream's points are counted only in increasing time), so
- * a replay of the same points gives the same event id.
+ * a replay of the same points gives the same event id. After a restart, {@link restore} takes back
+ * the streams' last points and the sessions' open tasks from the spool, so neither a stream's
+ * next point counts whole again nor a session's next delta opens a second task.
  */
 export class MetricTaskReader {
   private readonly deltas: MetricDeltas;
@@ -49,8 +57,28 @@ export class MetricTaskReader {
     private readonly readers: ReadonlyMap<string, Source>,
     private readonly options: MetricTaskReaderOptions,
   ) {
-    this.deltas = new MetricDeltas(options.maxStreams);
+    this.deltas = new MetricDeltas(options.maxStreams, options.onStreamState);
     this.open = new BoundedMap(options.maxSessions);
+  }
+
+  /**
+   * Takes back what a spool kept: the streams' last points, and the open tasks of metric sessions
+   * (their records, as `read` gave them), each open as of `nowMs`, as the restored tasks are.
+   */
+  restore(
+    streams: readonly (readonly [stream: string, state: MetricStreamState])[],
+    records: readonly KeyedRequest[],
+    nowMs: number,
+  ): void {
+    this.deltas.restore(streams);
+    for (const r of records) {
+      if (r.from !== 'metrics') continue;
+      this.open.set(sessionKey(r.source, r.sessionId), {
+        epoch: r.promptId,
+        firstMs: nowMs,
+        lastMs: nowMs,
+      });
+    }
   }
 
   /** The point's request of its session's task, or undefined when it counts nothing new. */
@@ -63,7 +91,7 @@ export class MetricTaskReader {
     const session = point.attributes['session.id'];
     const sessionId =
       typeof session === 'string' && session.trim() !== '' ? session.trim() : point.senderSession;
-    const epoch = this.epochOf(`${source.keyedSource}\u0000${sessionId}`, point.timeMs, nowMs);
+    const epoch = this.epochOf(sessionKey(source.keyedSource, sessionId), point.timeMs, nowMs);
     return {
       source: source.keyedSource,
       sessionId,

@@ -1,6 +1,13 @@
 import type { SpooledState, TaskSpool } from './task-spool.js';
 
-const EMPTY: SpooledState = { traces: [], keyed: [], costs: [], covered: [], events: [] };
+const EMPTY: SpooledState = {
+  traces: [],
+  keyed: [],
+  costs: [],
+  covered: [],
+  streams: [],
+  events: [],
+};
 const nothing = (): void => {};
 
 /** The spool of a bridge without `spoolDir`: keeps nothing, so a restart starts empty. */
@@ -10,6 +17,7 @@ export const MEMORY_SPOOL: TaskSpool = {
   keepKeyed: nothing,
   keepCost: nothing,
   keepCovered: nothing,
+  keepStream: nothing,
   forgetTrace: nothing,
   forgetKeyed: nothing,
   keepEvents: nothing,

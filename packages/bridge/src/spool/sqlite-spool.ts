@@ -2,6 +2,7 @@ import type { TaskCompletionEvent } from '@mosaicstack/telemetry-semconv';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { HeldSpan } from '../model/held-span.js';
 import type { KeyedRequest } from '../model/keyed-request.js';
+import type { MetricStreamState } from '../model/metric-stream-state.js';
 import type { SpoolStats } from '../types.js';
 import { SpoolWriteError } from './spool-write-error.js';
 import type { SpooledState, TaskSpool } from './task-spool.js';
@@ -10,13 +11,19 @@ import type { SpooledState, TaskSpool } from './task-spool.js';
 const MAX_COSTS = 10_000;
 /** Keys of reported tasks remembered (the pipeline's own cap); the oldest go first. */
 const MAX_COVERED = 100_000;
+/** Metric streams whose last point is remembered (the pipeline's default cap); the oldest go first. */
+const MAX_STREAMS = 100_000;
 
-/** The spool's tables: records of open tasks by task key, learnt costs, undelivered events. */
+/**
+ * The spool's tables: records of open tasks by task key, learnt costs, keys of reported tasks,
+ * metric streams' last points (by the stream's digest), undelivered events.
+ */
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS records (id INTEGER PRIMARY KEY, task TEXT NOT NULL, body TEXT NOT NULL);
 CREATE INDEX IF NOT EXISTS records_by_task ON records (task);
 CREATE TABLE IF NOT EXISTS costs (seq INTEGER PRIMARY KEY, request_id TEXT NOT NULL UNIQUE, micros REAL NOT NULL);
 CREATE TABLE IF NOT EXISTS covered (seq INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE);
+CREATE TABLE IF NOT EXISTS streams (seq INTEGER PRIMARY KEY, stream TEXT NOT NULL UNIQUE, start_ms REAL NOT NULL, time_ms REAL NOT NULL, value REAL NOT NULL);
 CREATE TABLE IF NOT EXISTS events (seq INTEGER PRIMARY KEY, event_id TEXT NOT NULL UNIQUE, body TEXT NOT NULL);
 `;
 
@@ -42,6 +49,8 @@ export class SqliteSpool implements TaskSpool {
   private readonly trimCosts: BetterSqlite3.Statement<[number]>;
   private readonly insertCovered: BetterSqlite3.Statement<[string]>;
   private readonly trimCovered: BetterSqlite3.Statement<[number]>;
+  private readonly insertStream: BetterSqlite3.Statement<[string, number, number, number]>;
+  private readonly trimStreams: BetterSqlite3.Statement<[number]>;
   private readonly insertEvent: BetterSqlite3.Statement<[string, string]>;
   private readonly deleteEvent: BetterSqlite3.Statement<[string]>;
   private readonly oldestEvents: BetterSqlite3.Statement<[number], { body: string }>;
@@ -64,6 +73,10 @@ export class SqliteSpool implements TaskSpool {
     this.trimCosts = db.prepare('DELETE FROM costs WHERE seq <= ?');
     this.insertCovered = db.prepare('INSERT OR REPLACE INTO covered (key) VALUES (?)');
     this.trimCovered = db.prepare('DELETE FROM covered WHERE seq <= ?');
+    this.insertStream = db.prepare(
+      'INSERT OR REPLACE INTO streams (stream, start_ms, time_ms, value) VALUES (?, ?, ?, ?)',
+    );
+    this.trimStreams = db.prepare('DELETE FROM streams WHERE seq <= ?');
     this.insertEvent = db.prepare('INSERT OR IGNORE INTO events (event_id, body) VALUES (?, ?)');
     this.deleteEvent = db.prepare('DELETE FROM events WHERE event_id = ?');
     this.oldestEvents = db.prepare('SELECT body FROM events ORDER BY seq LIMIT ?');
@@ -139,6 +152,18 @@ export class SqliteSpool implements TaskSpool {
       const last = Number(this.insertCovered.run(key).lastInsertRowid);
       if (last > MAX_COVERED && last % 1000 === 0) this.trimCovered.run(last - MAX_COVERED);
     }
+  }
+
+  keepStream(stream: string, state: MetricStreamState): void {
+    if (this.closed) return;
+    const { lastInsertRowid } = this.insertStream.run(
+      stream,
+      state.startMs,
+      state.timeMs,
+      state.value,
+    );
+    const last = Number(lastInsertRowid);
+    if (last > MAX_STREAMS && last % 1000 === 0) this.trimStreams.run(last - MAX_STREAMS);
   }
 
   forgetTrace(traceId: string): void {
@@ -219,11 +244,17 @@ export class SqliteSpool implements TaskSpool {
       .prepare<[], { key: string }>('SELECT key FROM covered ORDER BY seq')
       .pluck()
       .all() as unknown as string[];
+    const streams = this.db
+      .prepare<[], { stream: string; startMs: number; timeMs: number; value: number }>(
+        'SELECT stream, start_ms AS startMs, time_ms AS timeMs, value FROM streams ORDER BY seq',
+      )
+      .all()
+      .map(({ stream, startMs, timeMs, value }) => [stream, { startMs, timeMs, value }] as const);
     const events = this.db
       .prepare<[], { body: string }>('SELECT body FROM events ORDER BY seq')
       .all()
       .map(({ body }) => JSON.parse(body) as TaskCompletionEvent);
-    return { traces, keyed, costs, covered, events };
+    return { traces, keyed, costs, covered, streams, events };
   }
 
   close(): void {

@@ -1,6 +1,7 @@
 import type { TaskCompletionEvent } from '@mosaicstack/telemetry-semconv';
 import type { HeldSpan } from '../model/held-span.js';
 import type { KeyedRequest } from '../model/keyed-request.js';
+import type { MetricStreamState } from '../model/metric-stream-state.js';
 import type { SpoolStats } from '../types.js';
 
 /** What a spool held at start: the open tasks' records and the events not yet delivered. */
@@ -13,6 +14,8 @@ export interface SpooledState {
   readonly costs: readonly (readonly [requestId: string, micros: number])[];
   /** Keys of tasks traces reported (`TaskDraft.covers`), oldest first. */
   readonly covered: readonly string[];
+  /** The last point of each metric stream (by its digest), least recently updated first. */
+  readonly streams: readonly (readonly [stream: string, state: MetricStreamState])[];
   /** Events handed to delivery and not known to be stored upstream. */
   readonly events: readonly TaskCompletionEvent[];
 }
@@ -33,6 +36,8 @@ export interface TaskSpool {
   keepCost(requestId: string, micros: number): void;
   /** Keeps keys of a task traces reported, so its log-derived report stays known as the same task. */
   keepCovered(keys: readonly string[]): void;
+  /** Keeps the last point of a metric stream (its digest), replacing the one before. */
+  keepStream(stream: string, state: MetricStreamState): void;
   /** Forgets the records of a trace that closed. */
   forgetTrace(traceId: string): void;
   /** Forgets the records of a keyed task that closed. */

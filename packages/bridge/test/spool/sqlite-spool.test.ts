@@ -102,6 +102,10 @@ describe('SqliteSpool', () => {
         first.keepKeyed(keyOf(keyedRequest('p2')), keyedRequest('p2'));
         first.keepCost('r-p1', 1234);
         first.keepCovered(['s1\u0000r-p1', 's1\u0000r-p2']);
+        first.keepStream('stream-a', { startMs: 1, timeMs: 10, value: 100 });
+        first.keepStream('stream-b', { startMs: 1, timeMs: 10, value: 7 });
+        // A stream's newer point replaces its last one, and makes it the most recently kept.
+        first.keepStream('stream-a', { startMs: 1, timeMs: 20, value: 150 });
         first.keepEvents([event('e1'), event('e2')]);
       });
       first.forgetTrace(t2);
@@ -118,6 +122,10 @@ describe('SqliteSpool', () => {
         keyed: [keyedRequest('p1')],
         costs: [['r-p1', 1234]],
         covered: ['s1\u0000r-p1', 's1\u0000r-p2'],
+        streams: [
+          ['stream-b', { startMs: 1, timeMs: 10, value: 7 }],
+          ['stream-a', { startMs: 1, timeMs: 20, value: 150 }],
+        ],
         events: [event('e1')],
       });
     });
