@@ -349,7 +349,7 @@ describe('bridge spool', () => {
   });
 
   describe('contents', () => {
-    it('holds no log text, log body, tool input or attribute of a span no source reads', async () => {
+    it('holds no log text, log body, tool input, attribute of a span no source reads or of a metric point', async () => {
       const marker = `Zq7PLANTED${hex(4)}q7Z`;
       const dir = spoolDir();
       bridge = await startBridge({
@@ -398,7 +398,15 @@ describe('bridge spool', () => {
         span({ traceId, parentSpanId: root, name: 'internal', attributes: { note: marker } }),
       ];
       expect((await postSpans(open.url, spans)).status).toBe(200);
-      expect(open.stats.spool?.openTasks).toBe(2);
+      // A metric stream's last point is kept by the digest of what identifies the stream.
+      const sender = genAiSender(
+        new OTLPMetricExporter({ url: `${open.url}/v1/metrics` }),
+        `agent-${hex(4)}`,
+        { 'user.email': marker },
+      );
+      sender.call(300, 3);
+      await sender.shutdown();
+      expect(open.stats.spool?.openTasks).toBe(3);
       for (const file of readdirSync(dir)) {
         expect(readFileSync(join(dir, file), 'latin1'), file).not.toContain(marker);
       }
@@ -406,6 +414,14 @@ describe('bridge spool', () => {
       const wal = readFileSync(join(dir, 'spool.sqlite-wal'), 'latin1');
       expect(wal).toContain('"gates":["test"]');
       expect(wal).toContain('"inputTokens":10');
+      // The input and the output stream's last points, there for the next start.
+      await open.close();
+      const db = new Database(join(dir, 'spool.sqlite'), { readonly: true });
+      try {
+        expect(db.prepare('SELECT count(*) AS n FROM streams').get()).toEqual({ n: 2 });
+      } finally {
+        db.close();
+      }
     });
   });
 

@@ -9,8 +9,15 @@ import {
 /** The model every {@link genAiSender} call names. */
 export const GEN_AI_SENDER_MODEL = 'gpt-4.1';
 
-/** A real OTel MeterProvider recording `gen_ai.client.token.usage` as a GenAI client library does. */
-export function genAiSender(exporter: PushMetricExporter, instance: string | undefined) {
+/**
+ * A real OTel MeterProvider recording `gen_ai.client.token.usage` as a GenAI client library does;
+ * `extra`: more attributes on each point (none a source reads).
+ */
+export function genAiSender(
+  exporter: PushMetricExporter,
+  instance: string | undefined,
+  extra: Attributes = {},
+) {
   const provider = new MeterProvider({
     resource: resourceFromAttributes({
       'service.name': 'support-agent',
@@ -28,6 +35,7 @@ export function genAiSender(exporter: PushMetricExporter, instance: string | und
     'gen_ai.provider.name': 'openai',
     'gen_ai.request.model': GEN_AI_SENDER_MODEL,
     'gen_ai.token.type': type,
+    ...extra,
     'server.address': '127.0.0.1',
   });
   return {
