@@ -15,10 +15,12 @@ import { CODEX_TASK_KEY } from './codex-turn-key.js';
  * Codex CLI: a task per turn from traces (`turn/start`, totals in `session_task.turn`); without
  * traces, per turn from the `codex.sse_event` logs (the turn whose trace the conversation's
  * `codex.api_request` and tool records name; per conversation and idle gap when they name none).
- * Both reports of a turn get ids from one key (conversation id + the turn's trace id), so two
- * bridges that each saw one signal of a turn report one event; a bridge that sees both joins the
- * logs (tool activity, per-request cost) into the traced report, by the turn's trace id alone
- * (`codexTurnKey`: the spans naming the conversation can be lost with the turn's last export).
+ * Both reports of a turn get ids from one key (conversation id + the turn's trace id) when its
+ * spans name the conversation, so two bridges that each saw one signal of a turn report one event
+ * (a turn whose last trace export was lost takes ids from its turn span); a bridge that sees
+ * both joins the logs (tool activity, per-request cost) into the traced report, by the turn's
+ * trace id alone (`codexTurnKey`: the spans naming the conversation can be lost with the turn's
+ * last export).
  */
 export const codex: Source = {
   name: 'Codex CLI',
