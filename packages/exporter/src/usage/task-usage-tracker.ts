@@ -215,9 +215,9 @@ export class TaskUsageTracker {
     return this.evictedCount;
   }
 
-  /** Chunks of call numbers given back by converted or forgotten tasks, held for reuse. */
-  get pooledChunks(): number {
-    return this.chunks.freeChunks;
+  /** Chunks of call numbers that tasks hold now (given back once converted or forgotten). */
+  get borrowedChunks(): number {
+    return this.chunks.lentChunks;
   }
 
   /** Tasks that ended with model calls beneath them, none of which carried token counts. */

@@ -267,7 +267,7 @@ describe('computed cost', () => {
       const span = manyCalls(run, 40);
       const stored = run.parts.exporter.usageStore.get(span);
       expect(stored?.requests?.()).toHaveLength(40);
-      expect(run.parts.usage.pooledChunks).toBe(0);
+      expect(run.parts.usage.borrowedChunks).toBe(2);
       const [event] = await run.events();
       // gpt-4o-mini: input 0.15, output 0.6 ($/MTok).
       expect(event).toMatchObject({
@@ -275,12 +275,12 @@ describe('computed cost', () => {
         actual_output_tokens: 400,
         actual_cost_usd_micros: 40 * (1_000 * 0.15 + 10 * 0.6),
       });
-      expect(run.parts.usage.pooledChunks).toBe(2);
+      expect(run.parts.usage.borrowedChunks).toBe(0);
       expect(stored).toMatchObject({ inputTokens: 40_000, outputTokens: 400, calls: 40 });
       expect(stored?.requests?.()).toEqual([]);
       // The next task borrows them again.
       manyCalls(run, 1);
-      expect(run.parts.usage.pooledChunks).toBe(1);
+      expect(run.parts.usage.borrowedChunks).toBe(1);
     });
 
     it('price a span exported again as it was priced the first time', async () => {
@@ -303,7 +303,7 @@ describe('computed cost', () => {
       manyCalls(run, 33);
       const [event] = await run.events();
       expect(event).toMatchObject({ actual_input_tokens: 33_000, actual_cost_usd_micros: 0 });
-      expect(run.parts.usage.pooledChunks).toBe(2);
+      expect(run.parts.usage.borrowedChunks).toBe(0);
     });
   });
 

@@ -446,17 +446,18 @@ describe('TaskUsageTracker', () => {
       const root = task();
       // 33 calls fill one chunk of 32 and start a second.
       for (let i = 0; i < 33; i++) call(root, 10, 1);
+      expect(tracker.borrowedChunks).toBe(2);
       now = 1000;
       sweep();
-      expect(tracker.pooledChunks).toBe(0);
+      expect(tracker.borrowedChunks).toBe(2);
       now = 2000;
       sweep();
       expect(tracker.evicted).toBe(1);
-      expect(tracker.pooledChunks).toBe(2);
+      expect(tracker.borrowedChunks).toBe(0);
       // Forgotten: the task ends with nothing stored, and borrows nothing more.
       root.end();
       expect(usage(root)).toBeUndefined();
-      expect(tracker.pooledChunks).toBe(2);
+      expect(tracker.borrowedChunks).toBe(0);
     });
 
     it('never forgets a span sooner than maxAgeMs after it started', () => {
