@@ -320,7 +320,9 @@ async function main() {
       `${signed(diff)} ns (${fmt(ratioTo(ours), 3)}x)`,
       `<= +${ours.budget} ns`,
       verdict,
-      other === undefined ? '' : `${signed(diffTo(other))} ns (${fmt(ratioTo(other), 3)}x)`,
+      other === undefined
+        ? ''
+        : `${signed(diffTo(other))} ns (${fmt(ratioTo(other), 3)}x; ${signed(median(other.samples.map((s, i) => s - ours.samples[i])))} ns to mosaic)`,
     ]);
     summary.push({
       bench: 'a processor',
