@@ -86,6 +86,26 @@ describe('readModelCall', () => {
       ).toBeUndefined();
       expect(readModelCall(span('x', { 'gen_ai.operation.name': 'create_agent' }))).toBeUndefined();
     });
+
+    it('reads every operation it knows as its kind, and a prototype member name as nothing', () => {
+      const kinds = {
+        chat: 'call',
+        text_completion: 'call',
+        generate_content: 'call',
+        invoke_agent: 'wrapper',
+        agent_step: 'wrapper',
+        invoke_workflow: 'wrapper',
+        embeddings: 'embedding',
+        constructor: undefined,
+        toString: undefined,
+        ['__proto__']: undefined,
+        CHAT: undefined,
+      };
+      for (const [operation, kind] of Object.entries(kinds)) {
+        const call = readModelCall(span('x', { 'gen_ai.operation.name': operation }));
+        expect(call?.kind, operation).toBe(kind);
+      }
+    });
   });
 
   describe('Vercel AI SDK', () => {
