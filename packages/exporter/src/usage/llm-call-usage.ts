@@ -112,13 +112,23 @@ function genAiOperationKind(operation: string): ModelCallKind | undefined {
   }
 }
 
-/** OpenInference `openinference.span.kind` values; others (TOOL, RETRIEVER, ...) are no call. */
-const OPENINFERENCE_KINDS: ReadonlyMap<string, ModelCallKind> = new Map([
-  ['LLM', 'call'],
-  ['AGENT', 'wrapper'],
-  ['CHAIN', 'wrapper'],
-  ['EMBEDDING', 'embedding'],
-]);
+/**
+ * What an OpenInference `openinference.span.kind` value makes a span; `undefined` for the others
+ * (TOOL, RETRIEVER, ...), which are no call. A switch, as {@link genAiOperationKind}.
+ */
+function openInferenceKind(kind: string): ModelCallKind | undefined {
+  switch (kind) {
+    case 'LLM':
+      return 'call';
+    case 'AGENT':
+    case 'CHAIN':
+      return 'wrapper';
+    case 'EMBEDDING':
+      return 'embedding';
+    default:
+      return undefined;
+  }
+}
 
 /** OpenLLMetry `traceloop.span.kind` values that wrap model calls (`tool` wraps none). */
 const TRACELOOP_WRAPPERS: ReadonlySet<string> = new Set(['workflow', 'task', 'agent']);
@@ -389,9 +399,7 @@ export function readModelCallInto(span: ModelCallSource, out: ModelCallFields): 
 
   const openInference = attrs['openinference.span.kind'];
   if (typeof openInference === 'string') {
-    const kind =
-      OPENINFERENCE_KINDS.get(openInference) ??
-      OPENINFERENCE_KINDS.get(openInference.toUpperCase());
+    const kind = openInferenceKind(openInference) ?? openInferenceKind(openInference.toUpperCase());
     if (kind === undefined) return false;
     openInferenceCall(attrs, kind, out);
     return true;
