@@ -63,21 +63,32 @@ type Attrs = SpanRecord['attributes'];
 /** What the usage reader looks at: a span record's name and attributes (an SDK span has both). */
 export type ModelCallSource = Pick<SpanRecord, 'name' | 'attributes'>;
 
-/** Vercel AI SDK <= 6 span names (the span name is the operation id, whatever the tracer). */
-const AI_SDK_SPANS: ReadonlyMap<string, ModelCallKind> = new Map([
-  ['ai.generateText', 'wrapper'],
-  ['ai.streamText', 'wrapper'],
-  ['ai.generateObject', 'wrapper'],
-  ['ai.streamObject', 'wrapper'],
-  ['ai.embed', 'embedding'],
-  ['ai.embedMany', 'embedding'],
-  ['ai.generateText.doGenerate', 'call'],
-  ['ai.streamText.doStream', 'call'],
-  ['ai.generateObject.doGenerate', 'call'],
-  ['ai.streamObject.doStream', 'call'],
-  ['ai.embed.doEmbed', 'embedding'],
-  ['ai.embedMany.doEmbed', 'embedding'],
-]);
+/**
+ * What a Vercel AI SDK <= 6 span is by its name (the span name is the operation id, whatever the
+ * tracer); `undefined` for any other name. A switch, as {@link genAiOperationKind}, the model
+ * calls first (AI SDK doGenerate spans -28 ns in the median of six same-run comparisons).
+ */
+function aiSdkSpanKind(name: string): ModelCallKind | undefined {
+  switch (name) {
+    case 'ai.generateText.doGenerate':
+    case 'ai.streamText.doStream':
+    case 'ai.generateObject.doGenerate':
+    case 'ai.streamObject.doStream':
+      return 'call';
+    case 'ai.generateText':
+    case 'ai.streamText':
+    case 'ai.generateObject':
+    case 'ai.streamObject':
+      return 'wrapper';
+    case 'ai.embed':
+    case 'ai.embedMany':
+    case 'ai.embed.doEmbed':
+    case 'ai.embedMany.doEmbed':
+      return 'embedding';
+    default:
+      return undefined;
+  }
+}
 
 /** AI SDK wrappers that `autoTasks` treats as a task when nothing tracked encloses them. */
 const AI_SDK_AGENT_ROOTS: ReadonlySet<string> = new Set([
@@ -382,7 +393,7 @@ export function readModelCallInto(span: ModelCallSource, out: ModelCallFields): 
   // Only names starting `ai.` can be AI SDK spans: skips hashing the many other (fresh) names.
   const name = span.name;
   if (name.charCodeAt(0) === 97 && name.charCodeAt(1) === 105 && name.charCodeAt(2) === 46) {
-    const aiSdk = AI_SDK_SPANS.get(name);
+    const aiSdk = aiSdkSpanKind(name);
     if (aiSdk !== undefined) {
       aiSdkCall(attrs, aiSdk, out);
       return true;
