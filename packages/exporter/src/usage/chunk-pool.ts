@@ -35,10 +35,9 @@ const MAX_FREE = 256;
  * about 3.5-6 us to allocate whatever its size (malloc, zeroing, and collections that the engine's
  * count of outside memory brings on), and the pool runs dry whenever more tasks wait for export
  * than it keeps free (a batch processor's export gives back hundreds of chunks at once, beyond
- * {@link MAX_FREE}: 7,584 of bench (a)'s 20,512 takes found it empty). Per task of 3 calls, 512
- * tasks waiting, chunks given back in bursts: about 0.7 us with a buffer per chunk, 0.55 us with
- * slabs; per task of 1,000 calls, 183 us and 30 us (an emulation of that lifecycle, one process).
- * A buffer lives while any of its chunks is borrowed or free, so a chunk let go beyond
+ * {@link MAX_FREE}: 7,584 of bench (a)'s 20,512 takes found it empty). Tasks of 1,000 model calls,
+ * hundreds waiting for export (`bench/lib/compare-long-tasks.mjs`, against a buffer per chunk):
+ * -83 to -229 ns per model-call span. A buffer lives while any of its chunks is borrowed or free, so a chunk let go beyond
  * {@link MAX_FREE} frees its bytes only with its last sibling: what the pool holds stays bounded,
  * by {@link SLAB} times the chunks borrowed and free at most.
  */
@@ -51,7 +50,10 @@ export class ChunkPool {
     return this.free.length;
   }
 
-  /** Chunks lent and not given back. */
+  /**
+   * Chunks lent and not given back (a task the batch processor dropped never gives its chunks
+   * back: they are collected with it, and stay counted here).
+   */
   get lentChunks(): number {
     return this.lent;
   }
