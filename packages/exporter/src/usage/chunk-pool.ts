@@ -35,11 +35,12 @@ const MAX_FREE = 256;
  * about 3.5-6 us to allocate whatever its size (malloc, zeroing, and collections that the engine's
  * count of outside memory brings on), and the pool runs dry whenever more tasks wait for export
  * than it keeps free (a batch processor's export gives back hundreds of chunks at once, beyond
- * {@link MAX_FREE}: 7,584 of bench (a)'s 20,512 takes found it empty). Tasks of 1,000 model calls,
- * hundreds waiting for export (`bench/lib/compare-long-tasks.mjs`, against a buffer per chunk):
- * -83 to -229 ns per model-call span. A buffer lives while any of its chunks is borrowed or free, so a chunk let go beyond
- * {@link MAX_FREE} frees its bytes only with its last sibling: what the pool holds stays bounded,
- * by {@link SLAB} times the chunks borrowed and free at most.
+ * {@link MAX_FREE}: with a buffer per chunk, 7,584 of bench (a)'s 20,512 takes found it empty).
+ * Tasks of 1,000 model calls, hundreds waiting for export (`bench/lib/compare-long-tasks.mjs`,
+ * against a buffer per chunk): -83 to -229 ns per model-call span. A buffer lives while any of its
+ * chunks is borrowed or free, so a chunk let go beyond {@link MAX_FREE} frees its bytes only with
+ * its last sibling: what the pool holds stays bounded, by {@link SLAB} times the chunks borrowed
+ * and free at most.
  */
 export class ChunkPool {
   private readonly free: Float64Array[] = [];
