@@ -215,7 +215,7 @@ export class TaskUsageTracker {
     return this.evictedCount;
   }
 
-  /** Chunks of call numbers lent to tasks and not given back (they are, once converted or forgotten). */
+  /** Chunks of call numbers lent to tasks and not given back yet (once converted or forgotten). */
   get borrowedChunks(): number {
     return this.chunks.lentChunks;
   }
