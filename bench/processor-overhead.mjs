@@ -352,7 +352,25 @@ async function main() {
     rows,
   );
   for (const c of cases) await c.provider.shutdown();
+  /**
+   * Checks that the sink received every span and event the rows made, `agentTasks` tasks of the
+   * per-task row among them (each of its tasks: four OTLP spans and one event per build).
+   */
+  const verifySink = async (agentTasks) => {
+    const stats = await sink.ask('stats');
+    const expectedOtlpSpans =
+      agentTasks * 4 + (REPS + 1) * (PER_SAMPLE * byRow.size + TASKS_PER_REP * rowsInTaskOf(byRow));
+    const builds = compared === undefined ? 1 : 2;
+    const expectedEvents = builds * (agentTasks + (REPS + 1) * TASKS_PER_REP * rowsInTaskOf(byRow));
+    // Every task span of a per-span row inside a task, and every task of the per-task rounds, is one event.
+    if (stats.events !== expectedEvents || stats.otlpSpans !== expectedOtlpSpans) {
+      throw new Error(
+        `sink received ${stats.events} Mosaic events and ${stats.otlpSpans} OTLP spans, expected ${expectedEvents} and ${expectedOtlpSpans}`,
+      );
+    }
+  };
   if (TASK_ROUNDS === 0) {
+    await verifySink(0);
     await sink.close();
     reportSummary(summary);
     return;
@@ -383,21 +401,9 @@ async function main() {
       c.samples.push(await taskRound(c, next(TASKS)));
     }
   }
-  const stats = await sink.ask('stats');
-  const expectedOtlpSpans =
-    (TASK_ROUNDS + 1) * TASKS * 4 +
-    (REPS + 1) * (PER_SAMPLE * byRow.size + TASKS_PER_REP * rowsInTaskOf(byRow));
-  const builds = compared === undefined ? 1 : 2;
-  const expectedEvents =
-    builds * ((TASK_ROUNDS + 1) * TASKS + (REPS + 1) * TASKS_PER_REP * rowsInTaskOf(byRow));
+  await verifySink((TASK_ROUNDS + 1) * TASKS);
   for (const c of taskCases) await c.provider.shutdown();
   await sink.close();
-  // Every task span of a per-span row inside a task, and every task of the per-task rounds, is one event.
-  if (stats.events !== expectedEvents || stats.otlpSpans !== expectedOtlpSpans) {
-    throw new Error(
-      `sink received ${stats.events} Mosaic events and ${stats.otlpSpans} OTLP spans, expected ${expectedEvents} and ${expectedOtlpSpans}`,
-    );
-  }
   const [noopTask, bspTask, oursTask] = taskCases;
   const ratio = median(oursTask.samples.map((s, i) => s / bspTask.samples[i]));
   const taskVerdict = ratio < 1 ? 'PASS' : 'MISS';
