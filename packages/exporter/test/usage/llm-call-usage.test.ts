@@ -1,7 +1,12 @@
 import type { Attributes } from '@opentelemetry/api';
 import { BasicTracerProvider, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { describe, expect, it } from 'vitest';
-import { isAgentRoot, readModelCall } from '../../src/usage/llm-call-usage.js';
+import {
+  isAgentRoot,
+  modelCallFields,
+  readModelCall,
+  readModelCallInto,
+} from '../../src/usage/llm-call-usage.js';
 
 const tracer = new BasicTracerProvider().getTracer('t');
 
@@ -223,6 +228,36 @@ describe('readModelCall', () => {
 
     it('accepts a lower-case span kind', () => {
       expect(readModelCall(span('l', { 'openinference.span.kind': 'llm' }))?.kind).toBe('call');
+    });
+
+    it('takes the model a call started with before the invocation parameters and the end', () => {
+      const read = (modelAtStart: unknown) => {
+        const out = modelCallFields();
+        readModelCallInto(
+          span('OpenAI Chat Completions', {
+            'openinference.span.kind': 'LLM',
+            'llm.model_name': 'gpt-4o-2024-08-06',
+            'llm.invocation_parameters': '{"model":"gpt-4o-mini","temperature":0}',
+          }),
+          out,
+          modelAtStart,
+        );
+        return out.model;
+      };
+      expect(read('gpt-4o')).toBe('gpt-4o');
+      expect(read(' gpt-4o ')).toBe('gpt-4o');
+      // Nothing usable at the start: the invocation parameters, as for a span read once ended.
+      for (const nothing of [undefined, '', '  ', 42, ['gpt-4o']]) {
+        expect(read(nothing)).toBe('gpt-4o-mini');
+      }
+      // Only a call's request model: a wrapper's model is the one it ended with.
+      const wrapper = modelCallFields();
+      readModelCallInto(
+        span('agent', { 'openinference.span.kind': 'AGENT', 'llm.model_name': 'end' }),
+        wrapper,
+        'start',
+      );
+      expect(wrapper.model).toBe('end');
     });
 
     it('reads the request model of each distinct invocation parameters, repeated or not', () => {

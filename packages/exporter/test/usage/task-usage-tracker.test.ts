@@ -115,6 +115,35 @@ describe('TaskUsageTracker', () => {
       expect(usage(root)).toMatchObject({ inputTokens: 30, outputTokens: 3, calls: 2 });
     });
 
+    it('takes the model an OpenInference call started with over the one it ended with', () => {
+      const { task, start, usage } = setup();
+      const root = task();
+      // As OpenInference's OpenAI instrumentation does: the request model at the start, the
+      // response model at the end, the request model also in the invocation parameters.
+      const llm = (parameters: Attributes) => {
+        const span = start(
+          'OpenAI Chat Completions',
+          { 'openinference.span.kind': 'LLM', 'llm.model_name': 'gpt-4o-mini', ...parameters },
+          root,
+        );
+        span.setAttributes({
+          'llm.model_name': 'gpt-4o-mini-2024-07-18',
+          'llm.token_count.prompt': 10,
+          'llm.token_count.completion': 1,
+        });
+        span.end();
+      };
+      llm({});
+      llm({ 'llm.invocation_parameters': '{"model":"gpt-4o-mini","temperature":0}' });
+      root.end();
+      expect(usage(root)).toMatchObject({ inputTokens: 20, model: 'gpt-4o-mini', calls: 2 });
+      expect(
+        usage(root)
+          ?.requests?.()
+          .map((r) => r.model),
+      ).toEqual(['gpt-4o-mini', 'gpt-4o-mini']);
+    });
+
     it('counts only the innermost of two nested calls', () => {
       const { task, start, call, usage } = setup();
       const root = task();
