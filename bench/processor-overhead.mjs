@@ -116,10 +116,13 @@ const KINDS = {
       };
     },
   },
+  // As OpenInference's OpenAI instrumentation (4.x) makes them: the request model as
+  // `llm.model_name` at the start, overwritten with the response model at the end.
   'model call, OpenInference LLM': {
-    name: () => 'ChatOpenAI',
+    name: () => 'OpenAI Chat Completions',
     start: () => ({
       'openinference.span.kind': 'LLM',
+      'llm.model_name': 'gpt-4o',
       'llm.provider': 'openai',
       'llm.system': 'openai',
       // Serialised afresh per call, as OpenInference's instrumentations do.

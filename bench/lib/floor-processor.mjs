@@ -1,8 +1,9 @@
 // The least a processor that folds model-call usage into tasks can do per span, as a same-run
 // floor for bench (a): one live task at a time, children found by comparing their parent id with
-// the task's, one small entry per child, and at a child's end the keys that carry its counts
-// read in the three dialects the bench rows use (AI SDK, OTel gen_ai, OpenInference, whose
-// request model sits in per-call JSON: compared with the last, parsed when it changed), its span
+// the task's, one small entry per child with the model name the child started with, and at a
+// child's end the keys that carry its counts read in the three dialects the bench rows use (AI
+// SDK, OTel gen_ai, OpenInference, whose request model is the name it started with, else in
+// per-call JSON: compared with the last, parsed when it changed), its span
 // id and four numbers pushed onto the task's two columns, summed at the task's end. None of what
 // makes it correct for any sender: no grandchildren, nesting or aging, no bound, no check of a
 // value, no layers, no twins, no throwing span kept from the host. What Mosaic's processor spends
@@ -33,7 +34,7 @@ export class FloorProcessor {
       return;
     }
     if (this.taskId === undefined || span.parentSpanContext?.spanId !== this.taskId) return;
-    this.last = { span, id: span.spanContext().spanId };
+    this.last = { span, id: span.spanContext().spanId, model: span.attributes['llm.model_name'] };
   }
 
   onEnd(span) {
@@ -68,12 +69,15 @@ export class FloorProcessor {
       output = attrs['gen_ai.usage.output_tokens'];
       provider = attrs['gen_ai.provider.name'];
     } else if (attrs['openinference.span.kind'] === 'LLM') {
-      const invocation = attrs['llm.invocation_parameters'];
-      if (invocation !== this.lastInvocation) {
-        this.lastInvocation = invocation;
-        this.lastInvocationModel = JSON.parse(invocation).model;
+      model = entry.model;
+      if (model === undefined) {
+        const invocation = attrs['llm.invocation_parameters'];
+        if (invocation !== this.lastInvocation) {
+          this.lastInvocation = invocation;
+          this.lastInvocationModel = JSON.parse(invocation).model;
+        }
+        model = this.lastInvocationModel;
       }
-      model = this.lastInvocationModel;
       input = attrs['llm.token_count.prompt'];
       output = attrs['llm.token_count.completion'];
       provider = attrs['llm.provider'];

@@ -51,9 +51,10 @@ const ATTRS = {
     }),
   ],
   oi: [
-    'ChatOpenAI',
+    'OpenAI Chat Completions',
     {
       'openinference.span.kind': 'LLM',
+      'llm.model_name': 'gpt-4o',
       'llm.provider': 'openai',
       'llm.invocation_parameters': '{"model":"gpt-4o","temperature":0}',
     },
