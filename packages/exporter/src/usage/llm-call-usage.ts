@@ -402,7 +402,7 @@ export function readModelCall(span: ModelCallSource): ModelCall | undefined {
  * and overwrites it with the response model at the end. Taken before the request model in
  * `llm.invocation_parameters`, which it names too, because that JSON is built afresh per call,
  * in parts (V8 keeps JSON text of more than 32 characters as a string of parts), so any read of
- * it copies it into one string first: -89 to -138 ns per OpenInference LLM span inside a task
+ * it copies it into one string first: -80 to -103 ns per OpenInference LLM span inside a task
  * (bench (a), three same-run comparisons of 61 repetitions).
  */
 export function readModelCallInto(
