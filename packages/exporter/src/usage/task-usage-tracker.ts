@@ -57,7 +57,7 @@ interface Entry {
   /**
    * The span's `llm.model_name` at its start, the model asked for (see `readModelCallInto`);
    * `undefined` for a task span. One attribute read per tracked span, none of its cost visible
-   * on bench (a)'s tool and chat rows (-9 to +9 and -17 to +3 ns, three same-run comparisons).
+   * on bench (a)'s tool and chat rows (-9 to +9 and -3 to +18 ns, three same-run comparisons).
    */
   readonly modelAtStart: unknown;
   readonly generation: number;
