@@ -365,6 +365,32 @@ describe('readModelCall', () => {
       });
     });
 
+    it("reads no Anthropic cache counts from an OpenAI provider's AI SDK 5 metadata", () => {
+      const metadata = JSON.stringify({
+        anthropic: { usage: { cache_read_input_tokens: 500, cache_creation_input_tokens: 20 } },
+      });
+      const read = (provider: string) =>
+        readModelCall(
+          span('ai.generateText.doGenerate', {
+            'ai.model.provider': provider,
+            'ai.model.id': 'some-model',
+            'ai.usage.inputTokens': 100,
+            'ai.response.providerMetadata': metadata,
+          }),
+        );
+      // OpenAI's counts include its cached tokens: metadata naming Anthropic is not its own.
+      expect(read('openai.chat')).toMatchObject({ inputTokens: 100, cacheReadTokens: undefined });
+      expect(read('openai.responses')).toMatchObject({ inputTokens: 100 });
+      // Any other provider's (Anthropic's, on Vertex or through a gateway) is read.
+      for (const other of ['anthropic.messages', 'vertex.anthropic.messages', 'gateway']) {
+        expect(read(other)).toMatchObject({
+          inputTokens: 620,
+          cacheReadTokens: 500,
+          cacheWriteTokens: 20,
+        });
+      }
+    });
+
     it('reads the AI SDK cached input, v6 cache writes and reasoning', () => {
       const call = readModelCall(
         span('ai.generateText.doGenerate', {
