@@ -170,6 +170,38 @@ describe('readModelCall', () => {
       }
     });
 
+    it('knows an AI SDK span by its ai.operationId whatever its name', () => {
+      const call = readModelCall(
+        span('renamed by a span processor', {
+          'ai.operationId': 'ai.streamText.doStream',
+          'ai.model.id': 'gpt-4o',
+          'ai.usage.inputTokens': 5,
+          'gen_ai.operation.name': 'chat',
+        }),
+      );
+      expect(call).toMatchObject({ kind: 'call', dialect: 'ai-sdk', inputTokens: 5 });
+    });
+
+    it("never reads a span's name when its attributes say what it is", () => {
+      let reads = 0;
+      const named = (attributes: Attributes) => ({
+        attributes,
+        get name() {
+          reads++;
+          return 'chat gpt-4o-mini';
+        },
+      });
+      readModelCall(named({ 'gen_ai.operation.name': 'chat', 'gen_ai.usage.input_tokens': 1 }));
+      readModelCall(named({ 'gen_ai.operation.name': 'execute_tool' }));
+      readModelCall(named({ 'openinference.span.kind': 'LLM' }));
+      readModelCall(named({ 'traceloop.span.kind': 'workflow' }));
+      readModelCall(named({ 'ai.operationId': 'ai.generateText.doGenerate' }));
+      expect(reads).toBe(0);
+      // A span of no dialect: its name is the last thing to look at.
+      readModelCall(named({ 'http.request.method': 'GET' }));
+      expect(reads).toBe(1);
+    });
+
     it('reads embed and embedMany spans as embeddings', () => {
       for (const name of ['ai.embed', 'ai.embedMany', 'ai.embed.doEmbed', 'ai.embedMany.doEmbed']) {
         expect(readModelCall(span(name, { 'ai.usage.tokens': 12 }))).toMatchObject({
