@@ -64,14 +64,21 @@ class NoopProcessor {
 /** Counts that differ call to call, as real calls' do. */
 const tokens = (i) => ({ input: 1000 + ((i * 7919) % 5000), output: 50 + ((i * 104_729) % 900) });
 
+/**
+ * Tools the tool spans call, each span named after its tool as instrumentations name them
+ * (`execute_tool {gen_ai.tool.name}`, built per span): past 12 characters V8 keeps such a name
+ * as a string of parts, which a processor that reads its characters copies first.
+ */
+const TOOLS = ['read_file', 'edit_file'];
+
 /** Span kinds: a name, attributes at start, attributes set just before end (as instrumentations do). */
 const KINDS = {
   ordinary: { name: () => 'GET /api/items', start: () => ORDINARY_ATTRIBUTES, end: () => null },
   'non-LLM (tool call)': {
-    name: () => 'execute_tool read_file',
-    start: () => ({
+    name: (i) => `execute_tool ${TOOLS[i & 1]}`,
+    start: (i) => ({
       'gen_ai.operation.name': 'execute_tool',
-      'gen_ai.tool.name': 'read_file',
+      'gen_ai.tool.name': TOOLS[i & 1],
       'gen_ai.tool.call.id': 'call_1',
     }),
     end: () => null,

@@ -2,8 +2,8 @@
 // floor for bench (a): one live task at a time, children found by comparing their parent id with
 // the task's, one small entry per child with the model name the child started with, and at a
 // child's end the keys that carry its counts read in the three dialects the bench rows use (AI
-// SDK, OTel gen_ai, OpenInference, whose request model is the name it started with, else in
-// per-call JSON: compared with the last, parsed when it changed), its span
+// SDK by its operation id, OTel gen_ai, OpenInference, whose request model is the name it
+// started with, else in per-call JSON: compared with the last, parsed when it changed), its span
 // id and four numbers pushed onto the task's two columns, summed at the task's end. None of what
 // makes it correct for any sender: no grandchildren, nesting or aging, no bound, no check of a
 // value, no layers, no twins, no throwing span kept from the host. What Mosaic's processor spends
@@ -58,7 +58,8 @@ export class FloorProcessor {
     let input;
     let output;
     let provider;
-    if (span.name.startsWith('ai.')) {
+    // By attributes alone: reading a name's characters can cost a copy of it (see bench (a)).
+    if (attrs['ai.operationId'] === 'ai.generateText.doGenerate') {
       model = attrs['ai.model.id'];
       input = attrs['ai.usage.inputTokens'];
       output = attrs['ai.usage.outputTokens'];
