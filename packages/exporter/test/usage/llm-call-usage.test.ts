@@ -549,4 +549,10 @@ describe('isAgentRoot', () => {
     expect(isAgentRoot(span('ai.embed', {}))).toBe(false);
     expect(isAgentRoot(span('GET /', {}))).toBe(false);
   });
+
+  it('knows an AI SDK wrapper by its ai.operationId before its name', () => {
+    expect(isAgentRoot(span('renamed', { 'ai.operationId': 'ai.streamText' }))).toBe(true);
+    expect(isAgentRoot(span('ai.streamText', { 'ai.operationId': 'ai.embed' }))).toBe(false);
+    expect(isAgentRoot(span(`POST ${'/x'.repeat(40)}`, {}))).toBe(false);
+  });
 });
