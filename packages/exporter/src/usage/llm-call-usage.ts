@@ -90,7 +90,11 @@ function aiSdkSpanKind(name: string): ModelCallKind | undefined {
   }
 }
 
-/** Bit `n` set when an AI SDK span name ({@link aiSdkSpanKind}) is `n` characters long. */
+/**
+ * Bit `n` set when an AI SDK span name ({@link aiSdkSpanKind}'s cases, listed again here) is `n`
+ * characters long. The tests read every one of those names by span name alone, so a case added
+ * without its name here fails them.
+ */
 const AI_SDK_NAME_LENGTHS = [
   'ai.generateText.doGenerate',
   'ai.streamText.doStream',
