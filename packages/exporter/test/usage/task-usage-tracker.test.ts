@@ -12,7 +12,11 @@ import {
   type SpanProcessor,
 } from '@opentelemetry/sdk-trace-base';
 import { describe, expect, it } from 'vitest';
-import type { TaskUsage, TaskUsageStore } from '../../src/conversion/task-usage.js';
+import type {
+  TaskUsage,
+  TaskUsageStore,
+  TrackedTaskUsage,
+} from '../../src/conversion/task-usage.js';
 import {
   TaskUsageTracker,
   type TaskUsageTrackerOptions,
@@ -137,11 +141,8 @@ describe('TaskUsageTracker', () => {
       llm({ 'llm.invocation_parameters': '{"model":"gpt-4o-mini","temperature":0}' });
       root.end();
       expect(usage(root)).toMatchObject({ inputTokens: 20, model: 'gpt-4o-mini', calls: 2 });
-      expect(
-        usage(root)
-          ?.requests?.()
-          .map((r) => r.model),
-      ).toEqual(['gpt-4o-mini', 'gpt-4o-mini']);
+      const tracked = usage(root) as TrackedTaskUsage | undefined;
+      expect(tracked?.requests?.().map((r) => r.model)).toEqual(['gpt-4o-mini', 'gpt-4o-mini']);
     });
 
     it('counts only the innermost of two nested calls', () => {
