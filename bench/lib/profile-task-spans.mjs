@@ -38,6 +38,7 @@ const ATTRS = {
   aisdk: [
     'ai.generateText.doGenerate',
     {
+      'ai.operationId': 'ai.generateText.doGenerate',
       'ai.model.provider': 'openai.chat',
       'ai.model.id': 'gpt-4o',
       'gen_ai.system': 'openai.chat',
