@@ -1,7 +1,8 @@
 // (a) What the Mosaic processor adds to a span, measured where the budget names it: distinct spans
 // created and ended through a real tracer provider (no replay), with the no-op processor and the
 // SDK's BatchSpanProcessor + OTLP/HTTP JSON exporter (plain BSP) as same-run baselines. Rows:
-// ordinary spans outside any task (budget +20 ns), non-LLM spans inside a live task and model-call
+// ordinary spans outside any task (budget +20 ns), also as children of a request span with the
+// processor's `autoTasks` on (same budget), non-LLM spans inside a live task and model-call
 // spans inside a live task in three dialects (budget +150 ns each). Each repetition starts a task,
 // creates its children and ends it, so folding at the task's end is in the per-span figure. Then
 // a whole task (agent span + 3 model calls, export included, to a loopback sink in another
@@ -74,6 +75,16 @@ const TOOLS = ['read_file', 'edit_file'];
 /** Span kinds: a name, attributes at start, attributes set just before end (as instrumentations do). */
 const KINDS = {
   ordinary: { name: () => 'GET /api/items', start: () => ORDINARY_ATTRIBUTES, end: () => null },
+  // With `autoTasks` on, every span is asked whether it is an agent root that starts a task. As
+  // most spans of a service are: children of a request span, none of them in a task.
+  'ordinary child': {
+    row: 'ordinary child span, autoTasks on, no task',
+    name: () => 'GET /api/items',
+    start: () => ORDINARY_ATTRIBUTES,
+    end: () => null,
+    autoTasks: true,
+    underRequest: true,
+  },
   'non-LLM (tool call)': {
     name: (i) => `execute_tool ${TOOLS[i & 1]}`,
     start: (i) => ({
@@ -162,6 +173,18 @@ function spans(tracer, kind, n, ctx, offset) {
  * started, given `SPANS` of them, and ended.
  */
 function rep(tracer, kind, inTask, offset) {
+  if (!inTask && kind.underRequest) {
+    for (let t = 0; t < TASKS_PER_REP; t++) {
+      const request = tracer.startSpan(
+        'GET /api',
+        { attributes: ORDINARY_ATTRIBUTES },
+        ROOT_CONTEXT,
+      );
+      spans(tracer, kind, SPANS, trace.setSpan(ROOT_CONTEXT, request), offset + t * SPANS);
+      request.end();
+    }
+    return;
+  }
   if (!inTask) return spans(tracer, kind, PER_SAMPLE, ROOT_CONTEXT, offset);
   for (let t = 0; t < TASKS_PER_REP; t++) {
     const task = tracer.startSpan('task', { attributes: TASK_ATTRIBUTES }, ROOT_CONTEXT);
@@ -238,19 +261,20 @@ async function main() {
       maxQueueSize: queue,
       maxExportBatchSize: batch,
     });
-  const makeProcessors = (queue, batch) => [
+  // `autoTasks`: the Mosaic processors' option (a row's spans may want it on).
+  const makeProcessors = (queue, batch, autoTasks = false) => [
     { name: 'no-op', processor: new NoopProcessor() },
     { name: 'plain BSP + OTLP JSON', processor: plainBsp(queue, batch) },
     {
       name: 'mosaic',
-      processor: createMosaicSpanProcessor(benchConfig(url, { maxQueueSize: queue })),
+      processor: createMosaicSpanProcessor(benchConfig(url, { maxQueueSize: queue, autoTasks })),
     },
     ...(compared === undefined
       ? []
       : [
           {
             name: `mosaic (${compare})`,
-            processor: compared(benchConfig(url, { maxQueueSize: queue })),
+            processor: compared(benchConfig(url, { maxQueueSize: queue, autoTasks })),
           },
         ]),
   ];
@@ -259,17 +283,19 @@ async function main() {
   const cases = [];
   for (const [kindName, kind] of Object.entries(KINDS)) {
     for (const inTask of [false, true]) {
-      if (kindName === 'ordinary' ? inTask : !inTask) continue;
+      if (kindName.startsWith('ordinary') ? inTask : !inTask) continue;
       if (!ROWS.test(kindName)) continue;
       const processors = [
-        ...makeProcessors(2 * PER_SAMPLE, 2 * PER_SAMPLE),
+        ...makeProcessors(2 * PER_SAMPLE, 2 * PER_SAMPLE, kind.autoTasks === true),
         { name: CONTROL, processor: new NoopProcessor() },
         { name: FLOOR, processor: new FloorProcessor() },
       ];
       for (const { name, processor } of processors) {
         const provider = new BasicTracerProvider({ spanProcessors: [processor] });
         cases.push({
-          row: inTask ? `${kindName}, inside a live task` : `${kindName} span, no task`,
+          row: inTask
+            ? `${kindName}, inside a live task`
+            : (kind.row ?? `${kindName} span, no task`),
           budget: inTask ? INSIDE_BUDGET_NS : OUTSIDE_BUDGET_NS,
           processorName: name,
           provider,
