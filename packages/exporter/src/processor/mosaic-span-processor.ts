@@ -136,7 +136,9 @@ export class MosaicSpanProcessor implements SpanProcessorLike {
     }
     if (isTask === undefined) return;
     try {
-      if (!isTask && !(this.autoTasks && tracker.isAutoTask(span))) return;
+      // Asked whatever `isTask` says: an auto task is forgotten only when asked for.
+      const isAutoTask = this.autoTasks && tracker.takeAutoTask(span);
+      if (!isTask && !isAutoTask) return;
       this.batch.onEnd(span);
       if (isTask) checkContextManager(span, this.usageStore.get(span)?.calls ?? 0);
     } catch (error) {

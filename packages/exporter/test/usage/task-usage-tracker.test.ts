@@ -586,8 +586,37 @@ describe('TaskUsageTracker', () => {
       const agent = start('invoke_agent', { 'gen_ai.operation.name': 'invoke_agent' });
       call(agent, 5, 5);
       agent.end();
-      expect(tracker.isAutoTask(agent)).toBe(true);
+      expect(tracker.takeAutoTask(agent)).toBe(true);
+      // Asked once, as its span ends: then forgotten.
+      expect(tracker.takeAutoTask(agent)).toBe(false);
       expect(usage(agent)).toMatchObject({ inputTokens: 5, outputTokens: 5 });
+    });
+
+    it('makes an agent span a task under a span in no task, while another task is live', () => {
+      const { tracker, task, start, call, usage } = setup({ autoTasks: true });
+      const other = task();
+      const request = start('GET /agent', {});
+      const agent = start('invoke_agent', { 'gen_ai.operation.name': 'invoke_agent' }, request);
+      call(agent, 7, 3);
+      agent.end();
+      request.end();
+      other.end();
+      expect(tracker.takeAutoTask(request)).toBe(false);
+      expect(tracker.takeAutoTask(agent)).toBe(true);
+      expect(usage(agent)).toMatchObject({ inputTokens: 7, outputTokens: 3 });
+      expect(usage(other)).toBeUndefined();
+    });
+
+    it('makes an agent span a task under a span in no task, with nothing tracked', () => {
+      const { tracker, start, call, usage } = setup({ autoTasks: true });
+      const request = start('GET /agent', {});
+      const agent = start('ai.generateText', { 'ai.operationId': 'ai.generateText' }, request);
+      call(agent, 2, 1);
+      agent.end();
+      request.end();
+      expect(tracker.takeAutoTask(agent)).toBe(true);
+      expect(usage(agent)).toMatchObject({ inputTokens: 2, outputTokens: 1 });
+      expect(tracker.size).toBe(0);
     });
 
     it('leaves an invoke_agent span inside a task a descendant', () => {
@@ -597,7 +626,7 @@ describe('TaskUsageTracker', () => {
       call(agent, 5, 5);
       agent.end();
       root.end();
-      expect(tracker.isAutoTask(agent)).toBe(false);
+      expect(tracker.takeAutoTask(agent)).toBe(false);
       expect(usage(root)).toMatchObject({ inputTokens: 5 });
     });
 
@@ -607,7 +636,7 @@ describe('TaskUsageTracker', () => {
       expect(tracker.size).toBe(0);
       call(agent, 5, 5);
       agent.end();
-      expect(tracker.isAutoTask(agent)).toBe(false);
+      expect(tracker.takeAutoTask(agent)).toBe(false);
       expect(usage(agent)).toBeUndefined();
     });
   });
