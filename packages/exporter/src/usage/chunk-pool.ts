@@ -10,8 +10,10 @@ export const CHUNK_LENGTH = (CHUNK_MASK + 1) * CALL_NUMBERS;
 const CHUNK_BYTES = CHUNK_LENGTH * Float64Array.BYTES_PER_ELEMENT;
 /** Chunks allocated together, in one buffer, when none is free. */
 const SLAB = 16;
-/** Free chunks kept for reuse (about 460 KB); chunks given back beyond it are let go. */
-const MAX_FREE = 256;
+/** Free chunks kept whatever the load (about 460 KB). */
+const MIN_FREE = 256;
+/** Most free chunks kept, whatever the load was (about 29 MB). */
+const MAX_FREE = 16_384;
 
 /**
  * Fixed-size `Float64Array` chunks that tasks borrow for their calls' numbers and give back once
@@ -27,24 +29,34 @@ const MAX_FREE = 256;
  * copying a task's chunks into one array of its own as it ended (+26 to +47 ns per call, a 56 KB
  * buffer per task of 1,000 calls). Pooled chunks are neither allocated per task nor copied by the
  * collector: -35 to -134 ns per model call inside a task with collections timed, and the same as
- * the JS array (-20 to +25) with a collection before each sample as bench (a) does. Bounded:
- * {@link MAX_FREE} free chunks at most, plus those borrowed (the tracker's bound on live spans and
- * a task's on calls kept bound them).
+ * the JS array (-20 to +25) with a collection before each sample as bench (a) does.
  *
  * When none is free, {@link SLAB} chunks are made at once, views of one buffer: each buffer costs
  * about 3.5-6 us to allocate whatever its size (malloc, zeroing, and collections that the engine's
- * count of outside memory brings on), and the pool runs dry whenever more tasks wait for export
- * than it keeps free (a batch processor's export gives back hundreds of chunks at once, beyond
- * {@link MAX_FREE}: with a buffer per chunk, 7,584 of bench (a)'s 20,512 takes found it empty).
- * Tasks of 1,000 model calls, hundreds waiting for export (`bench/lib/compare-long-tasks.mjs`,
- * against a buffer per chunk): -83 to -229 ns per model-call span. A buffer lives while any of its
- * chunks is borrowed or free, so a chunk let go beyond {@link MAX_FREE} frees its bytes only with
- * its last sibling: what the pool holds stays bounded, by {@link SLAB} times the chunks borrowed
- * and free at most.
+ * count of outside memory brings on). Tasks of 1,000 model calls, hundreds waiting for export
+ * (`bench/lib/compare-long-tasks.mjs`, against a buffer per chunk): -83 to -229 ns per model-call
+ * span. A buffer lives while any of its chunks is borrowed or free, so a chunk let go frees its
+ * bytes only with its last sibling.
+ *
+ * How many free chunks it keeps follows the load, in cycles: tasks borrow chunks while they wait
+ * for export, and a batch processor's export gives most of them back at once (a cycle ends when
+ * fewer than half of its peak are lent). It keeps as many as the busiest of the last two cycles
+ * and the one under way lent at its peak, at least {@link MIN_FREE} and at most
+ * {@link MAX_FREE}, and lets go of the rest as quieter cycles end. Two, not one: exports come in
+ * full batches and in smaller ones (a timer, a flush), and a pool that kept what the last small
+ * one needed would make the rest again for the next full one. Keeping a fixed 256 made a busy service allocate again, each
+ * cycle, what its previous export had just given back: outside memory that brought on a full
+ * collection every cycle (21 in 8 s of continuous tasks of 1,000 calls, against 4 with the
+ * chunks kept), +311 ns per model-call span in `bench/lib/compare-long-tasks.mjs`.
  */
 export class ChunkPool {
   private readonly free: Float64Array[] = [];
   private lent = 0;
+  /** Most chunks lent at once in the cycle under way (0 until it lends more than it gave back). */
+  private peak = 0;
+  /** The peaks of the two cycles before. */
+  private lastPeak = 0;
+  private peakBefore = 0;
 
   /** Free chunks held for reuse. */
   get freeChunks(): number {
@@ -61,7 +73,7 @@ export class ChunkPool {
 
   /** A chunk lent to the caller (its numbers are stale) until it gives it back. */
   take(): Float64Array {
-    this.lent++;
+    if (++this.lent > this.peak) this.peak = this.lent;
     const free = this.free.pop();
     if (free !== undefined) return free;
     const slab = new ArrayBuffer(SLAB * CHUNK_BYTES);
@@ -74,6 +86,20 @@ export class ChunkPool {
   /** Takes back a chunk from {@link take}; the caller reads and writes it no more. */
   give(chunk: Float64Array): void {
     this.lent--;
-    if (this.free.length < MAX_FREE) this.free.push(chunk);
+    if (this.lent * 2 < this.peak) {
+      // The cycle's export: what its peak needed is kept for the next one.
+      this.peakBefore = this.lastPeak;
+      this.lastPeak = this.peak;
+      this.peak = 0;
+      const kept = this.kept();
+      if (this.free.length > kept) this.free.length = kept;
+    }
+    if (this.free.length < this.kept()) this.free.push(chunk);
+  }
+
+  /** Free chunks kept now: what the busiest of the last cycles lent, less what is lent. */
+  private kept(): number {
+    const want = Math.min(MAX_FREE, Math.max(this.peak, this.lastPeak, this.peakBefore));
+    return Math.max(MIN_FREE, want - this.lent);
   }
 }

@@ -31,11 +31,51 @@ describe('ChunkPool', () => {
     expect(pool.lentChunks).toBe(2);
   });
 
-  it('keeps at most 256 free chunks, letting go of those given back beyond it', () => {
+  it('keeps at least 256 free chunks, whatever the load', () => {
     const pool = new ChunkPool();
-    const chunks = Array.from({ length: 300 }, () => pool.take());
-    for (const chunk of chunks) pool.give(chunk);
+    for (const chunk of Array.from({ length: 300 }, () => pool.take())) pool.give(chunk);
+    expect(pool.freeChunks).toBe(300);
+    for (let cycle = 0; cycle < 4; cycle++) {
+      for (const chunk of Array.from({ length: 10 }, () => pool.take())) pool.give(chunk);
+    }
     expect(pool.freeChunks).toBe(256);
     expect(pool.lentChunks).toBe(0);
+  });
+
+  it('keeps what a busy cycle lent at its peak, for the next one', () => {
+    const pool = new ChunkPool();
+    const first = Array.from({ length: 3000 }, () => pool.take());
+    for (const chunk of first) pool.give(chunk);
+    expect(pool.freeChunks).toBe(3000);
+    // The next cycle takes them all back without making one.
+    const again = Array.from({ length: 3000 }, () => pool.take());
+    const made = new Set(first.map((chunk) => chunk.buffer));
+    expect(again.every((chunk) => made.has(chunk.buffer))).toBe(true);
+    for (const chunk of again) pool.give(chunk);
+    expect(pool.freeChunks).toBe(3000);
+  });
+
+  it('lets go of what quieter cycles no longer need', () => {
+    const pool = new ChunkPool();
+    for (const chunk of Array.from({ length: 3000 }, () => pool.take())) pool.give(chunk);
+    const cycle = () => {
+      for (const chunk of Array.from({ length: 1000 }, () => pool.take())) pool.give(chunk);
+    };
+    expect(pool.freeChunks).toBe(3000);
+    cycle();
+    // The busiest of the last two cycles still counts as the first quieter one ends.
+    expect(pool.freeChunks).toBe(3000);
+    cycle();
+    expect(pool.freeChunks).toBe(1000);
+    cycle();
+    expect(pool.freeChunks).toBe(1000);
+    expect(pool.lentChunks).toBe(0);
+  });
+
+  it('keeps at most 16,384 free chunks whatever was lent', () => {
+    const pool = new ChunkPool();
+    const chunks = Array.from({ length: 20_000 }, () => pool.take());
+    for (const chunk of chunks) pool.give(chunk);
+    expect(pool.freeChunks).toBe(16_384);
   });
 });
