@@ -213,6 +213,9 @@ function agentTask(tracer, i) {
 
 /** Rows whose spans ran inside a task (each repetition of those adds `TASKS_PER_REP` task spans). */
 const rowsInTaskOf = (byRow) => [...byRow.values()].filter(([c]) => c.inTask).length;
+/** Rows whose spans ran under a request span (each repetition adds `TASKS_PER_REP` of those). */
+const rowsUnderRequestOf = (byRow) =>
+  [...byRow.values()].filter(([c]) => c.kind.underRequest === true).length;
 
 const signed = (x, digits = 1) => `${x >= 0 ? '+' : ''}${fmt(x, digits)}`;
 
@@ -395,7 +398,10 @@ async function main() {
   const verifySink = async (agentTasks) => {
     const stats = await sink.ask('stats');
     const expectedOtlpSpans =
-      agentTasks * 4 + (REPS + 1) * (PER_SAMPLE * byRow.size + TASKS_PER_REP * rowsInTaskOf(byRow));
+      agentTasks * 4 +
+      (REPS + 1) *
+        (PER_SAMPLE * byRow.size +
+          TASKS_PER_REP * (rowsInTaskOf(byRow) + rowsUnderRequestOf(byRow)));
     const builds = compared === undefined ? 1 : 2;
     const expectedEvents = builds * (agentTasks + (REPS + 1) * TASKS_PER_REP * rowsInTaskOf(byRow));
     // Every task span of a per-span row inside a task, and every task of the per-task rounds, is one event.
