@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { CHUNK_LENGTH, ChunkPool } from '../../src/usage/chunk-pool.js';
 
+/** One export cycle: `n` chunks lent at once, then all given back; returns the chunks lent. */
+function cycle(pool: ChunkPool, n: number): Float64Array[] {
+  const chunks = Array.from({ length: n }, () => pool.take());
+  for (const chunk of chunks) pool.give(chunk);
+  return chunks;
+}
+
 describe('ChunkPool', () => {
   it('makes 16 chunks of one buffer when none is free, none overlapping another', () => {
     const pool = new ChunkPool();
@@ -33,49 +40,40 @@ describe('ChunkPool', () => {
 
   it('keeps at least 256 free chunks, whatever the load', () => {
     const pool = new ChunkPool();
-    for (const chunk of Array.from({ length: 300 }, () => pool.take())) pool.give(chunk);
+    cycle(pool, 300);
     expect(pool.freeChunks).toBe(300);
-    for (let cycle = 0; cycle < 4; cycle++) {
-      for (const chunk of Array.from({ length: 10 }, () => pool.take())) pool.give(chunk);
-    }
+    for (let i = 0; i < 4; i++) cycle(pool, 10);
     expect(pool.freeChunks).toBe(256);
     expect(pool.lentChunks).toBe(0);
   });
 
   it('keeps what a busy cycle lent at its peak, for the next one', () => {
     const pool = new ChunkPool();
-    const first = Array.from({ length: 3000 }, () => pool.take());
-    for (const chunk of first) pool.give(chunk);
+    const made = new Set(cycle(pool, 3000).map((chunk) => chunk.buffer));
     expect(pool.freeChunks).toBe(3000);
     // The next cycle takes them all back without making one.
-    const again = Array.from({ length: 3000 }, () => pool.take());
-    const made = new Set(first.map((chunk) => chunk.buffer));
+    const again = cycle(pool, 3000);
     expect(again.every((chunk) => made.has(chunk.buffer))).toBe(true);
-    for (const chunk of again) pool.give(chunk);
     expect(pool.freeChunks).toBe(3000);
   });
 
   it('lets go of what quieter cycles no longer need', () => {
     const pool = new ChunkPool();
-    for (const chunk of Array.from({ length: 3000 }, () => pool.take())) pool.give(chunk);
-    const cycle = () => {
-      for (const chunk of Array.from({ length: 1000 }, () => pool.take())) pool.give(chunk);
-    };
+    cycle(pool, 3000);
     expect(pool.freeChunks).toBe(3000);
-    cycle();
+    cycle(pool, 1000);
     // The busiest of the last two cycles still counts as the first quieter one ends.
     expect(pool.freeChunks).toBe(3000);
-    cycle();
+    cycle(pool, 1000);
     expect(pool.freeChunks).toBe(1000);
-    cycle();
+    cycle(pool, 1000);
     expect(pool.freeChunks).toBe(1000);
     expect(pool.lentChunks).toBe(0);
   });
 
   it('keeps at most 16,384 free chunks whatever was lent', () => {
     const pool = new ChunkPool();
-    const chunks = Array.from({ length: 20_000 }, () => pool.take());
-    for (const chunk of chunks) pool.give(chunk);
+    cycle(pool, 20_000);
     expect(pool.freeChunks).toBe(16_384);
   });
 });
