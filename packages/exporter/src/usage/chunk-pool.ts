@@ -44,10 +44,11 @@ const MAX_FREE = 16_384;
  * and the one under way lent at its peak, at least {@link MIN_FREE} and at most
  * {@link MAX_FREE}, and lets go of the rest as quieter cycles end. Two, not one: exports come in
  * full batches and in smaller ones (a timer, a flush), and a pool that kept what the last small
- * one needed would make the rest again for the next full one. Keeping a fixed 256 made a busy service allocate again, each
- * cycle, what its previous export had just given back: outside memory that brought on a full
- * collection every cycle (21 in 8 s of continuous tasks of 1,000 calls, against 4 with the
- * chunks kept), +311 ns per model-call span in `bench/lib/compare-long-tasks.mjs`.
+ * one needed would make the rest again for the next full one. With a fixed 256 kept, a busy
+ * service made again, each cycle, what its last export had just given back: outside memory that
+ * brought on a full collection every cycle (20 in 8 s of continuous tasks of 1,000 calls, against
+ * 4 now). `bench/lib/compare-long-tasks.mjs`, same process, against that build: -295 and -304 ns
+ * per model-call span.
  */
 export class ChunkPool {
   private readonly free: Float64Array[] = [];
