@@ -6,10 +6,6 @@ export const CHUNK_BITS = 5;
 export const CHUNK_MASK = (1 << CHUNK_BITS) - 1;
 /** Doubles per chunk: the numbers of 32 calls (1,792 bytes). */
 export const CHUNK_LENGTH = (CHUNK_MASK + 1) * CALL_NUMBERS;
-/** Bytes per chunk. */
-const CHUNK_BYTES = CHUNK_LENGTH * Float64Array.BYTES_PER_ELEMENT;
-/** Chunks allocated together, in one buffer, when none is free. */
-const SLAB = 16;
 /** Free chunks kept whatever the load (about 460 KB). */
 const MIN_FREE = 256;
 /** Most free chunks kept, whatever the load was (about 29 MB). */
@@ -31,13 +27,6 @@ const MAX_FREE = 16_384;
  * collector: -35 to -134 ns per model call inside a task with collections timed, and the same as
  * the JS array (-20 to +25) with a collection before each sample as bench (a) does.
  *
- * When none is free, {@link SLAB} chunks are made at once, views of one buffer: each buffer costs
- * about 3.5-6 us to allocate whatever its size (malloc, zeroing, and collections that the engine's
- * count of outside memory brings on). Tasks of 1,000 model calls, hundreds waiting for export
- * (`bench/lib/compare-long-tasks.mjs`, against a buffer per chunk): -83 to -229 ns per model-call
- * span. A buffer lives while any of its chunks is borrowed or free, so a chunk let go frees its
- * bytes only with its last sibling.
- *
  * How many free chunks it keeps follows the load, in cycles: tasks borrow chunks while they wait
  * for export, and a batch processor's export gives most of them back at once (a cycle ends when
  * fewer than half of its peak are lent). It keeps as many as the busiest of the last two cycles
@@ -49,6 +38,12 @@ const MAX_FREE = 16_384;
  * brought on a full collection every cycle (20 in 8 s of continuous tasks of 1,000 calls, against
  * 4 now). `bench/lib/compare-long-tasks.mjs`, same process, against that build: -295 and -304 ns
  * per model-call span.
+ *
+ * A chunk is a buffer of its own, so what the pool keeps is its free chunks' bytes, no more. While
+ * it kept 256, sixteen chunks were made in one buffer when none was free (a buffer costs about
+ * 3.5-6 us to allocate whatever its size; -83 to -229 ns per model-call span then, same aid). Since
+ * the pool keeps what a cycle needs it gains nothing (-112 to +333 ns, median +11, five runs), and
+ * a few free chunks could keep a whole shared buffer alive.
  */
 export class ChunkPool {
   private readonly free: Float64Array[] = [];
@@ -75,13 +70,7 @@ export class ChunkPool {
   /** A chunk lent to the caller (its numbers are stale) until it gives it back. */
   take(): Float64Array {
     if (++this.lent > this.peak) this.peak = this.lent;
-    const free = this.free.pop();
-    if (free !== undefined) return free;
-    const slab = new ArrayBuffer(SLAB * CHUNK_BYTES);
-    for (let i = SLAB - 1; i > 0; i--) {
-      this.free.push(new Float64Array(slab, i * CHUNK_BYTES, CHUNK_LENGTH));
-    }
-    return new Float64Array(slab, 0, CHUNK_LENGTH);
+    return this.free.pop() ?? new Float64Array(CHUNK_LENGTH);
   }
 
   /** Takes back a chunk from {@link take}; the caller reads and writes it no more. */
