@@ -169,27 +169,16 @@ function spans(tracer, kind, n, ctx, offset) {
 }
 
 /**
- * One repetition: `PER_SAMPLE` spans of `kind`; when `inTask`, `TASKS_PER_REP` tasks each
- * started, given `SPANS` of them, and ended.
+ * One repetition: `PER_SAMPLE` spans of `kind`; when `inTask` (or `kind.underRequest`),
+ * `TASKS_PER_REP` task spans (or request spans) each started, given `SPANS` of them, and ended.
  */
 function rep(tracer, kind, inTask, offset) {
-  if (!inTask && kind.underRequest) {
-    for (let t = 0; t < TASKS_PER_REP; t++) {
-      const request = tracer.startSpan(
-        'GET /api',
-        { attributes: ORDINARY_ATTRIBUTES },
-        ROOT_CONTEXT,
-      );
-      spans(tracer, kind, SPANS, trace.setSpan(ROOT_CONTEXT, request), offset + t * SPANS);
-      request.end();
-    }
-    return;
-  }
-  if (!inTask) return spans(tracer, kind, PER_SAMPLE, ROOT_CONTEXT, offset);
+  if (!inTask && !kind.underRequest) return spans(tracer, kind, PER_SAMPLE, ROOT_CONTEXT, offset);
+  const [name, attributes] = inTask ? ['task', TASK_ATTRIBUTES] : ['GET /api', ORDINARY_ATTRIBUTES];
   for (let t = 0; t < TASKS_PER_REP; t++) {
-    const task = tracer.startSpan('task', { attributes: TASK_ATTRIBUTES }, ROOT_CONTEXT);
-    spans(tracer, kind, SPANS, trace.setSpan(ROOT_CONTEXT, task), offset + t * SPANS);
-    task.end();
+    const parent = tracer.startSpan(name, { attributes }, ROOT_CONTEXT);
+    spans(tracer, kind, SPANS, trace.setSpan(ROOT_CONTEXT, parent), offset + t * SPANS);
+    parent.end();
   }
 }
 
