@@ -234,13 +234,14 @@ const FLOOR = 'floor (least tracking)';
 
 async function main() {
   const { createMosaicSpanProcessor } = await importExporter();
-  // Another build of the exporter (e.g. the previous commit's dist), run side by side as one more
-  // processor: before/after figures from one run, under one machine load.
-  const compare = process.env.BENCH_COMPARE_EXPORTER;
-  const compared =
-    compare === undefined
-      ? undefined
-      : (await import(pathToFileURL(compare).href)).createMosaicSpanProcessor;
+  // Other builds of the exporter (e.g. the previous commit's dist, scratch builds that each leave
+  // out one part), comma-separated, run side by side as more processors: before/after figures
+  // from one run, under one machine load. Each prints its own line under the table.
+  const compared = [];
+  for (const path of (process.env.BENCH_COMPARE_EXPORTER ?? '').split(',').filter(Boolean)) {
+    const { createMosaicSpanProcessor: create } = await import(pathToFileURL(path).href);
+    compared.push({ path, create });
+  }
   const sink = forkHelper('./sink-server.mjs', 'listening');
   const { port } = await sink.ready;
   const url = `http://127.0.0.1:${port}`;
@@ -261,14 +262,10 @@ async function main() {
       name: 'mosaic',
       processor: createMosaicSpanProcessor(benchConfig(url, { maxQueueSize: queue, autoTasks })),
     },
-    ...(compared === undefined
-      ? []
-      : [
-          {
-            name: `mosaic (${compare})`,
-            processor: compared(benchConfig(url, { maxQueueSize: queue, autoTasks })),
-          },
-        ]),
+    ...compared.map(({ path, create }) => ({
+      name: `mosaic (${path})`,
+      processor: create(benchConfig(url, { maxQueueSize: queue, autoTasks })),
+    })),
   ];
 
   // Per-span rows: every (span kind, processor) pair gets its own provider and tracer.
@@ -325,12 +322,14 @@ async function main() {
 
   const rows = [];
   const summary = [];
+  /** One line per compared build and row: its overhead, and its difference to this build. */
+  const comparedLines = [];
   const byRow = new Map();
   for (const c of cases) byRow.set(c.row, [...(byRow.get(c.row) ?? []), c]);
   for (const [row, group] of byRow) {
     const control = group.find((c) => c.processorName === CONTROL);
     const floor = group.find((c) => c.processorName === FLOOR);
-    const [noop, bsp, ours, other] = group.filter((c) => c !== control && c !== floor);
+    const [noop, bsp, ours, ...others] = group.filter((c) => c !== control && c !== floor);
     // Each repetition ran them back to back under the same load: median of per-rep differences.
     const diffTo = (c) => median(c.samples.map((s, i) => s - noop.samples[i]));
     const ratioTo = (c) => median(c.samples.map((s, i) => s / noop.samples[i]));
@@ -348,10 +347,13 @@ async function main() {
       `${signed(diff)} ns (${fmt(ratioTo(ours), 3)}x)`,
       `<= +${ours.budget} ns`,
       verdict,
-      other === undefined
-        ? ''
-        : `${signed(diffTo(other))} ns (${fmt(ratioTo(other), 3)}x; ${signed(median(other.samples.map((s, i) => s - ours.samples[i])))} ns to mosaic)`,
     ]);
+    for (const other of others) {
+      const toOurs = median(other.samples.map((s, i) => s - ours.samples[i]));
+      comparedLines.push(
+        `  ${row}: ${other.processorName}: ${signed(diffTo(other))} ns (${fmt(ratioTo(other), 3)}x; ${signed(toOurs)} ns to mosaic)`,
+      );
+    }
     summary.push({
       bench: 'a processor',
       metric: `span created+ended, ${row}`,
@@ -366,19 +368,10 @@ async function main() {
     `\n(a) a span created and ended through a real provider: ${PER_SAMPLE} distinct spans per repetition (for the rows inside a task: under ${TASKS_PER_REP} tasks of ${SPANS}, each task started and ended in it), ${REPS} interleaved repetitions; median of per-repetition differences (and ratios) to the no-op processor; the A/A control is a second no-op processor; the floor is bench/lib/floor-processor.mjs (the least tracking, none of its correctness)\n`,
   );
   printTable(
-    [
-      'span',
-      'no-op ns/span',
-      'A/A control',
-      'plain BSP',
-      'floor',
-      'mosaic',
-      'budget',
-      '',
-      compared ? 'compared build' : '',
-    ],
+    ['span', 'no-op ns/span', 'A/A control', 'plain BSP', 'floor', 'mosaic', 'budget', ''],
     rows,
   );
+  if (comparedLines.length > 0) console.log(`\ncompared builds:\n${comparedLines.join('\n')}`);
   for (const c of cases) await c.provider.shutdown();
   /**
    * Checks that the sink received every span and event the rows made, `agentTasks` tasks of the
@@ -391,7 +384,7 @@ async function main() {
       (REPS + 1) *
         (PER_SAMPLE * byRow.size +
           TASKS_PER_REP * (rowsInTaskOf(byRow) + rowsUnderRequestOf(byRow)));
-    const builds = compared === undefined ? 1 : 2;
+    const builds = 1 + compared.length;
     const expectedEvents = builds * (agentTasks + (REPS + 1) * TASKS_PER_REP * rowsInTaskOf(byRow));
     // Every task span of a per-span row inside a task, and every task of the per-task rounds, is one event.
     if (stats.events !== expectedEvents || stats.otlpSpans !== expectedOtlpSpans) {
