@@ -35,3 +35,4 @@ export type { FoldableCall } from './usage/fold-model-calls.js';
 export { foldModelCalls, foldModelRequests } from './usage/fold-model-calls.js';
 export type { ModelCall, ModelCallKind, ModelCallSource } from './usage/llm-call-usage.js';
 export { readModelCall } from './usage/llm-call-usage.js';
+export { reduceProviderMetadata } from './usage/reduce-provider-metadata.js';
