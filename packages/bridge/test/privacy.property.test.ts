@@ -155,6 +155,11 @@ function requestsOf(x: Export) {
           'ai.usage.inputTokens': x.input,
           'ai.model.id': 'm-x',
           'ai.prompt.messages': MARKER,
+          // Provider metadata is held as the cache counts read of it, never as its text.
+          'ai.response.providerMetadata': JSON.stringify({
+            anthropic: { usage: { cache_read_input_tokens: 0 } },
+            google: { groundingMetadata: { webSearchQueries: [text] } },
+          }),
         },
         mid,
         root,

@@ -18,6 +18,7 @@ import {
   providerFromModel,
   type RequestUsage,
   readModelCall,
+  reduceProviderMetadata,
   resolveConfig,
   type SpanRecord,
   type TaskUsage,
@@ -49,6 +50,7 @@ export {
   priceTaskRequests,
   providerFromModel,
   readModelCall,
+  reduceProviderMetadata,
 };
 
 /** The bridge's one component logger (OTel `diag`); the delivery logs through the exporter's. */

@@ -1,3 +1,8 @@
+import type { AttributeValue } from '@opentelemetry/api';
+
+/** What a span attribute value is held as (see `KeptAttributes.spanReduced`). */
+export type ValueReducer = (value: AttributeValue) => AttributeValue | undefined;
+
 /**
  * Which attributes the decode path keeps, each key with the longest string value kept of it: the
  * keys some source (or the task record) declares it reads, nothing else. Kept values are cut to
@@ -13,6 +18,11 @@ export interface KeptAttributes {
    * dropped from its record.
    */
   readonly spanText: ReadonlySet<string>;
+  /**
+   * Span keys read in full as the span is decoded and held only as what their function makes of
+   * them (`Source.reads.reducedKeys`).
+   */
+  readonly spanReduced: ReadonlyMap<string, ValueReducer>;
   /** Log record attribute keys some source reads, its free text included. */
   readonly log: ReadonlyMap<string, number>;
   /** Resource attribute keys some source or the task record reads. */

@@ -41,6 +41,7 @@ export const explicitTask: Source = {
     attributeKeys: [ATTR_MOSAIC_TASK_TYPE, ...MODEL_CALL_READS.attributeKeys],
     // The converter reads the allowlist of a task span's own attributes.
     keys: [...TASK_SPAN_ATTRIBUTE_ALLOWLIST, ...MODEL_CALL_READS.keys],
+    reducedKeys: MODEL_CALL_READS.reducedKeys,
     // A task type equal to the resource's is inherited, not a marker (`hasOwnTaskType`).
     resourceKeys: [ATTR_MOSAIC_TASK_TYPE],
   },

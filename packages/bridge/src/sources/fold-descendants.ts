@@ -4,6 +4,7 @@ import {
   priceTaskRequests,
   type RequestUsage,
   readModelCall,
+  reduceProviderMetadata,
   type SpanRecord,
 } from '../model/exporter-core.js';
 import { SPAN_STATUS_ERROR } from '../model/span-status.js';
@@ -11,7 +12,9 @@ import type { TraceView } from '../model/trace-view.js';
 
 /**
  * What makes a span a model call the fold reads (the exporter core's `readModelCall`): the AI
- * SDK's `ai.` spans by name, the others by one of these attribute keys; and the keys it reads.
+ * SDK's `ai.` spans by name, the others by one of these attribute keys; the keys it reads; and
+ * the AI SDK's provider metadata, held as the Anthropic cache counts the reader reads of it
+ * (AI SDK 5 counts Anthropic's input without them), never as the JSON the provider sent.
  */
 export const MODEL_CALL_READS = {
   spanNamePrefixes: ['ai.'],
@@ -27,6 +30,7 @@ export const MODEL_CALL_READS = {
   ],
   /** Everything else the core's `readModelCall` reads, in any dialect. */
   keys: [
+    'ai.operationId',
     'gen_ai.provider.name',
     'gen_ai.system',
     'gen_ai.request.model',
@@ -51,11 +55,16 @@ export const MODEL_CALL_READS = {
     'gen_ai.usage.reasoning.output_tokens',
     'ai.usage.cachedInputTokens',
     'ai.usage.inputTokenDetails.cacheWriteTokens',
+    // AI SDK 6 sets it; without it a call is read as AI SDK 5's, with its provider metadata.
+    'ai.usage.inputTokenDetails.noCacheTokens',
     'ai.usage.reasoningTokens',
     'llm.token_count.prompt_details.cache_read',
     'llm.token_count.prompt_details.cache_write',
     'llm.token_count.completion_details.reasoning',
   ],
+  reducedKeys: {
+    'ai.response.providerMetadata': reduceProviderMetadata,
+  },
 } as const;
 
 /** Usage and failure of the model calls beneath each task span, each call under its nearest task. */

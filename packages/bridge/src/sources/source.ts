@@ -1,4 +1,5 @@
 import type { SpanRecord } from '../model/exporter-core.js';
+import type { ValueReducer } from '../model/kept-attributes.js';
 import type { KeyedRequest } from '../model/keyed-request.js';
 import type { LogRecordLike } from '../model/log-record-like.js';
 import type { MetricPoint } from '../model/metric-point.js';
@@ -58,6 +59,12 @@ export interface Source {
      * decoded: kept for that read only, never held with the trace.
      */
     readonly spanTextKeys?: readonly string[];
+    /**
+     * Span keys whose values can carry more than it reads (an AI SDK provider's metadata JSON):
+     * read in full as the span is decoded, and held only as what the function makes of them
+     * (`undefined`: not held).
+     */
+    readonly reducedKeys?: Readonly<Record<string, ValueReducer>>;
     /** Resource attribute keys it reads. */
     readonly resourceKeys?: readonly string[];
     /** Metric names read (their monotonic sums and histograms). */

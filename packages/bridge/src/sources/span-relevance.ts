@@ -40,12 +40,15 @@ export function buildKeptAttributes(
   ]);
   // A span text key is read as the span is decoded and dropped then: no later read finds it.
   const spanText = new Set(reads.flatMap((r) => r.spanTextKeys ?? []));
+  // A reduced value is read whole, as text is, and held as its reduction.
+  const spanReduced = new Map(reads.flatMap((r) => Object.entries(r.reducedKeys ?? {})));
   return {
     span: new Map([
       ...capped(record, MAX_KEPT_VALUE_CHARS),
-      ...capped(spanText, MAX_KEPT_TEXT_CHARS),
+      ...capped([...spanText, ...spanReduced.keys()], MAX_KEPT_TEXT_CHARS),
     ]),
     spanText,
+    spanReduced,
     log,
     resource: new Map(
       capped(

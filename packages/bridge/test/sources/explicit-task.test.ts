@@ -47,6 +47,59 @@ describe('source: explicit mosaic.task.type spans', () => {
     });
   });
 
+  it('counts AI SDK 5 Anthropic cache reads and writes from provider metadata it holds as counts alone', () => {
+    const traceId = hex(16);
+    const task = hex(8);
+    const v5 = hex(8);
+    const v6 = hex(8);
+    const metadata = JSON.stringify({
+      anthropic: {
+        usage: { input_tokens: 100, cache_creation_input_tokens: 20, cache_read_input_tokens: 500 },
+        stopSequence: 'PLANTED text',
+      },
+    });
+    const call = (spanId: string, attributes: Record<string, unknown>) =>
+      span({
+        traceId,
+        spanId,
+        parentSpanId: task,
+        name: 'ai.generateText.doGenerate',
+        attributes: {
+          'ai.operationId': 'ai.generateText.doGenerate',
+          'ai.model.id': 'claude-sonnet-4-5',
+          'ai.model.provider': 'anthropic.messages',
+          'ai.usage.outputTokens': 10,
+          'ai.response.providerMetadata': metadata,
+          ...attributes,
+        },
+      });
+    const body = tracesRequest({ 'service.name': 'ts-agent' }, [
+      span({ traceId, spanId: task, name: 'fix', attributes: { 'mosaic.task.type': 'debugging' } }),
+      // AI SDK 5: input without the cache's 520 tokens, which only the metadata holds.
+      call(v5, { 'ai.usage.inputTokens': 100 }),
+      // AI SDK 6: input with them (its `noCacheTokens` says so), the metadata not read.
+      call(v6, {
+        'ai.usage.inputTokens': 620,
+        'ai.usage.inputTokenDetails.noCacheTokens': 100,
+        'ai.usage.cachedInputTokens': 500,
+        'ai.usage.inputTokenDetails.cacheWriteTokens': 20,
+      }),
+    ]);
+    const traces = tracesOf([jsonRequest('traces', body)]);
+    const held = traces.flatMap((t) => [...t.records.values()]).filter((r) => r.spanId !== task);
+    expect(held).toHaveLength(2);
+    for (const record of held) {
+      expect(JSON.parse(String(record.attributes['ai.response.providerMetadata']))).toEqual({
+        anthropic: { usage: { cache_read_input_tokens: 500, cache_creation_input_tokens: 20 } },
+      });
+    }
+    expect(traceTasksOf(explicitTask, traces)[0]?.draft.usage).toMatchObject({
+      inputTokens: 1240,
+      outputTokens: 20,
+      calls: 2,
+    });
+  });
+
   it('treats a type copied from the resource onto every span (Claude Code) as inherited, not a task', () => {
     const tagged = loadCapture('claude', 'run1').map((r) => {
       if (r.signal !== 'traces') return r;
