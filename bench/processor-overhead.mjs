@@ -3,7 +3,8 @@
 // SDK's BatchSpanProcessor + OTLP/HTTP JSON exporter (plain BSP) as same-run baselines. Rows:
 // ordinary spans outside any task (budget +20 ns), also as children of a request span with the
 // processor's `autoTasks` on (same budget), non-LLM spans inside a live task and model-call
-// spans inside a live task in three dialects (budget +150 ns each). Each repetition starts a task,
+// spans inside a live task in three dialects, the AI SDK's also as version 5 makes them on
+// Anthropic, with the cache counts in provider metadata JSON (budget +150 ns each). Each repetition starts a task,
 // creates its children and ends it, so folding at the task's end is in the per-span figure. Then
 // a whole task (agent span + 3 model calls, export included, to a loopback sink in another
 // process): CPU per task against plain BSP's on the same spans (budget: below it). The per-span
@@ -129,6 +130,48 @@ const KINDS = {
         'ai.usage.inputTokens': t.input,
         'ai.usage.outputTokens': t.output,
         'gen_ai.response.model': 'gpt-4o-2024-08-06',
+        'gen_ai.usage.input_tokens': t.input,
+        'gen_ai.usage.output_tokens': t.output,
+      };
+    },
+  },
+  // As the AI SDK 5 makes them with its Anthropic provider: input without the cache, whose reads
+  // and writes are in the provider's metadata, JSON serialised afresh per call.
+  'model call, AI SDK 5 on Anthropic': {
+    name: () => 'ai.generateText.doGenerate',
+    start: () => ({
+      'operation.name': 'ai.generateText.doGenerate',
+      'ai.operationId': 'ai.generateText.doGenerate',
+      'ai.model.provider': 'anthropic.messages',
+      'ai.model.id': 'claude-sonnet-4-5',
+      'gen_ai.system': 'anthropic.messages',
+      'gen_ai.request.model': 'claude-sonnet-4-5',
+    }),
+    end: (i) => {
+      const t = tokens(i);
+      const read = t.input * 4;
+      const write = t.output * 2;
+      return {
+        'ai.response.finishReason': 'stop',
+        'ai.usage.inputTokens': t.input,
+        'ai.usage.outputTokens': t.output,
+        'ai.usage.cachedInputTokens': read,
+        'ai.response.providerMetadata': JSON.stringify({
+          anthropic: {
+            usage: {
+              input_tokens: t.input,
+              cache_creation_input_tokens: write,
+              cache_read_input_tokens: read,
+              cache_creation: { ephemeral_5m_input_tokens: write, ephemeral_1h_input_tokens: 0 },
+              output_tokens: t.output,
+              service_tier: 'standard',
+            },
+            cacheCreationInputTokens: write,
+            stopSequence: null,
+            container: null,
+          },
+        }),
+        'gen_ai.response.model': 'claude-sonnet-4-5-20250929',
         'gen_ai.usage.input_tokens': t.input,
         'gen_ai.usage.output_tokens': t.output,
       };

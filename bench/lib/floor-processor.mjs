@@ -2,12 +2,13 @@
 // floor for bench (a): one live task at a time, children found by comparing their parent id with
 // the task's, one small entry per child with the model name the child started with, and at a
 // child's end the keys that carry its counts read in the three dialects the bench rows use (AI
-// SDK by its operation id, OTel gen_ai, OpenInference, whose request model is the name it
-// started with, else in per-call JSON: compared with the last, parsed when it changed), its span
-// id and four numbers pushed onto the task's two columns, summed at the task's end. None of what
-// makes it correct for any sender: no grandchildren, nesting or aging, no bound, no check of a
-// value, no layers, no twins, no throwing span kept from the host. What Mosaic's processor spends
-// above this row is the price of that correctness (see the closing notes of issue 23).
+// SDK by its operation id, with AI SDK 5's Anthropic cache counts found in its metadata by key;
+// OTel gen_ai; OpenInference, whose request model is the name it started with, else in per-call
+// JSON: compared with the last, parsed when it changed), its span id and four numbers pushed onto
+// the task's two columns, summed at the task's end. None of what makes it correct for any sender:
+// no grandchildren, nesting or aging, no bound, no check of a value, no layers, no twins, no
+// throwing span kept from the host. What Mosaic's processor spends above this row is the price of
+// that correctness (what is known of it: docs/guarantees.md, "Benchmark figures").
 
 /** A floor processor (onStart/onEnd only; nothing is exported). */
 export class FloorProcessor {
@@ -64,6 +65,15 @@ export class FloorProcessor {
       input = attrs['ai.usage.inputTokens'];
       output = attrs['ai.usage.outputTokens'];
       provider = attrs['ai.model.provider'];
+      // AI SDK 5 on Anthropic counts input without the cache: its reads and writes, from the
+      // provider's metadata JSON, found by key with no check of where they are.
+      const metadata = attrs['ai.response.providerMetadata'];
+      if (metadata !== undefined) {
+        const read = metadata.indexOf('"cache_read_input_tokens":');
+        const write = metadata.indexOf('"cache_creation_input_tokens":');
+        input += Number.parseInt(metadata.slice(read + 26, read + 42), 10);
+        input += Number.parseInt(metadata.slice(write + 30, write + 46), 10);
+      }
     } else if (attrs['gen_ai.operation.name'] === 'chat') {
       model = attrs['gen_ai.request.model'];
       input = attrs['gen_ai.usage.input_tokens'];
