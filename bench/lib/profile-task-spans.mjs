@@ -1,8 +1,10 @@
 // Profiling aid (not a benchmark): runs one workload of bench (a) for `node --cpu-prof`.
-// Usage: node --cpu-prof --cpu-prof-dir=DIR bench/lib/profile-task-spans.mjs [noop|mosaic] [chat|tool|aisdk|oi|task] [seconds]
+// Usage: node --cpu-prof --cpu-prof-dir=DIR bench/lib/profile-task-spans.mjs [noop|floor|mosaic]
+//   [chat|tool|aisdk|oi|task] [seconds]
 import { ROOT_CONTEXT, trace } from '@opentelemetry/api';
 import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
 import { forkHelper } from './child.mjs';
+import { FloorProcessor } from './floor-processor.mjs';
 import { importExporter } from './paths.mjs';
 import { benchConfig, TASK_ATTRIBUTES } from './spans.mjs';
 
@@ -13,7 +15,11 @@ const { port } = await sink.ready;
 const processor =
   which === 'noop'
     ? { onStart() {}, onEnd() {}, forceFlush: async () => {}, shutdown: async () => {} }
-    : createMosaicSpanProcessor(benchConfig(`http://127.0.0.1:${port}`, { maxQueueSize: 10_000 }));
+    : which === 'floor'
+      ? new FloorProcessor()
+      : createMosaicSpanProcessor(
+          benchConfig(`http://127.0.0.1:${port}`, { maxQueueSize: 10_000 }),
+        );
 const provider = new BasicTracerProvider({ spanProcessors: [processor] });
 const tracer = provider.getTracer('bench');
 const ATTRS = {
