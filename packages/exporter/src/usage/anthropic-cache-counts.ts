@@ -58,9 +58,11 @@ export function anthropicCacheCounts(metadata: unknown): AnthropicCacheCounts | 
  * spaces, a count that is null or not plain digits. The SDK's own JSON always takes this path.
  */
 function leadingUsageCounts(json: string): AnthropicCacheCounts | undefined {
+  // Its third character first: `indexOf` would search all of other JSON (kilobytes for a
+  // search-grounded Gemini response) before the search for "anthropic" does it again. Then
   // `indexOf`, not `startsWith`: JSON.stringify's output is a string of parts, which `indexOf`
   // flattens once for the searches after it (-80 ns per call, same comparison).
-  if (json.indexOf(USAGE_FIRST) !== 0) return undefined;
+  if (json.charCodeAt(2) !== 0x61 || json.indexOf(USAGE_FIRST) !== 0) return undefined;
   const from = USAGE_FIRST.length;
   const readAt = json.indexOf(READ_KEY, from);
   const writeAt = json.indexOf(WRITE_KEY, from);
