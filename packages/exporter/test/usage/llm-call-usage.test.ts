@@ -397,7 +397,7 @@ describe('readModelCall', () => {
       });
     });
 
-    it("reads no Anthropic cache counts from an OpenAI provider's AI SDK 5 metadata", () => {
+    it("reads no Anthropic cache counts from an OpenAI or Gemini provider's AI SDK 5 metadata", () => {
       const metadata = JSON.stringify({
         anthropic: { usage: { cache_read_input_tokens: 500, cache_creation_input_tokens: 20 } },
       });
@@ -410,9 +410,13 @@ describe('readModelCall', () => {
             'ai.response.providerMetadata': metadata,
           }),
         );
-      // OpenAI's counts include its cached tokens: metadata naming Anthropic is not its own.
+      // OpenAI's counts include its cached tokens: metadata naming Anthropic is not its own. Nor
+      // is it Gemini's, through Google's own provider, directly or on Vertex.
       expect(read('openai.chat')).toMatchObject({ inputTokens: 100, cacheReadTokens: undefined });
       expect(read('openai.responses')).toMatchObject({ inputTokens: 100 });
+      for (const gemini of ['google.generative-ai', 'google.vertex.chat']) {
+        expect(read(gemini)).toMatchObject({ inputTokens: 100, cacheReadTokens: undefined });
+      }
       // Any other provider's (Anthropic's, on Vertex or through a gateway) is read.
       for (const other of ['anthropic.messages', 'vertex.anthropic.messages', 'gateway']) {
         expect(read(other)).toMatchObject({
