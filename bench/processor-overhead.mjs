@@ -2,20 +2,20 @@
 // created and ended through a real tracer provider (no replay), with the no-op processor and the
 // SDK's BatchSpanProcessor + OTLP/HTTP JSON exporter (plain BSP) as same-run baselines. Rows:
 // ordinary spans outside any task (budget +20 ns), also as children of a request span with the
-// processor's `autoTasks` on (same budget), non-LLM spans inside a live task and model-call
-// spans inside a live task in three dialects, the AI SDK's also as version 5 makes them on
-// Anthropic, with the cache counts in provider metadata JSON (budget +150 ns each). Each repetition starts a task,
-// creates its children and ends it, so folding at the task's end is in the per-span figure. Then
-// a whole task (agent span + 3 model calls, export included, to a loopback sink in another
+// processor's `autoTasks` on (same budget), non-LLM spans inside a live task and model-call spans
+// inside a live task in three dialects, the AI SDK's also as version 5 makes them on Anthropic,
+// with the cache counts in provider metadata JSON (budget +150 ns each). Each repetition starts a
+// task, creates its children and ends it, so folding at the task's end is in the per-span figure.
+// Then a whole task (agent span + 3 model calls, export included, to a loopback sink in another
 // process): CPU per task against plain BSP's on the same spans (budget: below it). The per-span
-// rows also run a floor processor (bench/lib/floor-processor.mjs: the least any tracker that
-// folds usage into tasks does, with none of the checks that make it correct) to show how much of
-// the cost is tracking and reading at all, and how much is Mosaic's correctness. A second no-op
-// processor runs beside the first in every per-span row (an A/A control): its difference to the
-// first is what this machine's noise alone shows, and the ratios to the no-op are printed too.
-// Each repetition runs the cases in a fresh shuffled order, each sample after an untimed
-// young-generation collection: a case no longer inherits the collection its neighbour's garbage
-// made due (with a fixed rotation the case after plain BSP's export paid for it every time).
+// rows also run a floor processor (bench/lib/floor-processor.mjs: the least any tracker that folds
+// usage into tasks does, with none of the checks that make it correct) to show how much of the cost
+// is tracking and reading at all, and how much is Mosaic's correctness. A second no-op processor
+// runs beside the first in every per-span row (an A/A control): its difference to the first is what
+// this machine's noise alone shows, and the ratios to the no-op are printed too. Each repetition
+// runs the cases in a fresh shuffled order, each sample after an untimed young-generation
+// collection: a case no longer inherits the collection its neighbour's garbage made due (with a
+// fixed rotation the case after plain BSP's export paid for it every time).
 
 import { pathToFileURL } from 'node:url';
 import { setFlagsFromString } from 'node:v8';

@@ -259,8 +259,11 @@ function mayHoldAnthropicUsage(
   raw: string | undefined,
 ): boolean {
   if (callProvider === 'openai') return false;
-  return callProvider !== 'google' || (raw !== undefined && /anthropic/i.test(raw));
+  return callProvider !== 'google' || (raw !== undefined && NAMES_ANTHROPIC.test(raw));
 }
+
+/** A provider string that names Anthropic (`vertex.anthropic.messages`). */
+const NAMES_ANTHROPIC = /anthropic/i;
 
 /**
  * AI SDK 5's Anthropic provider counts input as Anthropic does, without cache reads and writes,
