@@ -10,6 +10,10 @@
 // throwing span kept from the host. What Mosaic's processor spends above this row is the price of
 // that correctness (what is known of it: docs/guarantees.md, "Benchmark figures").
 
+/** The keys of Anthropic's cache reads and writes in AI SDK 5 provider metadata JSON. */
+const READ_KEY = '"cache_read_input_tokens":';
+const WRITE_KEY = '"cache_creation_input_tokens":';
+
 /** A floor processor (onStart/onEnd only; nothing is exported). */
 export class FloorProcessor {
   taskId = undefined;
@@ -69,10 +73,10 @@ export class FloorProcessor {
       // provider's metadata JSON, found by key with no check of where they are.
       const metadata = attrs['ai.response.providerMetadata'];
       if (metadata !== undefined) {
-        const read = metadata.indexOf('"cache_read_input_tokens":');
-        const write = metadata.indexOf('"cache_creation_input_tokens":');
-        input += Number.parseInt(metadata.slice(read + 26, read + 42), 10);
-        input += Number.parseInt(metadata.slice(write + 30, write + 46), 10);
+        const read = metadata.indexOf(READ_KEY) + READ_KEY.length;
+        const write = metadata.indexOf(WRITE_KEY) + WRITE_KEY.length;
+        input += Number.parseInt(metadata.slice(read, read + 16), 10);
+        input += Number.parseInt(metadata.slice(write, write + 16), 10);
       }
     } else if (attrs['gen_ai.operation.name'] === 'chat') {
       model = attrs['gen_ai.request.model'];
