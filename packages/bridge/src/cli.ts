@@ -258,7 +258,18 @@ async function main(): Promise<void> {
   const stop = () => {
     if (stopping) return;
     stopping = true;
-    void bridge.close().then(() => process.exit(0));
+    void bridge.close().then(() => {
+      // What a restart on the same folder goes on with (tasks still open, events undelivered).
+      const kept = bridge.stats.spool;
+      if (kept !== undefined && kept.openTasks + kept.undeliveredEvents > 0) {
+        out(
+          redact(
+            `Spool: ${kept.openTasks} open tasks and ${kept.undeliveredEvents} undelivered events kept in ${kept.dir} for the next start`,
+          ),
+        );
+      }
+      process.exit(0);
+    });
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

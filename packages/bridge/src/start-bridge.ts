@@ -55,7 +55,7 @@ const listen = (server: Server, port: number, host: string): Promise<void> =>
  * // Upstream from MOSAIC_TELEMETRY_SERVER_URL, _API_KEY and _INSTANCE_ID, or `telemetry: {...}`.
  * const bridge = await startBridge({ port: 4318, defaults: { taskType: 'implementation' } });
  * // Point a CLI at it: OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:4318 (gRPC: bridge.grpcUrl, 4317)
- * process.once('SIGTERM', () => void bridge.close()); // closes open tasks and delivers them
+ * process.once('SIGTERM', () => void bridge.close()); // reports finished tasks, delivers them
  * ```
  */
 export async function startBridge(

@@ -149,7 +149,11 @@ export interface Bridge {
   readonly url: string;
   /** The OTLP/gRPC listener's `http://host:port`; undefined when `grpcPort` is `false`. */
   readonly grpcUrl: string | undefined;
-  /** Stops accepting, closes every open task and delivers everything. Never rejects. */
+  /**
+   * Stops accepting, reports every finished task and delivers everything; never rejects. Without
+   * a spool every open task closes; with one, a task that may still grow stays in the spool and
+   * goes on at the next start (docs/bridge.md, Spool).
+   */
   close(): Promise<void>;
   readonly stats: BridgeStats;
 }

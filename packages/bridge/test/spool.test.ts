@@ -219,7 +219,8 @@ describe('bridge spool', () => {
       await sender.flush();
       await first.kill9();
 
-      const second = await startBridgeProcess({ spoolDir: dir, server, taskIdleMs: 60_000 });
+      // A short idle time here: the task closes once the sender has gone on (a stop would keep it).
+      const second = await startBridgeProcess({ spoolDir: dir, server, taskIdleMs: 2_000 });
       processes.push(second);
       expect(second.stdout()).toContain('1 open tasks and 0 undelivered events resumed');
       // The same sender goes on: its streams' totals now 1500 and 15, from the same start time.
@@ -227,8 +228,11 @@ describe('bridge spool', () => {
       sender.call(500, 5);
       await sender.flush();
       await sender.shutdown();
+      const events = await until(
+        () => server.listEvents(),
+        (e) => e.length > 0,
+      );
       expect(await second.stop()).toBe(0);
-      const events = server.listEvents();
       expect(events).toHaveLength(1);
       expect(events[0]).toMatchObject({ actual_input_tokens: 1500, actual_output_tokens: 15 });
     });
@@ -255,10 +259,12 @@ describe('bridge spool', () => {
       sender.call(100, 1);
       await sender.flush();
       await sender.shutdown();
+      const events = await until(
+        () => server.listEvents(),
+        (e) => e.length > 1,
+      );
       expect(await second.stop()).toBe(0);
-      const tokens = server
-        .listEvents()
-        .map((e) => [e.actual_input_tokens, e.actual_output_tokens]);
+      const tokens = events.map((e) => [e.actual_input_tokens, e.actual_output_tokens]);
       expect(tokens.sort()).toEqual([
         [100, 1],
         [900, 9],
@@ -304,6 +310,60 @@ describe('bridge spool', () => {
       );
       expect(await second.stop()).toBe(0);
       expect(server.listEvents()).toHaveLength(1);
+      expect(spoolRows(dir)).toEqual({ records: 0, events: 0 });
+    });
+  });
+
+  describe('after a graceful stop (SIGTERM)', () => {
+    it('keeps a trace whose task has not ended and a task its logs opened, and reports each once, whole, after the next start', async () => {
+      devserver = await startDevServer({ rateLimit: false });
+      const server = devserver;
+      const dir = spoolDir();
+      const traceId = hex(16);
+      const { task, call } = taskSpans(traceId, 4242);
+      const ids = { 'session.id': `s-${hex(4)}`, 'prompt.id': `p-${hex(4)}` };
+      const request = (id: string, input: number, output: number) =>
+        logsRequest({ 'service.name': 'claude-code' }, [
+          logRecord('api_request', {
+            ...ids,
+            model: 'claude-sonnet-4-5',
+            input_tokens: input,
+            output_tokens: output,
+            request_id: id,
+          }),
+        ]);
+      const postLogs = (url: string, body: Record<string, unknown>) =>
+        postOtlp(url, '/v1/logs', JSON.stringify(body));
+      const first = await startBridgeProcess({ spoolDir: dir, server, taskIdleMs: 60_000 });
+      processes.push(first);
+      expect((await postSpans(first.url, [call])).status).toBe(200);
+      expect((await postLogs(first.url, request('r1', 10, 5))).status).toBe(200);
+      expect(await first.stop()).toBe(0);
+      expect(first.stdout()).toContain('Spool: 2 open tasks and 0 undelivered events kept in');
+      // Neither half-task was reported: the agent is still at work on both.
+      expect(server.listEvents()).toHaveLength(0);
+
+      const second = await startBridgeProcess({ spoolDir: dir, server, taskIdleMs: 1_000 });
+      processes.push(second);
+      expect(second.stdout()).toContain('2 open tasks and 0 undelivered events resumed');
+      expect((await postSpans(second.url, [task])).status).toBe(200);
+      expect((await postLogs(second.url, request('r2', 20, 7))).status).toBe(200);
+      const events = await until(
+        () => server.listEvents(),
+        (e) => e.length > 1,
+      );
+      const byInput = events.map((e) => [e.actual_input_tokens, e.actual_output_tokens]).sort();
+      expect(byInput).toEqual([
+        [30, 12],
+        [4242, 1],
+      ]);
+      await until(
+        () => healthOf(second.url),
+        (h) => h.spool?.undeliveredEvents === 0,
+      );
+      expect(await second.stop()).toBe(0);
+      expect(second.stdout()).not.toContain('kept in');
+      expect(server.listEvents()).toHaveLength(2);
       expect(spoolRows(dir)).toEqual({ records: 0, events: 0 });
     });
   });

@@ -31,7 +31,7 @@ import type { TaskSpool } from '../spool/task-spool.js';
 import { activityOutcome } from '../tasks/activity-outcome.js';
 import { AwaitingLogs } from '../tasks/awaiting-logs.js';
 import { buildTaskRecord } from '../tasks/build-task-record.js';
-import { findTraceTasks } from '../tasks/find-trace-tasks.js';
+import { type FoundTraceTasks, findTraceTasks } from '../tasks/find-trace-tasks.js';
 import { joinedDraft } from '../tasks/joined-draft.js';
 import type { KeyedTask } from '../tasks/keyed-task.js';
 import { KeyedTasks } from '../tasks/keyed-tasks.js';
@@ -290,22 +290,50 @@ export class BridgePipeline {
     }
   }
 
-  /** Stops the timer, closes every open task, delivers everything. Never rejects. */
+  /**
+   * Stops the timer, reports what is finished and delivers everything; never rejects. In memory
+   * every open task closes. With a spool on disk, a task that may still grow stays in it, as a
+   * kill -9 would leave it, and goes on at the next start: a trace with a task whose end has not
+   * come or whose totals are awaited, and a task keyed by prompt or session that no trace joined
+   * or reported. Closing those would report part of a task that goes on across a restart, and
+   * drop the part of a trace that came before it.
+   */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     clearInterval(this.timer);
     this.resender?.stop();
+    const keepOpen = this.spool !== MEMORY_SPOOL;
     try {
       this.spool.atomically(() => {
         const now = this.now();
-        const drafts = this.traces.takeAll().flatMap((t) => this.traceDrafts(t, now));
+        let kept = 0;
+        const drafts: TaskDraft[] = [];
+        for (const trace of this.traces.takeAll()) {
+          const found = this.tasksOf(trace);
+          // Its records stay spooled: the next start rebuilds the trace from them.
+          if (
+            keepOpen &&
+            (trace.awaitsTotals || found.incomplete > 0 || found.tasks.length === 0)
+          ) {
+            kept++;
+            continue;
+          }
+          drafts.push(...this.traceDrafts(trace, now, found));
+        }
         for (const task of this.keyed.takeAll()) {
+          if (keepOpen && task.traced === undefined && !this.isCovered(task)) {
+            kept++;
+            continue;
+          }
           const draft = this.keyedDraft(task);
           if (draft !== undefined) drafts.push(draft);
         }
         drafts.push(...this.takeAwaited(this.awaiting.takeAll()));
         this.report(drafts);
+        if (kept > 0) {
+          logger.info(`${kept} open tasks stay in the spool and go on at the next start`);
+        }
       });
     } catch (error) {
       logger.error(
@@ -356,14 +384,12 @@ export class BridgePipeline {
    * forgets the trace's records once none of its tasks waits: a waiting task is rebuilt from
    * them after a restart.
    */
-  private traceDrafts(trace: TraceView, now: number): TaskDraft[] {
+  private traceDrafts(
+    trace: TraceView,
+    now: number,
+    found: FoundTraceTasks = this.tasksOf(trace),
+  ): TaskDraft[] {
     const drafts: TaskDraft[] = [];
-    const found = findTraceTasks(
-      trace,
-      TRACE_TASK_READERS,
-      (id) => this.costs.get(id),
-      INCOMPLETE_TASK_COUNTERS,
-    );
     let waiting = false;
     for (const task of found.tasks) {
       const draft = this.withToolActivity(task);
@@ -389,6 +415,16 @@ export class BridgePipeline {
       }
     }
     return drafts;
+  }
+
+  /** The tasks the sources find in a closing trace, and how many of its tasks never ended. */
+  private tasksOf(trace: TraceView): FoundTraceTasks {
+    return findTraceTasks(
+      trace,
+      TRACE_TASK_READERS,
+      (id) => this.costs.get(id),
+      INCOMPLETE_TASK_COUNTERS,
+    );
   }
 
   /** A traced task's draft with the gates and language of the tool calls its spans carry. */
@@ -450,11 +486,7 @@ export class BridgePipeline {
     // Tool records alone (their model requests' records lost) are no task.
     if (requests.length === 0) return undefined;
     const source = SOURCE_OF_KEYED.get(task.source);
-    const covered = source?.isCovered?.(
-      task.coverKeys,
-      (key) => this.reportedKeys.has(key) || this.taskSessions.has(key),
-    );
-    if (covered === true) {
+    if (this.isCovered(task)) {
       if (source?.readMetric === undefined) this.options.stats.dropped.coveredByTraces++;
       else this.options.stats.dropped.coveredMetricTasks++;
       return undefined;
@@ -478,6 +510,15 @@ export class BridgePipeline {
       // A metrics task's key is its sender session: marking it reported would drop the session's next one.
       covers: source?.readMetric === undefined ? [...task.coverKeys] : undefined,
     };
+  }
+
+  /** Whether traces (or, for a metrics task, spans or logs of its session) report this task. */
+  private isCovered(task: KeyedTask): boolean {
+    const covered = SOURCE_OF_KEYED.get(task.source)?.isCovered?.(
+      task.coverKeys,
+      (key) => this.reportedKeys.has(key) || this.taskSessions.has(key),
+    );
+    return covered === true;
   }
 
   /** Counts a task whose source exports no usage, and says why once per source. */
