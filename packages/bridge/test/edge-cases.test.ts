@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { type BridgeLoop, startBridgeLoop } from './support/bridge-to-devserver.js';
 import { type CapturedRequest, loadCapture, toProtobuf } from './support/captures.js';
 import { hex, logRecord, logsRequest, span, tracesRequest } from './support/otlp-json.js';
+import { until } from './support/until.js';
 
 const json = (
   signal: CapturedRequest['signal'],
@@ -61,12 +62,6 @@ function claudeRequestLog(
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Polls `check` until it holds or 10 s pass (a loaded CI machine runs timers late). */
-async function until(check: () => boolean): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (!check() && Date.now() < deadline) await sleep(25);
-}
 
 describe('bridge edge cases', () => {
   let loop: BridgeLoop | undefined;

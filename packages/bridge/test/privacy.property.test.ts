@@ -16,6 +16,7 @@ import {
 } from './support/otlp-json.js';
 import { postOtlp } from './support/post-otlp.js';
 import { type RecordingUpstream, startRecordingUpstream } from './support/recording-upstream.js';
+import { until } from './support/until.js';
 
 const API_KEY = 'ab'.repeat(32);
 const INSTANCE = '3f1c9a52-7d4e-4b8a-9c21-5e6f7a8b9c0d';
@@ -436,9 +437,10 @@ describe('privacy', () => {
           spoolDir,
           telemetry: { serverUrl: upstream.url, apiKey: API_KEY, instanceId: INSTANCE },
         });
-        for (let i = 0; i < 250 && next.stats.openTasks > 0; i++) {
-          await new Promise((resolve) => setTimeout(resolve, 20));
-        }
+        await until(
+          () => next.stats.openTasks,
+          (open) => open === 0,
+        );
         await next.close();
         expect(filesText(spoolDir)).not.toContain(TOOL_MARKER);
         rmSync(spoolDir, { recursive: true, force: true });

@@ -10,6 +10,7 @@ import { startBridge } from '../src/start-bridge.js';
 import type { Bridge, BridgeOptions } from '../src/types.js';
 import { hex, taskSpans, tracesRequest } from './support/otlp-json.js';
 import { postOtlp } from './support/post-otlp.js';
+import { until } from './support/until.js';
 
 /** How the stand-in server answers now ('up-once': one request stored, then 'hang'). */
 type Mode = 'down' | 'up' | 'up-once' | 'hang' | { retryAfterSeconds: number };
@@ -115,16 +116,6 @@ const postTask = (bridge: Bridge, inputTokens: number) =>
     '/v1/traces',
     JSON.stringify(tracesRequest({ 'service.name': 'agent' }, taskTrace(inputTokens))),
   );
-
-/** Polls `read` until `done` holds (a real bridge and a real server: no fixed sleeps). */
-async function until<T>(read: () => T, done: (value: T) => boolean, ms = 20_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const value = read();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

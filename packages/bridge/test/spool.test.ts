@@ -28,19 +28,10 @@ import {
 } from './support/otlp-json.js';
 import { postOtlp } from './support/post-otlp.js';
 import { type RecordingUpstream, startRecordingUpstream } from './support/recording-upstream.js';
+import { until } from './support/until.js';
 
 const postSpans = (url: string, spans: Record<string, unknown>[]) =>
   postOtlp(url, '/v1/traces', JSON.stringify(tracesRequest({ 'service.name': 'agent' }, spans)));
-
-/** Polls `read` until `done` holds (a real process and a real server: no fixed sleeps). */
-async function until<T>(read: () => T | Promise<T>, done: (value: T) => boolean): Promise<T> {
-  const deadline = Date.now() + 20_000;
-  for (;;) {
-    const value = await read();
-    if (done(value) || Date.now() > deadline) return value;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 const healthOf = async (url: string): Promise<BridgeStats> =>
   (await fetch(`${url}/health`)).json() as Promise<BridgeStats>;

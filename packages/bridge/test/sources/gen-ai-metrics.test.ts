@@ -15,6 +15,7 @@ import { type BridgeLoop, startBridgeLoop } from '../support/bridge-to-devserver
 import { loadCapture, loadGroundTruth } from '../support/captures.js';
 import { genAiSender, GEN_AI_SENDER_MODEL as MODEL } from '../support/gen-ai-sender.js';
 import { recordAgentRuns } from '../support/record-agent-runs.js';
+import { until } from '../support/until.js';
 
 const priced = (input: number, output: number) =>
   computeCostMicros(
@@ -29,14 +30,6 @@ const priced = (input: number, output: number) =>
     },
     Date.now(),
   ) ?? Number.NaN;
-
-async function until(check: () => boolean, ms = 10_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 describe('source: GenAI token usage metric', () => {
   let loop: BridgeLoop | undefined;

@@ -14,6 +14,7 @@ import { startBridge } from '../../src/start-bridge.js';
 import { hex, span, tracesRequest } from '../support/otlp-json.js';
 import { postOtlp } from '../support/post-otlp.js';
 import { type RecordingUpstream, startRecordingUpstream } from '../support/recording-upstream.js';
+import { until } from '../support/until.js';
 
 const record = (
   traceId: string,
@@ -244,9 +245,10 @@ describe('SqliteSpool', () => {
       expect(types()).toEqual(['refactoring', 'testing']);
       expect(bridge.stats.spool).toMatchObject({ openTasks: 1, undeliveredEvents: 0 });
       const next = await restartOn(dir, upstream, 50);
-      for (let i = 0; i < 200 && next.stats.openTasks > 0; i++) {
-        await new Promise((resolve) => setTimeout(resolve, 20));
-      }
+      await until(
+        () => next.stats.openTasks,
+        (open) => open === 0,
+      );
       await next.close();
       expect(types()).toEqual(['refactoring', 'testing', 'unknown']);
       const after = await open(dir);
