@@ -433,6 +433,7 @@ describe('privacy', () => {
         // once they are idle, from what the spool kept.
         const next = await startBridge({
           port: 0,
+          grpcPort: false,
           taskIdleMs: 20,
           spoolDir,
           telemetry: { serverUrl: upstream.url, apiKey: API_KEY, instanceId: INSTANCE },
