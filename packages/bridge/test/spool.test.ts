@@ -359,6 +359,42 @@ describe('bridge spool', () => {
     });
   });
 
+  describe('after a stop and a start', () => {
+    it('counts a kept trace’s age from when it first came, not from the start that rebuilt it', async () => {
+      upstream = await startRecordingUpstream();
+      const dir = spoolDir();
+      const options = {
+        port: 0,
+        grpcPort: false as const,
+        spoolDir: dir,
+        taskIdleMs: 60_000,
+        telemetry: {
+          serverUrl: upstream.url,
+          apiKey: 'ab'.repeat(32),
+          instanceId: '3f1c9a52-7d4e-4b8a-9c21-5e6f7a8b9c0d',
+        },
+      };
+      const internals = { limits: { maxTaskAgeMs: 3_000, traceSettleMs: 200 } };
+      const first = await startBridge(options, internals);
+      const { call } = taskSpans(hex(16), 5);
+      expect((await postSpans(first.url, [call])).status).toBe(200);
+      await first.close();
+      expect(first.stats.spool?.openTasks).toBe(1);
+      await new Promise((resolve) => setTimeout(resolve, 3_100));
+      // Older than maxTaskAgeMs by now: the start after rebuilds it and closes it at its first look
+      // (every 100 ms here), not 3 s later. It never got a task span: nothing is reported.
+      bridge = await startBridge(options, internals);
+      const next = bridge;
+      const open = await until(
+        () => next.stats.spool?.openTasks,
+        (n) => n === 0,
+        2_000,
+      );
+      expect(open).toBe(0);
+      expect(next.stats.tasksReported).toBe(0);
+    });
+  });
+
   describe('across a restart', () => {
     it('still knows a task traces reported when its logs come after the restart (one event)', async () => {
       upstream = await startRecordingUpstream();

@@ -215,7 +215,7 @@ export class BridgePipeline {
     this.spool.atomically(() => {
       const now = this.now();
       for (const request of keyed) this.addKeyed(request, now);
-      this.spool.keepSpans(traced, links);
+      this.spool.keepSpans(traced, links, now);
       this.holdSpans(traced, links, now);
     });
     return undefined;
@@ -247,7 +247,8 @@ export class BridgePipeline {
       // A span an earlier version spooled with its tool text is reduced now, as decoding would.
       for (const row of state.traces) {
         const spans = row.spans.map((span) => reduceSpanText(span, SPAN_FILTER));
-        this.holdSpans(spans, row.links, now);
+        // Its idle and settle times start again; its age (`maxTaskAgeMs`) goes on.
+        this.holdSpans(spans, row.links, now, row.atMs);
       }
       for (const request of state.keyed) this.holdKeyed(request, now);
       this.metrics.restore(state.streams, state.keyed, now);
@@ -353,9 +354,17 @@ export class BridgePipeline {
     this.holdKeyed(request, now);
   }
 
-  /** Adds spans and links to the open traces, reporting the traces closed early to make room. */
-  private holdSpans(spans: readonly HeldSpan[], links: readonly string[], now: number): void {
-    const evicted = this.traces.add(spans, links, now);
+  /**
+   * Adds spans and links to the open traces, reporting the traces closed early to make room; a
+   * trace they open was first seen at `firstSeenMs` (restored from the spool), else now.
+   */
+  private holdSpans(
+    spans: readonly HeldSpan[],
+    links: readonly string[],
+    now: number,
+    firstSeenMs = now,
+  ): void {
+    const evicted = this.traces.add(spans, links, now, firstSeenMs);
     if (evicted.length > 0) {
       this.options.stats.dropped.tasksClosedEarly += evicted.length;
       this.report(evicted.flatMap((t) => this.traceDrafts(t, now)));

@@ -35,6 +35,8 @@ const KEYED = 'k';
 interface TraceRow {
   readonly s: HeldSpan[];
   readonly l: string[];
+  /** When the bridge took them (wall clock, ms); absent in rows of earlier versions. */
+  readonly t?: number;
 }
 
 /**
@@ -113,13 +115,13 @@ export class SqliteSpool implements TaskSpool {
     }
   }
 
-  keepSpans(spans: readonly HeldSpan[], links: readonly string[]): void {
+  keepSpans(spans: readonly HeldSpan[], links: readonly string[], atMs: number): void {
     if (spans.length === 0 && links.length === 0) return;
     const rows = new Map<string, TraceRow>();
     const rowOf = (traceId: string): TraceRow => {
       let row = rows.get(traceId);
       if (row === undefined) {
-        row = { s: [], l: [] };
+        row = { s: [], l: [], t: atMs };
         rows.set(traceId, row);
       }
       return row;
@@ -223,7 +225,7 @@ export class SqliteSpool implements TaskSpool {
   }
 
   load(): SpooledState {
-    const traces: { spans: HeldSpan[]; links: string[] }[] = [];
+    const traces: SpooledState['traces'][number][] = [];
     const keyed: KeyedRequest[] = [];
     const rows = this.db.prepare<[], { task: string; body: string }>(
       'SELECT task, body FROM records ORDER BY id',
@@ -231,7 +233,7 @@ export class SqliteSpool implements TaskSpool {
     for (const { task, body } of rows.iterate()) {
       if (task.startsWith(TRACE)) {
         const row = JSON.parse(body) as TraceRow;
-        traces.push({ spans: row.s, links: row.l });
+        traces.push({ spans: row.s, links: row.l, atMs: row.t });
       } else keyed.push(JSON.parse(body) as KeyedRequest);
     }
     const costs = this.db

@@ -6,8 +6,11 @@ import type { SpoolStats } from '../types.js';
 
 /** What a spool held at start: the open tasks' records and the events not yet delivered. */
 export interface SpooledState {
-  /** Spans and parent links (flat triples, as `decodeSpans` gives them), in arrival order. */
-  readonly traces: readonly { spans: HeldSpan[]; links: string[] }[];
+  /**
+   * Spans and parent links (flat triples, as `decodeSpans` gives them), in arrival order, each
+   * with when it arrived (wall clock, ms; undefined in a spool of an earlier version).
+   */
+  readonly traces: readonly { spans: HeldSpan[]; links: string[]; atMs: number | undefined }[];
   /** Keyed tasks' records, in arrival order. */
   readonly keyed: readonly KeyedRequest[];
   /** Costs the logs gave per request id, oldest first. */
@@ -28,8 +31,11 @@ export interface SpooledState {
 export interface TaskSpool {
   /** Runs `work`, keeping every change it makes to the spool or none; on disk when it returns. */
   atomically<T>(work: () => T): T;
-  /** Keeps spans of open traces and parent links (flat triples: trace id, span id, parent id). */
-  keepSpans(spans: readonly HeldSpan[], links: readonly string[]): void;
+  /**
+   * Keeps spans of open traces and parent links (flat triples: trace id, span id, parent id) that
+   * arrived at `atMs` (wall clock): a trace rebuilt at start keeps its age.
+   */
+  keepSpans(spans: readonly HeldSpan[], links: readonly string[], atMs: number): void;
   /** Keeps a record of the keyed task `key` (`keyOf`). */
   keepKeyed(key: string, request: KeyedRequest): void;
   /** Keeps a request's cost, as the logs gave it. */

@@ -52,14 +52,22 @@ export class OpenTraces {
 
   /**
    * Adds spans, and parent links of spans no source reads (flat triples: trace id, span id,
-   * parent id or ''); returns the traces closed early to stay within `maxTraces`.
+   * parent id or ''); returns the traces closed early to stay within `maxTraces`. A trace they
+   * open counts its age from `firstSeenMs` (a trace rebuilt from the spool: when it first came).
    */
-  add(spans: readonly HeldSpan[], links: readonly string[], nowMs: number): TraceView[] {
+  add(
+    spans: readonly HeldSpan[],
+    links: readonly string[],
+    nowMs: number,
+    firstSeenMs = nowMs,
+  ): TraceView[] {
     const evicted: TraceView[] = [];
+    // Never in the future: the wall clock may have been set back since.
+    const since = Math.min(firstSeenMs, nowMs);
     let trace: TraceView | undefined;
     for (let i = 0; i + 2 < links.length; i += 3) {
       const traceId = links[i] as string;
-      if (trace?.traceId !== traceId) trace = this.open(traceId, nowMs, evicted);
+      if (trace?.traceId !== traceId) trace = this.open(traceId, nowMs, since, evicted);
       const before = trace.size;
       const parent = links[i + 2];
       trace.parents.set(links[i + 1] as string, parent === '' ? undefined : parent);
@@ -68,7 +76,7 @@ export class OpenTraces {
       if (trace.size > before) this.grow(trace, LINK_BYTES);
     }
     for (const span of spans) {
-      if (trace?.traceId !== span.traceId) trace = this.open(span.traceId, nowMs, evicted);
+      if (trace?.traceId !== span.traceId) trace = this.open(span.traceId, nowMs, since, evicted);
       const before = trace.size;
       trace.parents.set(span.spanId, span.parentSpanId);
       if (trace.size > before) this.grow(trace, LINK_BYTES);
@@ -144,8 +152,11 @@ export class OpenTraces {
     return { largestTrace, total };
   }
 
-  /** The open trace of this id, opened now if needed (closing the oldest beyond the cap). */
-  private open(traceId: string, nowMs: number, evicted: TraceView[]): TraceView {
+  /**
+   * The open trace of this id, opened now if needed (closing the oldest beyond the cap), first
+   * seen at `sinceMs`.
+   */
+  private open(traceId: string, nowMs: number, sinceMs: number, evicted: TraceView[]): TraceView {
     let trace = this.traces.get(traceId);
     if (trace === undefined) {
       if (this.traces.size >= this.limits.maxTraces) {
@@ -153,6 +164,7 @@ export class OpenTraces {
         evicted.push(this.remove(oldest));
       }
       trace = new TraceView(traceId, nowMs);
+      trace.firstSeenMs = sinceMs;
       this.traces.set(traceId, trace);
       this.bytes += trace.bytes;
     }

@@ -98,7 +98,7 @@ describe('SqliteSpool', () => {
       const a = record(t1, 'task', { 'mosaic.task.type': 'testing' });
       const b = record(t2, 'chat', { 'gen_ai.usage.input_tokens': 3 });
       first.atomically(() => {
-        first.keepSpans([a, b], [t1, 'aaaa', '', t2, 'bbbb', 'cccc']);
+        first.keepSpans([a, b], [t1, 'aaaa', '', t2, 'bbbb', 'cccc'], 1_700_000_000_000);
         first.keepKeyed(keyOf(keyedRequest('p1')), keyedRequest('p1'));
         first.keepKeyed(keyOf(keyedRequest('p2')), keyedRequest('p2'));
         first.keepCost('r-p1', 1234);
@@ -119,7 +119,7 @@ describe('SqliteSpool', () => {
       const second = await open(dir);
       expect(second.stats()).toEqual(kept);
       expect(second.load()).toEqual({
-        traces: [{ spans: [a], links: [t1, 'aaaa', ''] }],
+        traces: [{ spans: [a], links: [t1, 'aaaa', ''], atMs: 1_700_000_000_000 }],
         keyed: [keyedRequest('p1')],
         costs: [['r-p1', 1234]],
         covered: ['s1\u0000r-p1', 's1\u0000r-p2'],
@@ -134,7 +134,7 @@ describe('SqliteSpool', () => {
     it('is empty and counts 0 bytes once everything kept was forgotten', async () => {
       const spool = await open(folder());
       const t = hex(16);
-      spool.keepSpans([record(t, 'task', {})], []);
+      spool.keepSpans([record(t, 'task', {})], [], Date.now());
       spool.keepEvents([event('e1')]);
       expect(spool.stats().bytes).toBeGreaterThan(0);
       spool.forgetTrace(t);
@@ -170,14 +170,14 @@ describe('SqliteSpool', () => {
       const spool = new SqliteSpool(db, dir, 1 << 30);
       spools.push(spool);
       const t = hex(16);
-      spool.keepSpans([record(t, 'task', {})], []);
+      spool.keepSpans([record(t, 'task', {})], [], Date.now());
       const before = spool.stats();
       // No room for one more page: the next large row cannot be written (SQLITE_FULL).
       db.pragma(`max_page_count = ${db.pragma('page_count', { simple: true })}`);
       expect(() =>
         spool.atomically(() => {
           spool.forgetTrace(t);
-          spool.keepSpans([record(hex(16), 'chat', { big: 'x'.repeat(100_000) })], []);
+          spool.keepSpans([record(hex(16), 'chat', { big: 'x'.repeat(100_000) })], [], Date.now());
         }),
       ).toThrow(new SpoolWriteError('the spool cannot be written (SQLITE_FULL): retry later'));
       expect(spool.stats()).toEqual(before);
@@ -190,7 +190,7 @@ describe('SqliteSpool', () => {
       const spool = await open(folder(), 300);
       const t = hex(16);
       expect(spool.refusal).toBeUndefined();
-      spool.keepSpans([record(t, 'task', { 'mosaic.task.type': 'testing' })], []);
+      spool.keepSpans([record(t, 'task', { 'mosaic.task.type': 'testing' })], [], Date.now());
       spool.keepEvents([event('e1')]);
       expect(spool.refusal).toMatch(/^the spool is full \(\d+ of 300 bytes/);
       spool.forgetTrace(t);
@@ -226,7 +226,11 @@ describe('SqliteSpool', () => {
       const dir = folder();
       const left = await open(dir);
       const traceId = hex(16);
-      left.keepSpans([record(traceId, 'task', { 'mosaic.task.type': 'refactoring' })], []);
+      left.keepSpans(
+        [record(traceId, 'task', { 'mosaic.task.type': 'refactoring' })],
+        [],
+        Date.now(),
+      );
       left.keepKeyed(keyOf(keyedRequest('p1')), keyedRequest('p1'));
       left.keepCost('r-p1', 99);
       left.keepEvents([event('3f1c9a52-0000-8000-8000-000000000001')]);
@@ -271,7 +275,7 @@ describe('SqliteSpool', () => {
         parentSpanId: prompt.spanId,
         resourceAttributes: { 'service.name': 'opencode' },
       });
-      left.keepSpans([tool('pnpm lint', 1), tool('pnpm test', 0)], []);
+      left.keepSpans([tool('pnpm lint', 1), tool('pnpm test', 0)], [], Date.now());
       left.close();
 
       const bridge = await restartOn(dir, upstream);
