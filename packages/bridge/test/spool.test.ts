@@ -334,7 +334,8 @@ describe('bridge spool', () => {
       // Neither half-task was reported: the agent is still at work on both.
       expect(server.listEvents()).toHaveLength(0);
 
-      const second = await startBridgeProcess({ spoolDir: dir, server, taskIdleMs: 1_000 });
+      // Idle time long enough for the second request to join its task on a loaded machine.
+      const second = await startBridgeProcess({ spoolDir: dir, server, taskIdleMs: 3_000 });
       processes.push(second);
       expect(second.stdout()).toContain('2 open tasks and 0 undelivered events resumed');
       expect((await postSpans(second.url, [task])).status).toBe(200);
