@@ -1,4 +1,3 @@
-import type { TaskCompletionEvent } from '@mosaicstack/telemetry-semconv';
 import { reduceSpanText } from '../decode/reduce-span-text.js';
 import { BoundedMap } from '../model/bounded-map.js';
 import { logger, type TaskDelivery } from '../model/exporter-core.js';
@@ -30,7 +29,6 @@ import { MEMORY_SPOOL } from '../spool/memory-spool.js';
 import type { TaskSpool } from '../spool/task-spool.js';
 import { activityOutcome } from '../tasks/activity-outcome.js';
 import { AwaitingLogs } from '../tasks/awaiting-logs.js';
-import { buildTaskRecord } from '../tasks/build-task-record.js';
 import { type FoundTraceTasks, findTraceTasks } from '../tasks/find-trace-tasks.js';
 import { joinedDraft } from '../tasks/joined-draft.js';
 import type { KeyedTask } from '../tasks/keyed-task.js';
@@ -40,9 +38,7 @@ import type { BridgeDefaults } from '../types.js';
 import type { BridgeLimits } from './bridge-limits.js';
 import type { BridgeStatsCounter } from './bridge-stats-counter.js';
 import { SpoolResender } from './spool-resender.js';
-
-/** The id a task is remembered by as reported: its event id seeds. */
-const idOf = (draft: TaskDraft): string => `${draft.traceId}${draft.spanId}`;
+import { TaskReporter } from './task-reporter.js';
 
 /** Why the records of a request were not taken: the status to answer (with Retry-After) and why. */
 export interface BudgetRefusal {
@@ -66,7 +62,8 @@ export interface BridgePipelineOptions {
 /**
  * From decoded records to delivered task events: routes spans to open traces or keyed tasks and
  * log records to keyed tasks, closes them when due (a timer), asks the sources (`SOURCES`, in
- * precedence order) for the tasks and hands each task once to delivery. Synchronous per request; never throws into the receiver.
+ * precedence order) for the tasks and hands them to a {@link TaskReporter}, which reports each
+ * once. Synchronous per request; never throws into the receiver.
  */
 export class BridgePipeline {
   private readonly traces: OpenTraces;
@@ -85,32 +82,33 @@ export class BridgePipeline {
     10_000,
   );
   private readonly logReaders: ReadonlyMap<string, LogReader> = createLogReaders();
-  /** Keys of the traced tasks reported (`TaskDraft.covers`), so log-derived reports of them are not. */
-  private readonly reportedKeys = new BoundedMap<string, true>(100_000);
   /** Sender sessions that spans or logs made a task of (`sessionCoverKey`), for metrics tasks. */
   private readonly taskSessions = new BoundedMap<string, true>(100_000);
   private readonly metrics: MetricTaskReader;
-  private readonly reported: BoundedMap<string, true>;
+  /** Reports each task once and counts the tasks in delivery. */
+  private readonly reporter: TaskReporter;
   private readonly limits: BridgeLimits;
-  private readonly pending = new Set<Promise<void>>();
   private readonly now: () => number;
   private readonly spool: TaskSpool;
   private readonly timer: NodeJS.Timeout;
   /** Sends again what the spool holds undelivered; none for the memory spool. */
   private readonly resender: SpoolResender | undefined;
-  private backlog = 0;
   private closed = false;
   /** Whether an incomplete task was logged yet (the first only; `tasksIncomplete` counts them all). */
   private incompleteLogged = false;
-  /** What was said of sources that export no usage (each once). */
-  private readonly noUsageSaid = new Set<string>();
 
   constructor(private readonly options: BridgePipelineOptions) {
     this.now = options.now ?? Date.now;
     this.spool = options.spool ?? MEMORY_SPOOL;
     const limits = options.limits;
     this.limits = limits;
-    this.reported = new BoundedMap(limits.reportedIdsRemembered);
+    this.reporter = new TaskReporter({
+      delivery: options.delivery,
+      spool: this.spool,
+      stats: options.stats,
+      defaults: options.defaults,
+      reportedIdsRemembered: limits.reportedIdsRemembered,
+    });
     const settleMs = Math.min(limits.traceSettleMs, options.taskIdleMs);
     this.traces = new OpenTraces(
       {
@@ -144,9 +142,9 @@ export class BridgePipeline {
         : new SpoolResender({
             spool: this.spool,
             delivery: options.delivery,
-            send: (events) => this.send(events, events.length),
-            busy: () => this.pending.size > 0,
-            room: () => limits.maxDeliveryBacklog - this.backlog,
+            send: (events) => this.reporter.send(events, events.length),
+            busy: () => this.reporter.busy,
+            room: () => limits.maxDeliveryBacklog - this.reporter.backlog,
             resent: (count) => {
               options.stats.spoolResent += count;
             },
@@ -161,7 +159,7 @@ export class BridgePipeline {
     if (this.pendingRecords >= this.limits.maxPendingRecords) {
       return 'too many pending records';
     }
-    if (this.backlog >= this.limits.maxDeliveryBacklog) return 'delivery backlog is full';
+    if (this.reporter.backlog >= this.limits.maxDeliveryBacklog) return 'delivery backlog is full';
     if (this.heldBytes >= this.limits.maxHeldBytes) {
       return `the open tasks hold their budget of ${this.limits.maxHeldBytes} bytes`;
     }
@@ -241,7 +239,7 @@ export class BridgePipeline {
   restore(): void {
     const state = this.spool.load();
     for (const [requestId, micros] of state.costs) this.costs.set(requestId, micros);
-    for (const key of state.covered) this.reportedKeys.set(key, true);
+    this.reporter.rememberKeys(state.covered);
     this.spool.atomically(() => {
       const now = this.now();
       // A span an earlier version spooled with its tool text is reduced now, as decoding would.
@@ -253,7 +251,7 @@ export class BridgePipeline {
       for (const request of state.keyed) this.holdKeyed(request, now);
       this.metrics.restore(state.streams, state.keyed, now);
     });
-    if (state.events.length > 0) void this.send(state.events, state.events.length);
+    if (state.events.length > 0) void this.reporter.send(state.events, state.events.length);
   }
 
   /** Which metric data points the sources read, for `decodeMetricPoints`. */
@@ -281,7 +279,7 @@ export class BridgePipeline {
           if (draft !== undefined) drafts.push(draft);
         }
         drafts.push(...this.takeAwaited(this.awaiting.takeDue(now)));
-        this.report(drafts);
+        this.reporter.report(drafts);
       });
     } catch (error) {
       // The closed tasks' records stay in the spool: a restart reports them again, same ids.
@@ -331,7 +329,7 @@ export class BridgePipeline {
           if (draft !== undefined) drafts.push(draft);
         }
         drafts.push(...this.takeAwaited(this.awaiting.takeAll()));
-        this.report(drafts);
+        this.reporter.report(drafts);
         if (kept > 0) {
           logger.info(`${kept} open tasks stay in the spool and go on at the next start`);
         }
@@ -341,7 +339,7 @@ export class BridgePipeline {
         `the spool could not be written: ${error instanceof Error ? error.message : 'error'}`,
       );
     }
-    while (this.pending.size > 0) await Promise.allSettled([...this.pending]);
+    await this.reporter.settled();
     await this.options.delivery.shutdown();
   }
 
@@ -367,7 +365,7 @@ export class BridgePipeline {
     const evicted = this.traces.add(spans, links, now, firstSeenMs);
     if (evicted.length > 0) {
       this.options.stats.dropped.tasksClosedEarly += evicted.length;
-      this.report(evicted.flatMap((t) => this.traceDrafts(t, now)));
+      this.reporter.report(evicted.flatMap((t) => this.traceDrafts(t, now)));
     }
   }
 
@@ -383,7 +381,7 @@ export class BridgePipeline {
       const draft = this.keyedDraft(task);
       if (draft === undefined) continue;
       this.closedEarlyIds.set(keyOf(task), { traceId: draft.traceId, spanId: draft.spanId });
-      this.report([draft]);
+      this.reporter.report([draft]);
     }
   }
 
@@ -406,7 +404,7 @@ export class BridgePipeline {
       // Its keys may name its session (Claude Code): that session's metrics task is this one's.
       for (const key of draft.covers ?? []) this.taskSessions.set(key, true);
       if (draft.covers === undefined || draft.covers.length === 0) drafts.push(draft);
-      else if (this.wasReported(draft)) this.options.stats.dropped.duplicateTasks++;
+      else if (this.reporter.wasReported(draft)) this.options.stats.dropped.duplicateTasks++;
       else {
         this.originTrace.set(draft, trace.traceId);
         waiting = true;
@@ -456,13 +454,6 @@ export class BridgePipeline {
       this.spool.forgetTrace(traceId);
     }
     return drafts;
-  }
-
-  /** Whether this task, or a report with one of its keys, was reported already. */
-  private wasReported(draft: TaskDraft): boolean {
-    if (this.reported.has(idOf(draft))) return true;
-    for (const key of draft.covers ?? []) if (this.reportedKeys.has(key)) return true;
-    return false;
   }
 
   /** Joins a traced task to the open log-derived task of one of its keys, else lets it wait. */
@@ -525,50 +516,8 @@ export class BridgePipeline {
   private isCovered(task: KeyedTask): boolean {
     const covered = SOURCE_OF_KEYED.get(task.source)?.isCovered?.(
       task.coverKeys,
-      (key) => this.reportedKeys.has(key) || this.taskSessions.has(key),
+      (key) => this.reporter.hasReportedKey(key) || this.taskSessions.has(key),
     );
     return covered === true;
-  }
-
-  /** Counts a task whose source exports no usage, and says why once per source. */
-  private noUsage(why: string): void {
-    this.options.stats.tasksWithoutUsage++;
-    if (this.noUsageSaid.has(why)) return;
-    this.noUsageSaid.add(why);
-    logger.warn(`${why} (stats.tasksWithoutUsage counts such tasks; said once)`);
-  }
-
-  private report(drafts: readonly TaskDraft[]): void {
-    const fresh = [];
-    for (const draft of drafts) {
-      const id = idOf(draft);
-      if (this.reported.has(id)) {
-        this.options.stats.dropped.duplicateTasks++;
-        continue;
-      }
-      this.reported.set(id, true);
-      for (const key of draft.covers ?? []) this.reportedKeys.set(key, true);
-      if (draft.covers !== undefined) this.spool.keepCovered(draft.covers);
-      if (draft.uncosted === true) this.options.stats.tasksUncosted++;
-      if (draft.noUsage !== undefined) this.noUsage(draft.noUsage);
-      fresh.push(buildTaskRecord(draft, this.options.defaults));
-    }
-    if (fresh.length === 0) return;
-    this.options.stats.tasksReported += fresh.length;
-    // Kept in the same write that forgets the tasks' records: a crash leaves one or the other.
-    const events = this.options.delivery.toEvents(fresh);
-    this.spool.keepEvents(events);
-    void this.send(events, fresh.length);
-  }
-
-  /** Hands events to delivery, counting `tasks` in the backlog until it settles. */
-  private send(events: readonly TaskCompletionEvent[], tasks: number): Promise<void> {
-    this.backlog += tasks;
-    const delivered = this.options.delivery.deliver(events).finally(() => {
-      this.backlog -= tasks;
-      this.pending.delete(delivered);
-    });
-    this.pending.add(delivered);
-    return delivered;
   }
 }
