@@ -16,6 +16,7 @@ import {
 } from './support/otlp-json.js';
 import { postOtlp } from './support/post-otlp.js';
 import { type RecordingUpstream, startRecordingUpstream } from './support/recording-upstream.js';
+import { spooledBridgeOptions } from './support/spooled-bridge-options.js';
 import { until } from './support/until.js';
 
 const API_KEY = 'ab'.repeat(32);
@@ -431,13 +432,7 @@ describe('privacy', () => {
         expect(filesText(spoolDir)).not.toContain(TOOL_MARKER);
         // The tasks their logs opened stay in the spool at close: the next start reports them
         // once they are idle, from what the spool kept.
-        const next = await startBridge({
-          port: 0,
-          grpcPort: false,
-          taskIdleMs: 20,
-          spoolDir,
-          telemetry: { serverUrl: upstream.url, apiKey: API_KEY, instanceId: INSTANCE },
-        });
+        const next = await startBridge(spooledBridgeOptions(spoolDir, upstream.url, 20));
         await until(
           () => next.stats.openTasks,
           (open) => open === 0,

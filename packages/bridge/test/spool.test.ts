@@ -28,23 +28,11 @@ import {
 } from './support/otlp-json.js';
 import { postOtlp } from './support/post-otlp.js';
 import { type RecordingUpstream, startRecordingUpstream } from './support/recording-upstream.js';
+import { spooledBridgeOptions } from './support/spooled-bridge-options.js';
 import { until } from './support/until.js';
 
 const postSpans = (url: string, spans: Record<string, unknown>[]) =>
   postOtlp(url, '/v1/traces', JSON.stringify(tracesRequest({ 'service.name': 'agent' }, spans)));
-
-/** Options of an in-process bridge (no gRPC) on spool folder `dir`, delivering to `serverUrl`. */
-const spooledOn = (dir: string, serverUrl: string, taskIdleMs: number) => ({
-  port: 0,
-  grpcPort: false as const,
-  spoolDir: dir,
-  taskIdleMs,
-  telemetry: {
-    serverUrl,
-    apiKey: 'ab'.repeat(32),
-    instanceId: '3f1c9a52-7d4e-4b8a-9c21-5e6f7a8b9c0d',
-  },
-});
 
 const healthOf = async (url: string): Promise<BridgeStats> =>
   (await fetch(`${url}/health`)).json() as Promise<BridgeStats>;
@@ -377,7 +365,7 @@ describe('bridge spool', () => {
     it('counts a kept trace’s age from when it first came, not from the start that rebuilt it', async () => {
       upstream = await startRecordingUpstream();
       const dir = spoolDir();
-      const options = spooledOn(dir, upstream.url, 60_000);
+      const options = spooledBridgeOptions(dir, upstream.url, 60_000);
       const internals = { limits: { maxTaskAgeMs: 3_000, traceSettleMs: 200 } };
       const first = await startBridge(options, internals);
       const { call } = taskSpans(hex(16), 5);
@@ -403,7 +391,7 @@ describe('bridge spool', () => {
     it('still knows a task traces reported when its logs come after the restart (one event)', async () => {
       upstream = await startRecordingUpstream();
       const dir = spoolDir();
-      const options = spooledOn(dir, upstream.url, 5_000);
+      const options = spooledBridgeOptions(dir, upstream.url, 5_000);
       const capture = loadCapture('claude', 'run1');
       const send = async (target: Bridge, signal: 'traces' | 'logs') => {
         for (const r of capture.filter((c) => c.signal === signal)) {

@@ -14,6 +14,7 @@ import { startBridge } from '../../src/start-bridge.js';
 import { hex, span, tracesRequest } from '../support/otlp-json.js';
 import { postOtlp } from '../support/post-otlp.js';
 import { type RecordingUpstream, startRecordingUpstream } from '../support/recording-upstream.js';
+import { spooledBridgeOptions } from '../support/spooled-bridge-options.js';
 import { until } from '../support/until.js';
 
 const record = (
@@ -54,17 +55,7 @@ const keyedRequest = (promptId: string): KeyedRequest => ({
 
 /** A bridge restarted on the spool folder `dir`, delivering to `upstream`. */
 const restartOn = (dir: string, upstream: RecordingUpstream, taskIdleMs = 600_000) =>
-  startBridge({
-    port: 0,
-    grpcPort: false,
-    spoolDir: dir,
-    taskIdleMs,
-    telemetry: {
-      serverUrl: upstream.url,
-      apiKey: 'ab'.repeat(32),
-      instanceId: '3f1c9a52-7d4e-4b8a-9c21-5e6f7a8b9c0d',
-    },
-  });
+  startBridge(spooledBridgeOptions(dir, upstream.url, taskIdleMs));
 
 const event = (id: string) =>
   ({ event_id: id, task_type: 'testing' }) as unknown as TaskCompletionEvent;
