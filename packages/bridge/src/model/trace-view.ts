@@ -16,8 +16,11 @@ export class TraceView {
   hasCompletingSpan = false;
   /** A task span arrived whose totals come in a later span (e.g. Codex's `turn/start`): wait for them. */
   awaitsTotals = false;
-  /** Wall-clock ms of the first and the last span received. */
-  firstSeenMs: number;
+  /**
+   * Wall-clock ms of the first and the last span received (the first: when the trace first came,
+   * for a trace rebuilt from the spool).
+   */
+  readonly firstSeenMs: number;
   lastSeenMs: number;
   /** The bytes it holds, estimated as records are kept (`estimate-bytes`). */
   bytes = TRACE_BYTES;
@@ -27,8 +30,9 @@ export class TraceView {
   constructor(
     readonly traceId: string,
     nowMs: number,
+    firstSeenMs = nowMs,
   ) {
-    this.firstSeenMs = nowMs;
+    this.firstSeenMs = firstSeenMs;
     this.lastSeenMs = nowMs;
   }
 

@@ -163,8 +163,7 @@ export class OpenTraces {
         const oldest = this.traces.values().next().value as TraceView;
         evicted.push(this.remove(oldest));
       }
-      trace = new TraceView(traceId, nowMs);
-      trace.firstSeenMs = sinceMs;
+      trace = new TraceView(traceId, nowMs, sinceMs);
       this.traces.set(traceId, trace);
       this.bytes += trace.bytes;
     }
