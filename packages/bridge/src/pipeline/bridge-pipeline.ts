@@ -321,11 +321,12 @@ export class BridgePipeline {
           drafts.push(...this.traceDrafts(trace, now, found));
         }
         for (const task of this.keyed.takeAll()) {
-          if (keepOpen && task.traced === undefined && !this.isCovered(task)) {
+          const covered = keepOpen && task.traced === undefined ? this.isCovered(task) : undefined;
+          if (covered === false) {
             kept++;
             continue;
           }
-          const draft = this.keyedDraft(task);
+          const draft = this.keyedDraft(task, covered);
           if (draft !== undefined) drafts.push(draft);
         }
         drafts.push(...this.takeAwaited(this.awaiting.takeAll()));
@@ -472,7 +473,12 @@ export class BridgePipeline {
     }
   }
 
-  private keyedDraft(task: KeyedTask): TaskDraft | undefined {
+  /**
+   * A closed keyed task's draft (its traced task's, when a trace joined it), or none when traces
+   * report it or it holds no model request; `covered`: {@link isCovered} of it, when the caller
+   * asked already.
+   */
+  private keyedDraft(task: KeyedTask, covered?: boolean): TaskDraft | undefined {
     this.spool.forgetKeyed(keyOf(task));
     const requests = [...task.requests()];
     const totals = sumRequests(requests);
@@ -486,7 +492,7 @@ export class BridgePipeline {
     // Tool records alone (their model requests' records lost) are no task.
     if (requests.length === 0) return undefined;
     const source = SOURCE_OF_KEYED.get(task.source);
-    if (this.isCovered(task)) {
+    if (covered ?? this.isCovered(task)) {
       if (source?.readMetric === undefined) this.options.stats.dropped.coveredByTraces++;
       else this.options.stats.dropped.coveredMetricTasks++;
       return undefined;
